@@ -1,0 +1,1 @@
+"""catscale.atomistic (see DESIGN.md)."""

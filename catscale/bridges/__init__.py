@@ -1,0 +1,1 @@
+"""catscale.bridges (see DESIGN.md)."""

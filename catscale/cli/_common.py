@@ -1,0 +1,74 @@
+"""Helpers shared by the CLI subcommands: error handling with the exit-code contract and
+JSON output.
+
+Exit codes (DESIGN.md): 0 success, 1 failed computation, 2 bad input. Errors go to stderr,
+without a traceback; with ``--json`` stdout carries exactly one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from ..errors import CatscaleError, ConvergenceError, InvalidParameterError, ModelFileError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(msg.rstrip() + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Map catscale errors to the exit-code contract, printing a message to stderr."""
+    try:
+        yield
+    except (ModelFileError, InvalidParameterError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except FileNotFoundError as exc:
+        _err(f"error: file not found: {exc.filename or exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except ConvergenceError as exc:
+        _err(f"computation failed: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    except CatscaleError as exc:
+        _err(f"computation failed: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(130) from None
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy scalars/arrays, tuples and non-finite floats (-> None) for JSON."""
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        x = float(obj)
+        return x if math.isfinite(x) else None
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    """Print one JSON object on stdout (the ``--json`` contract)."""
+    sys.stdout.write(json.dumps(to_jsonable(obj), indent=None) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,44 @@
+"""Entry point of the ``catscale`` console script."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import typer
+
+app = typer.Typer(
+    name="catscale",
+    help="Multiscale modeling of heterogeneous catalysis: atoms -> rates -> surfaces -> "
+    "pellets -> reactors, with uncertainty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from catscale import cli
+
+    for mod in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+        if mod.name.startswith("cmd_"):
+            importlib.import_module(f"catscale.cli.{mod.name}").register(app)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print the version.")) -> None:
+    if version:
+        from catscale import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Run the CLI."""
+    _register()
+    app()
+
+
+if __name__ == "__main__":
+    main()

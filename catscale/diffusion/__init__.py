@@ -1,0 +1,1 @@
+"""catscale.diffusion (see DESIGN.md)."""

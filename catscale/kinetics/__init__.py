@@ -1,0 +1,1 @@
+"""catscale.kinetics (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""catscale.kmc (see DESIGN.md)."""

@@ -1,0 +1,12 @@
+"""Shared vocabulary of every scale: species, sites, elementary steps, mechanisms, rate tables.
+
+Plain frozen data and the checks that make a mechanism well formed (element and site balance).
+No solver lives here; every scale package imports this one.
+"""
+
+from ._equation import parse_equation, parse_formula
+from ._mechanism import Mechanism, Site, Species, Step
+from ._rates import RateTable
+
+__all__ = ["Mechanism", "Site", "Species", "Step", "RateTable", "parse_equation",
+           "parse_formula"]

@@ -1,0 +1,102 @@
+"""Rate tables: forward and reverse rate constants of every step at one temperature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+
+
+def _frozen(a, n: int, name: str) -> np.ndarray:
+    arr = np.array(a, dtype=float).reshape(-1)
+    if arr.shape != (n,):
+        raise InvalidParameterError(name, f"{n} values (one per step)", arr.shape)
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Rate constants of every step of a mechanism at temperature ``T``.
+
+    Mass-action convention (DESIGN.md): rate_j = k_f[j] prod(p_gas / bar) prod(theta)
+    - k_r[j] prod(...), in s^-1 per site. Hence ``k_f[j]`` has unit s^-1 bar^-n where n is
+    the number of gas molecules among the reactants (``units()`` spells it out).
+
+    Attributes
+    ----------
+    T : float
+        Temperature, K.
+    equations : tuple of str
+        Step equations, in mechanism order.
+    k_f, k_r : ndarray
+        Forward and reverse rate constants (k_r = 0 for irreversible steps).
+    dG, dG_act : ndarray
+        Standard reaction free energy (gases at 1 bar) and forward free-energy barrier, eV;
+        NaN where not defined (fixed rate constants without thermochemistry).
+    K_eq : ndarray
+        Equilibrium constants k_f / k_r (bar^-dn); inf for irreversible steps.
+    n_gas_f, n_gas_r : ndarray of int
+        Gas molecules among reactants and products (for the units).
+    """
+
+    T: float
+    equations: tuple[str, ...]
+    k_f: np.ndarray
+    k_r: np.ndarray
+    dG: np.ndarray | None = None
+    dG_act: np.ndarray | None = None
+    K_eq: np.ndarray | None = None
+    n_gas_f: np.ndarray | None = None
+    n_gas_r: np.ndarray | None = None
+
+    def __post_init__(self):
+        n = len(self.equations)
+        if not (np.isfinite(self.T) and self.T > 0):
+            raise InvalidParameterError("T", "> 0 K", self.T)
+        object.__setattr__(self, "equations", tuple(self.equations))
+        kf = _frozen(self.k_f, n, "k_f")
+        kr = _frozen(self.k_r, n, "k_r")
+        for name, arr in (("k_f", kf), ("k_r", kr)):
+            if np.any(~np.isfinite(arr)) or np.any(arr < 0):
+                j = int(np.flatnonzero(~np.isfinite(arr) | (arr < 0))[0])
+                raise InvalidParameterError(f"{name}[{j}] ({self.equations[j]})",
+                                            "a finite value >= 0", float(arr[j]))
+        object.__setattr__(self, "k_f", kf)
+        object.__setattr__(self, "k_r", kr)
+        nan = np.full(n, np.nan)
+        object.__setattr__(self, "dG", _frozen(nan if self.dG is None else self.dG, n, "dG"))
+        object.__setattr__(self, "dG_act",
+                           _frozen(nan if self.dG_act is None else self.dG_act, n, "dG_act"))
+        if self.K_eq is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                K = np.where(kr > 0, kf / np.where(kr > 0, kr, 1.0), np.inf)
+        else:
+            K = self.K_eq
+        object.__setattr__(self, "K_eq", _frozen(K, n, "K_eq"))
+        zeros = np.zeros(n, dtype=int)
+        for name in ("n_gas_f", "n_gas_r"):
+            v = getattr(self, name)
+            arr = np.array(zeros if v is None else v, dtype=int).reshape(-1)
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+    def __len__(self) -> int:
+        return len(self.equations)
+
+    def units(self, j: int) -> tuple[str, str]:
+        """Units of (k_f[j], k_r[j]) as text."""
+        def u(n: int) -> str:
+            return "s^-1" if n == 0 else f"s^-1 bar^-{n}"
+        return u(int(self.n_gas_f[j])), u(int(self.n_gas_r[j]))
+
+    def to_records(self) -> list[dict]:
+        """One dict per step with keys equation, dG, dG_act, k_f, k_r, K_eq (JSON ready)."""
+        def f(x):
+            x = float(x)
+            return x if np.isfinite(x) else None
+        return [dict(equation=self.equations[j], dG=f(self.dG[j]), dG_act=f(self.dG_act[j]),
+                     k_f=f(self.k_f[j]), k_r=f(self.k_r[j]), K_eq=f(self.K_eq[j]))
+                for j in range(len(self))]

@@ -1,0 +1,1 @@
+"""catscale.model (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""catscale.pellet (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""catscale.reactor (see DESIGN.md)."""

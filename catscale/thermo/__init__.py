@@ -1,0 +1,1 @@
+"""catscale.thermo (see DESIGN.md)."""

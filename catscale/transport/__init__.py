@@ -1,0 +1,1 @@
+"""catscale.transport (see DESIGN.md)."""

@@ -1,0 +1,192 @@
+"""The one internal unit system of catscale, and conversion at the boundary.
+
+Internally energies are in eV and everything else is SI: K, Pa, m, s, kg, mol. Rate laws
+use partial pressures in bar (the CatMAP convention, see DESIGN.md), so bar is the one
+exception, and it appears only where a rate law is evaluated.
+
+Physical constants are CODATA values taken from :mod:`scipy.constants`.
+
+Model files may give quantities with units (``"77 kJ/mol"``, ``"1 bar"``, ``"1.5e15 cm^-2"``);
+:func:`parse_quantity` converts them, once, to the internal unit of their dimension. Pint is
+used for that parsing only, never in inner loops.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from scipy import constants as _c
+
+from .errors import InvalidParameterError
+
+__all__ = [
+    "kB", "h", "hbar", "c", "NA", "e", "amu", "R", "eV", "invcm", "bar", "atm", "torr",
+    "angstrom", "kB_J", "h_J", "DIMENSIONS", "parse_quantity", "to_internal", "from_internal",
+    "wavenumber_to_eV", "eV_to_wavenumber",
+]
+
+# ---- constants (SI unless stated) -------------------------------------------------------
+e: float = _c.e                      # elementary charge, C; also J per eV
+eV: float = _c.electron_volt         # J
+kB_J: float = _c.k                   # J/K
+h_J: float = _c.h                    # J s
+kB: float = _c.k / _c.e              # eV/K
+h: float = _c.h / _c.e               # eV s
+hbar: float = _c.hbar / _c.e         # eV s
+c: float = _c.c                      # m/s
+NA: float = _c.N_A                   # 1/mol
+R: float = _c.R                      # J/(mol K)
+amu: float = _c.atomic_mass          # kg
+invcm: float = _c.h * _c.c * 100.0 / _c.e   # eV per cm^-1
+bar: float = 1.0e5                   # Pa
+atm: float = _c.atm                  # Pa
+torr: float = _c.torr                # Pa
+angstrom: float = 1.0e-10            # m
+
+
+def wavenumber_to_eV(nu_cm: float) -> float:
+    """Convert a wavenumber in cm^-1 to an energy h c nu in eV."""
+    return nu_cm * invcm
+
+
+def eV_to_wavenumber(E: float) -> float:
+    """Convert an energy in eV to a wavenumber in cm^-1."""
+    return E / invcm
+
+
+# ---- dimensions known to model files ----------------------------------------------------
+# name -> (internal unit as pint string, scale factor of internal unit in SI-ish pint units,
+#          accepted example units for error messages)
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "energy": ("eV", "eV, kJ/mol, kcal/mol, J/mol"),
+    "pressure": ("Pa", "Pa, bar, atm, torr"),
+    "length": ("m", "m, cm, mm, um, nm, angstrom"),
+    "temperature": ("K", "K"),
+    "time": ("s", "s, ms, min, h"),
+    "site_density": ("m^-2", "m^-2, cm^-2"),
+    "diffusivity": ("m^2/s", "m^2/s, cm^2/s"),
+    "frequency": ("1/s", "1/s, Hz"),
+    "wavenumber": ("1/cm", "cm^-1"),
+    "mass": ("amu", "amu, g/mol, kg"),
+    "dimensionless": ("", "(no unit)"),
+}
+
+_MOLAR_ENERGY = re.compile(r"^\s*(k?cal|k?J)\s*/\s*mol\s*$")
+
+
+@lru_cache(maxsize=1)
+def _ureg():
+    import pint
+
+    ureg = pint.UnitRegistry()
+    ureg.define("amu_ = atomic_mass_constant")
+    return ureg
+
+
+def _normalise_unit(unit: str) -> str:
+    u = unit.strip()
+    u = u.replace("^", "**").replace("Å", "angstrom").replace("µ", "u")
+    # "m^-2" -> "m**-2" handled; "cm-2" -> "cm**-2"
+    u = re.sub(r"([a-zA-Z])(-\d)", r"\1**\2", u)
+    return u
+
+
+def _split(text: str) -> tuple[float, str]:
+    m = re.match(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*(.*)$",
+                 text, re.IGNORECASE)
+    if not m:
+        raise InvalidParameterError("quantity", "a number optionally followed by a unit", text)
+    return float(m.group(1)), m.group(2).strip()
+
+
+def to_internal(value: float, unit: str, dimension: str) -> float:
+    """Convert ``value`` given in ``unit`` to catscale's internal unit of ``dimension``.
+
+    Parameters
+    ----------
+    value : float
+        Magnitude in ``unit``.
+    unit : str
+        Unit string, e.g. ``"kJ/mol"``, ``"bar"``, ``"cm^-2"``; ``""`` means the internal unit.
+    dimension : str
+        One of :data:`DIMENSIONS`.
+
+    Returns
+    -------
+    float
+        The value in the internal unit (eV, Pa, m, K, s, m^-2, m^2/s, 1/s, cm^-1, amu).
+
+    Raises
+    ------
+    InvalidParameterError
+        If the unit is unknown or of the wrong dimension.
+    """
+    if dimension not in DIMENSIONS:
+        raise InvalidParameterError("dimension", f"one of {sorted(DIMENSIONS)}", dimension)
+    target, examples = DIMENSIONS[dimension]
+    if unit == "" or unit is None:
+        return float(value)
+    if dimension == "energy" and _MOLAR_ENERGY.match(unit):
+        per = {"J": 1.0, "kJ": 1e3, "cal": 4.184, "kcal": 4184.0}[
+            _MOLAR_ENERGY.match(unit).group(1)]
+        return float(value) * per / (NA * eV)
+    if dimension == "mass" and unit.replace(" ", "") in ("g/mol", "amu", "u", "Da"):
+        return float(value)
+    if dimension == "wavenumber" and unit.replace(" ", "") in ("cm^-1", "cm-1", "1/cm"):
+        return float(value)
+    if dimension == "temperature" and unit.strip() not in ("K", "kelvin"):
+        raise InvalidParameterError(
+            "unit", "temperatures in K (absolute)", unit)
+    ureg = _ureg()
+    try:
+        q = ureg.Quantity(float(value), _normalise_unit(unit))
+        tgt = "amu_" if target == "amu" else (target.replace("^", "**") or "dimensionless")
+        return float(q.to(tgt).magnitude)
+    except Exception as exc:  # pint raises several error types
+        raise InvalidParameterError(
+            "unit", f"a unit of {dimension} ({examples})", unit) from exc
+
+
+def from_internal(value: float, unit: str, dimension: str) -> float:
+    """Inverse of :func:`to_internal`: express an internal-unit value in ``unit``."""
+    one = to_internal(1.0, unit, dimension)
+    return value / one
+
+
+def parse_quantity(value: float | int | str, dimension: str, default_unit: str = "") -> float:
+    """Parse a model-file quantity to the internal unit of ``dimension``.
+
+    Parameters
+    ----------
+    value : float, int or str
+        A bare number (interpreted in ``default_unit``) or a string ``"<number> <unit>"``.
+    dimension : str
+        One of :data:`DIMENSIONS`.
+    default_unit : str
+        Unit of bare numbers ("" = internal unit).
+
+    Returns
+    -------
+    float
+        Value in the internal unit.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unparseable text, unknown unit, wrong dimension, or a non-finite value.
+    """
+    if isinstance(value, bool):
+        raise InvalidParameterError("quantity", "a number or '<number> <unit>'", value)
+    if isinstance(value, (int, float)):
+        mag, unit = float(value), default_unit
+    elif isinstance(value, str):
+        mag, unit = _split(value)
+        if unit == "":
+            unit = default_unit
+    else:
+        raise InvalidParameterError("quantity", "a number or '<number> <unit>'", value)
+    if not math.isfinite(mag):
+        raise InvalidParameterError("quantity", "a finite number", value)
+    return to_internal(mag, unit, dimension)

@@ -1,0 +1,1 @@
+"""catscale.uq (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""catscale.workflow (see DESIGN.md)."""
