@@ -1,0 +1,481 @@
+"""Reading and validating model files; every problem is collected with file, field and line."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import pathlib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InvalidParameterError, ModelFileError, ModelFileErrors
+from ..mechanism import Mechanism, Site, Species, Step, parse_equation, parse_formula
+from ..mechanism._mechanism import site_of
+from ._schema import (
+    KNOWN_SECTIONS,
+    TOP_KEYS,
+    ConditionsSpec,
+    SiteSpec,
+    SpeciesSpec,
+    StepSpec,
+    UnitsSpec,
+)
+from ._yaml import format_path, line_of, load_yaml_with_lines
+
+SECTION_CLASSES = {
+    "kmc": "KMCSection",
+    "pellet": "PelletSection",
+    "reactor": "ReactorSection",
+    "uncertainty": "UncertaintySection",
+    "diffusion": "DiffusionSection",
+    "microstructure": "MicrostructureSection",
+    "descriptors": "DescriptorsSection",
+    "atomistic": "AtomisticSection",
+}
+
+
+def section_class(name: str) -> type[BaseModel] | None:
+    """The pydantic class of an optional section, or None while that scale has none."""
+    try:
+        mod = importlib.import_module(f"catscale.model.sections.{name}")
+    except ModuleNotFoundError:
+        return None
+    return getattr(mod, SECTION_CLASSES[name], None)
+
+
+class _Collector:
+    def __init__(self, file: str, lines: dict):
+        self.file = file
+        self.lines = lines
+        self.errors: list[ModelFileError] = []
+
+    def add(self, path: tuple, message: str) -> None:
+        self.errors.append(ModelFileError(self.file, format_path(path), message,
+                                          line_of(self.lines, path)))
+
+    def validate(self, cls: type[BaseModel], data: Any, path: tuple, context: dict):
+        """Validate ``data`` with ``cls``; record every error; return the object or None."""
+        if data is None:
+            data = {}
+        try:
+            return cls.model_validate(data, context=context)
+        except ValidationError as exc:
+            for e in exc.errors():
+                loc = tuple(x for x in e["loc"] if x != "__root__")
+                msg = str(e["msg"])
+                if msg.startswith("Value error, "):
+                    msg = msg[len("Value error, "):]
+                kind = e.get("type", "")
+                if kind == "extra_forbidden":
+                    fields = ", ".join(sorted(cls.model_fields)) if not loc[:-1] else ""
+                    msg = "unknown key" + (f" (expected one of: {fields})" if fields else "")
+                elif kind == "missing":
+                    msg = "required field is missing"
+                elif kind.startswith("literal_error"):
+                    msg = f"{msg}, found {e.get('input')!r}"
+                elif kind in ("float_parsing", "float_type", "int_type", "int_parsing",
+                              "dict_type", "list_type", "string_type", "model_type",
+                              "greater_than_equal", "int_from_float"):
+                    msg = f"{msg}, found {e.get('input')!r}"
+                self.add(path + loc, msg)
+            return None
+
+
+def _read(path: str | pathlib.Path) -> tuple[str, str]:
+    p = pathlib.Path(path)
+    name = str(path)
+    try:
+        return p.read_text(), name
+    except FileNotFoundError:
+        raise ModelFileError(name, "(file)", "file not found") from None
+    except IsADirectoryError:
+        raise ModelFileError(name, "(file)", "is a directory, expected a YAML model file") \
+            from None
+    except UnicodeDecodeError:
+        raise ModelFileError(name, "(file)", "not a text (UTF-8) file") from None
+
+
+def load_model(path: str | pathlib.Path, text: str | None = None):
+    """Load and validate a model file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML model file (DESIGN.md, "Model file contract").
+    text : str, optional
+        File contents (then ``path`` is only used in messages).
+
+    Returns
+    -------
+    catscale.model.Model
+
+    Raises
+    ------
+    ModelFileErrors
+        Listing every problem found, each with file, field path and line.
+    """
+    from ._model import Model
+
+    if text is None:
+        text, name = _read(path)
+    else:
+        name = str(path)
+    data, lines = load_yaml_with_lines(text, name)
+    col = _Collector(name, lines)
+    model = _check(data, col, name)
+    if col.errors:
+        raise ModelFileErrors(col.errors)
+    return Model(**model)
+
+
+def validate_file(path: str | pathlib.Path) -> list[ModelFileError]:
+    """Every problem of a model file (empty list when it is valid)."""
+    try:
+        load_model(path)
+    except ModelFileErrors as exc:
+        return exc.errors
+    except ModelFileError as exc:
+        return [exc]
+    return []
+
+
+def _check(data: Any, col: _Collector, name: str) -> dict:
+    if not isinstance(data, dict):
+        col.add((), f"expected a mapping of sections (catscale, conditions, species, steps, "
+                    f"...), found {type(data).__name__}")
+        return {}
+    for k in data:
+        if k not in TOP_KEYS:
+            col.add((k,), f"unknown section; expected one of: {', '.join(TOP_KEYS)}")
+    ver = data.get("catscale")
+    if ver is None:
+        col.add((), "missing schema version: add 'catscale: 1' at the top")
+    elif ver != 1:
+        col.add(("catscale",), f"unsupported schema version {ver!r}; this catscale reads 1")
+
+    units = col.validate(UnitsSpec, data.get("units"), ("units",), {}) or UnitsSpec()
+    ctx = {"units": units.model_dump()}
+
+    conditions = None
+    if "conditions" in data:
+        conditions = col.validate(ConditionsSpec, data["conditions"], ("conditions",), ctx)
+
+    # sites
+    raw_sites = data.get("sites")
+    sites: dict[str, SiteSpec] = {}
+    if raw_sites is None:
+        sites = {"*": SiteSpec()}
+    elif not isinstance(raw_sites, dict) or not raw_sites:
+        col.add(("sites",), "expected a mapping of site kinds, e.g. {'*': {density: 1.5e19 "
+                            "m^-2}}")
+        sites = {"*": SiteSpec()}
+    else:
+        for sname, sdata in raw_sites.items():
+            s = col.validate(SiteSpec, sdata, ("sites", sname), ctx)
+            sites[sname] = s or SiteSpec()
+    site_names = list(sites)
+
+    # species
+    raw_species = data.get("species") or {}
+    species_specs: dict[str, SpeciesSpec] = {}
+    if not isinstance(raw_species, dict):
+        col.add(("species",), "expected a mapping name -> properties")
+        raw_species = {}
+    for sp_name, sp_data in raw_species.items():
+        s = col.validate(SpeciesSpec, sp_data, ("species", sp_name), ctx)
+        if s is not None:
+            species_specs[sp_name] = s
+        if sp_name in site_names:
+            col.add(("species", sp_name), f"'{sp_name}' is a site kind (the vacant site); "
+                                          "it needs no entry under species")
+
+    # steps
+    raw_steps = data.get("steps") or []
+    step_specs: list[StepSpec | None] = []
+    if not isinstance(raw_steps, list):
+        col.add(("steps",), "expected a list of steps (each with an 'equation')")
+        raw_steps = []
+    for i, st in enumerate(raw_steps):
+        step_specs.append(col.validate(StepSpec, st, ("steps", i), ctx))
+
+    species_objs, steps = _species_and_steps(col, species_specs, raw_species, step_specs,
+                                             site_names)
+    mech = None
+    if steps is not None:
+        try:
+            mech = Mechanism(sites=tuple(Site(n, s.density) for n, s in sites.items()),
+                             species=tuple(species_objs.values()), steps=tuple(steps),
+                             name=str(data.get("name", "")))
+        except InvalidParameterError as exc:
+            col.add(("steps",), str(exc))
+        if mech is not None:
+            for j, msg in mech.element_balance_errors() + mech.site_balance_errors():
+                col.add(("steps", j, "equation"), f"{msg} in '{mech.steps[j].equation}'")
+
+    pressures_bar: dict[str, float] = {}
+    if conditions is not None:
+        pa = conditions.partial_pressures_pa()
+        for g, p in pa.items():
+            sp = species_objs.get(g)
+            field = "pressures" if conditions.pressures is not None else "mole_fractions"
+            if sp is None:
+                col.add(("conditions", field, g),
+                        f"unknown gas '{g}' (declare it under species)")
+            elif sp.phase != "gas":
+                col.add(("conditions", field, g), f"'{g}' is not a gas")
+            pressures_bar[g] = p / 1e5
+        if mech is not None:
+            used_gas = {n for st in mech.steps for n in st.species
+                        if species_objs.get(n) is not None and species_objs[n].phase == "gas"}
+            missing = sorted(used_gas - set(pa))
+            if missing and (conditions.pressures is not None
+                            or conditions.mole_fractions is not None):
+                col.add(("conditions", "pressures"),
+                        f"no partial pressure for gas species {missing} (give 0 if absent)")
+            elif missing:
+                col.add(("conditions",), f"no gas composition: give 'pressures' for {missing}")
+    elif mech is not None and mech.steps and "conditions" not in data:
+        col.add((), "missing section 'conditions' (T and pressures)")
+
+    if mech is not None:
+        _check_thermo_data(col, mech, species_specs, step_specs)
+
+    lateral = _lateral(col, data.get("lateral"), species_objs, ctx)
+    zc = data.get("lateral_coordination")
+    if zc is not None and (not isinstance(zc, int) or isinstance(zc, bool) or zc < 1):
+        col.add(("lateral_coordination",), f"expected a positive integer (neighbours per "
+                                           f"site), found {zc!r}")
+        zc = None
+
+    sections: dict[str, Any] = {}
+    for sec in KNOWN_SECTIONS:
+        if sec in data:
+            cls = section_class(sec)
+            if cls is None:
+                if not isinstance(data[sec], dict):
+                    col.add((sec,), "expected a mapping")
+                sections[sec] = data[sec]
+            else:
+                sections[sec] = col.validate(cls, data[sec], (sec,), ctx)
+
+    return dict(path=name, name=str(data.get("name", "") or pathlib.Path(name).stem),
+                mechanism=mech, conditions=conditions, units=units, sites=sites,
+                species_specs=species_specs, step_specs=tuple(step_specs),
+                pressures=pressures_bar, lateral=lateral, lateral_coordination=zc,
+                sections=sections, raw=data)
+
+
+def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
+    species_objs: dict[str, Species] = {}
+    for sp_name in raw_species:
+        spec = species_specs.get(sp_name)
+        if sp_name in site_names:
+            continue
+        explicit_site = spec.site if spec is not None else None
+        if explicit_site is not None and explicit_site not in site_names:
+            col.add(("species", sp_name, "site"),
+                    f"unknown site kind '{explicit_site}' (declared: {site_names})")
+            explicit_site = None
+        s_kind = explicit_site or site_of(sp_name, site_names)
+        phase = spec.phase if spec is not None else None
+        if phase is None:
+            phase = "gas" if s_kind is None else "surface"
+        if phase == "surface" and s_kind is None:
+            col.add(("species", sp_name), "an adsorbate needs a site: name it with the site "
+                    f"suffix (e.g. '{sp_name}*') or give 'site:'; declared sites: "
+                    f"{site_names}")
+            continue
+        if phase == "gas" and "*" in sp_name:
+            col.add(("species", sp_name), f"'{sp_name}' looks like an adsorbate but its site "
+                    f"is not declared under sites (declared: {site_names})")
+            continue
+        comp = spec.composition if (spec is not None and spec.composition) else None
+        if comp is None:
+            core = sp_name if phase == "gas" else sp_name[: len(sp_name) - len(s_kind)] \
+                if sp_name.endswith(s_kind) else sp_name
+            comp = parse_formula(core)
+        species_objs[sp_name] = Species(
+            name=sp_name, phase=phase, site=s_kind if phase != "gas" else None,
+            composition=tuple(sorted(comp.items())))
+    for s in site_names:
+        species_objs[s] = Species(name=s, phase="site", site=s)
+
+    steps: list[Step] = []
+    seen: dict[tuple, int] = {}
+    ok = True
+    for i, spec in enumerate(step_specs):
+        if spec is None:
+            ok = False
+            continue
+        try:
+            r, p, rev = parse_equation(spec.equation)
+        except InvalidParameterError as exc:
+            col.add(("steps", i, "equation"), f"{exc.expected}, found {spec.equation!r}")
+            ok = False
+            continue
+        unknown = [n for n in list(r) + list(p) if n not in species_objs]
+        for n in unknown:
+            hint = ""
+            close = [k for k in species_objs if k.lower() == n.lower()]
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+            col.add(("steps", i, "equation"),
+                    f"unknown species '{n}' in '{spec.equation}': declare it under species"
+                    + hint)
+        if unknown:
+            ok = False
+            continue
+        key = (tuple(sorted(r.items())), tuple(sorted(p.items())))
+        rkey = (key[1], key[0])
+        if key in seen or rkey in seen:
+            other = seen.get(key, seen.get(rkey))
+            col.add(("steps", i, "equation"),
+                    f"duplicate of steps[{other}] ('{spec.equation}')")
+            ok = False
+            continue
+        seen[key] = i
+        if not rev and spec.k_r is not None:
+            col.add(("steps", i, "k_r"), "an irreversible step ('->') has no reverse rate "
+                    "constant; use '<=>' or drop k_r")
+        steps.append(Step(equation=spec.equation.strip(), reactants=tuple(r.items()),
+                          products=tuple(p.items()), reversible=rev,
+                          name=spec.name or spec.equation.strip()))
+    return species_objs, (steps if ok else None)
+
+
+def _n_atoms(sp: Species) -> int:
+    return sum(n for _, n in sp.composition)
+
+
+def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
+    """Each step's route must find the thermochemistry it needs."""
+    needs_thermo: set[str] = set()
+    for j, (st, spec) in enumerate(zip(mech.steps, step_specs)):
+        path = ("steps", j)
+        names = [n for n in st.species if mech.species[mech.index(n)].phase != "site"]
+        if spec.sticking is not None:
+            gas = [n for n, _ in st.reactants if mech.species[mech.index(n)].phase == "gas"]
+            if len(gas) != 1 or any(mech.species[mech.index(n)].phase == "gas"
+                                    for n, _ in st.products):
+                col.add(path + ("sticking",), "collision theory needs exactly one gas "
+                        f"reactant and no gas product, found '{st.equation}'")
+                continue
+            g = species_specs.get(gas[0])
+            if g is not None and g.mass is None and not mech.species[mech.index(gas[0])]\
+                    .composition:
+                col.add(("species", gas[0], "mass"), f"sticking in steps[{j}] needs the mass "
+                        "of the gas (or a formula name)")
+        needs_dG = st.reversible and (spec.k_f is None or spec.k_r is None)
+        needs_dE = spec.bep is not None
+        if spec.ts is not None or needs_dG or needs_dE:
+            missing = [n for n in names if species_specs.get(n) is None
+                       or (species_specs[n].energy is None and species_specs[n].thermo
+                           != "shomate")]
+            if missing:
+                why = ("the reverse rate constant by detailed balance" if needs_dG else
+                       "the reaction energy of the BEP relation" if needs_dE else
+                       "the barrier from the saddle point")
+                col.add(path, f"{why} needs the energy of {missing}; give 'energy' for each "
+                        "(or fixed 'k_f' and 'k_r')")
+            needs_thermo.update(n for n in names if n not in missing)
+    for n in sorted(needs_thermo):
+        spec = species_specs[n]
+        sp = mech.species[mech.index(n)]
+        path = ("species", n)
+        kind = spec.thermo or ("ideal_gas" if sp.phase == "gas" else
+                               "harmonic" if spec.frequencies else "frozen")
+        if kind == "ideal_gas":
+            if sp.phase != "gas":
+                col.add(path + ("thermo",), "'ideal_gas' is for gases")
+                continue
+            natoms = _n_atoms(sp)
+            geom = spec.geometry or ("monatomic" if natoms == 1 else None)
+            if geom is None:
+                col.add(path + ("geometry",), "ideal-gas thermo needs 'geometry' (monatomic, "
+                        "linear or nonlinear)")
+            if spec.mass is None and not sp.composition:
+                col.add(path + ("mass",), "ideal-gas thermo needs 'mass' (amu)")
+            if geom in ("linear", "nonlinear"):
+                if spec.symmetry is None:
+                    col.add(path + ("symmetry",), "ideal-gas thermo needs the rotational "
+                            "'symmetry' number (e.g. 2 for O2, 1 for CO)")
+                if spec.rotational_temperatures is None and spec.inertia is None:
+                    col.add(path, "ideal-gas thermo needs 'rotational_temperatures' (K) or "
+                            "'inertia' (amu angstrom^2)")
+                nrot = 1 if geom == "linear" else 3
+                for key in ("rotational_temperatures", "inertia"):
+                    v = getattr(spec, key)
+                    if v is not None and len(v) not in (nrot, 3 if geom == "linear" else nrot):
+                        col.add(path + (key,), f"a {geom} molecule has {nrot} value(s), "
+                                f"found {len(v)}")
+                nvib = 3 * natoms - (5 if geom == "linear" else 6) if natoms else None
+                nf = len(spec.frequencies or [])
+                if nvib is not None and nf != nvib:
+                    col.add(path + ("frequencies",), f"a {geom} molecule of {natoms} atoms has "
+                            f"{nvib} vibrational modes (3N-{5 if geom == 'linear' else 6}), "
+                            f"found {nf}")
+            if geom == "linear" and natoms and natoms < 2:
+                col.add(path + ("geometry",), "a single atom is 'monatomic'")
+        elif kind == "hindered":
+            if spec.hindered is None:
+                col.add(path + ("hindered",), "hindered thermo needs a 'hindered' block "
+                        "(trans_barrier, rot_barrier, rotational_minima, ...)")
+            if not spec.frequencies or len(spec.frequencies) < 3:
+                col.add(path + ("frequencies",), "hindered thermo needs all 3N frequencies "
+                        "(the three lowest are replaced by the hindered modes)")
+            if spec.mass is None and not sp.composition:
+                col.add(path + ("mass",), "hindered thermo needs 'mass' (amu)")
+        elif kind == "shomate":
+            if spec.shomate is None:
+                col.add(path + ("shomate",), "shomate thermo needs a 'shomate' block "
+                        "(coefficients, T_ranges)")
+            if spec.energy is None:
+                col.add(path + ("energy",), "shomate thermo needs the reference 'energy'")
+        elif kind == "harmonic":
+            if not spec.frequencies:
+                col.add(path + ("frequencies",), "harmonic thermo needs 'frequencies' "
+                        "(cm^-1); use thermo: frozen to ignore vibrations")
+        elif kind == "free_translator":
+            if spec.mass is None and not sp.composition:
+                col.add(path + ("mass",), "the 2-D free translator needs 'mass' (amu)")
+
+
+def _lateral(col, raw, species_objs, ctx) -> dict[tuple[str, str], float]:
+    from ..units import parse_quantity
+    from ._quantities import _default_unit  # noqa: F401  (same conversion as fields)
+
+    out: dict[tuple[str, str], float] = {}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        col.add(("lateral",), "expected a mapping 'A*-B*': energy per nearest-neighbour pair")
+        return out
+    unit = ctx["units"]["energy"]
+    for key, val in raw.items():
+        pair = None
+        parts = key.split("-")
+        for cut in range(1, len(parts)):
+            a, b = "-".join(parts[:cut]).strip(), "-".join(parts[cut:]).strip()
+            if a in species_objs and b in species_objs:
+                pair = (a, b)
+                break
+        if pair is None:
+            col.add(("lateral", key), "expected 'A*-B*' with two declared adsorbates")
+            continue
+        if any(species_objs[x].phase != "surface" for x in pair):
+            col.add(("lateral", key), "lateral interactions act between adsorbates")
+            continue
+        try:
+            e = parse_quantity(val, "energy", unit)
+        except InvalidParameterError as exc:
+            col.add(("lateral", key), f"expected {exc.expected}, found {exc.found!r}")
+            continue
+        if not math.isfinite(e):
+            col.add(("lateral", key), f"expected a finite energy, found {val!r}")
+            continue
+        k = tuple(sorted(pair))
+        if k in out:
+            col.add(("lateral", key), f"pair {k} given twice")
+        out[k] = e
+    return out

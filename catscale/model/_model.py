@@ -1,0 +1,153 @@
+"""The validated model: mechanism, conditions, thermochemistry, rate constants, sections."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InvalidParameterError
+from ..mechanism import Mechanism, RateTable
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A model file, validated and converted to internal units.
+
+    Attributes
+    ----------
+    path, name : str
+    mechanism : Mechanism
+    conditions : ConditionsSpec or None
+        ``conditions.T`` in K, pressures in Pa.
+    pressures : dict
+        Partial pressures of the gases, **bar** (the rate-law convention).
+    lateral : dict
+        (A*, B*) -> pair interaction energy, eV per nearest-neighbour pair.
+    lateral_coordination : int or None
+        Neighbours per site used by mean field for lateral interactions (default: from the
+        kmc lattice, else 6 for a close-packed (111) surface).
+    sections : dict
+        Validated optional sections (kmc, pellet, reactor, uncertainty, diffusion,
+        microstructure, descriptors, atomistic).
+    """
+
+    path: str
+    name: str
+    mechanism: Mechanism | None
+    conditions: Any
+    units: Any
+    sites: dict
+    species_specs: dict
+    step_specs: tuple
+    pressures: dict[str, float]
+    lateral: dict
+    lateral_coordination: int | None
+    sections: dict
+    raw: dict = field(repr=False)
+    energy_shifts: dict = field(default_factory=dict)
+
+    # -- conditions ------------------------------------------------------------------------
+    @property
+    def T(self) -> float:
+        """Temperature of the model, K."""
+        if self.conditions is None:
+            raise InvalidParameterError(f"{self.path}: conditions.T", "a temperature", None)
+        return float(self.conditions.T)
+
+    def __getattr__(self, name: str):
+        # optional sections as attributes: model.kmc, model.pellet, ... (None when absent)
+        from ._schema import KNOWN_SECTIONS
+
+        if name in KNOWN_SECTIONS:
+            return self.__dict__["sections"].get(name)
+        raise AttributeError(name)
+
+    # -- thermochemistry and rates ---------------------------------------------------------
+    def thermo(self) -> dict[str, Any]:
+        """Thermo object of every species that has thermochemistry (name -> object)."""
+        from ._thermo import build_species_thermo
+
+        out = {}
+        for sp in self.mechanism.species:
+            if sp.phase == "site":
+                continue
+            spec = self.species_specs.get(sp.name)
+            out[sp.name] = build_species_thermo(sp, spec, self.energy_shifts.get(sp.name, 0.0))
+        return out
+
+    def step_kinetics(self) -> list:
+        """One :class:`~catscale.bridges.mechanism_rates.StepKinetics` per step."""
+        from ._thermo import build_step_kinetics
+
+        return [build_step_kinetics(j, st, spec, self.energy_shifts.get(f"ts:{j}", 0.0))
+                for j, (st, spec) in enumerate(zip(self.mechanism.steps, self.step_specs))]
+
+    def masses(self) -> dict[str, float]:
+        """Molecular masses of the gases, amu (from 'mass' or the formula)."""
+        from ._thermo import species_mass
+
+        return {sp.name: species_mass(sp, self.species_specs.get(sp.name))
+                for sp in self.mechanism.gas}
+
+    def electronic_energies(self) -> dict[str, float]:
+        """Electronic (or formation) energies given in the file, eV, with any shifts."""
+        out = {}
+        for n, s in self.species_specs.items():
+            if s.energy is not None:
+                out[n] = s.energy + self.energy_shifts.get(n, 0.0)
+        return out
+
+    def rates(self, T: float | None = None) -> RateTable:
+        """Rate constants of every step at T (default: the model's), thermodynamically
+        consistent (k_f / k_r = K from the same thermochemistry)."""
+        from ..bridges.mechanism_rates import rate_table
+
+        T = self.T if T is None else float(T)
+        return rate_table(self.mechanism, self.thermo(), self.step_kinetics(), T,
+                          masses=self.masses(), electronic=self.electronic_energies())
+
+    # -- variants --------------------------------------------------------------------------
+    def with_energy_shifts(self, shifts: dict[str, float]) -> Model:
+        """A copy with energies shifted (eV): keys are species names or ``"ts:<step index>"``
+        for saddle points. Shifts add to those already present."""
+        new = dict(self.energy_shifts)
+        for k, v in shifts.items():
+            if k.startswith("ts:"):
+                j = int(k[3:])
+                if not 0 <= j < len(self.step_specs):
+                    raise InvalidParameterError("shift", f"ts:0..ts:{len(self.step_specs)-1}", k)
+            elif k not in self.species_specs:
+                raise InvalidParameterError("shift", "a declared species or ts:<step>", k)
+            new[k] = new.get(k, 0.0) + float(v)
+        return dataclasses.replace(self, energy_shifts=new)
+
+    def with_conditions(self, T: float | None = None,
+                        pressures: dict[str, float] | None = None) -> Model:
+        """A copy at another temperature (K) and/or partial pressures (bar)."""
+        cond = self.conditions
+        if T is not None:
+            if not T > 0:
+                raise InvalidParameterError("T", "> 0 K", T)
+            cond = cond.model_copy(update={"T": float(T)})
+        p = dict(self.pressures)
+        if pressures is not None:
+            for g, v in pressures.items():
+                if g not in p and g not in [s.name for s in self.mechanism.gas]:
+                    raise InvalidParameterError("pressures", "gas species of the model", g)
+                if not v >= 0:
+                    raise InvalidParameterError(f"pressures.{g}", ">= 0 bar", v)
+                p[g] = float(v)
+        return dataclasses.replace(self, conditions=cond, pressures=p)
+
+    def summary(self) -> str:
+        """One line: name, counts, T."""
+        m = self.mechanism
+        parts = [f"{self.name}: {len(m.gas)} gas, {len(m.adsorbates)} adsorbates, "
+                 f"{len(m.sites)} site kind(s), {len(m.steps)} steps"]
+        if self.conditions is not None:
+            parts.append(f"T = {self.T:g} K")
+        secs = [k for k, v in self.sections.items() if v is not None]
+        if secs:
+            parts.append("sections: " + ", ".join(secs))
+        return "; ".join(parts)

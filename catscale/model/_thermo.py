@@ -1,0 +1,100 @@
+"""From validated species/step specs to thermo objects and step kinetics (model -> thermo)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..bridges.mechanism_rates import StepKinetics
+from ..mechanism import Species
+
+
+def species_mass(sp: Species, spec: Any) -> float:
+    """Mass in amu: the file's 'mass', else the sum of standard atomic masses (ASE)."""
+    if spec is not None and spec.mass is not None:
+        return float(spec.mass)
+    from ase.data import atomic_masses, atomic_numbers
+
+    return float(sum(n * atomic_masses[atomic_numbers[el]] for el, n in sp.composition))
+
+
+def _low_frequency_kwargs(spec: Any) -> dict:
+    lf = getattr(spec, "low_frequency", None)
+    if lf is None or lf.method == "none":
+        return {}
+    return {"low_frequency": lf.method, "cutoff": lf.cutoff}
+
+
+def _geometry(sp: Species, spec: Any) -> str:
+    if spec.geometry:
+        return spec.geometry
+    return "monatomic" if sum(n for _, n in sp.composition) == 1 else "nonlinear"
+
+
+def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0):
+    """Thermo object of one species from its spec (None when it has no energy)."""
+    from .. import thermo as th
+
+    if spec is None:
+        return None
+    kind = spec.thermo or ("ideal_gas" if sp.phase == "gas" else
+                           "harmonic" if spec.frequencies else "frozen")
+    if spec.energy is None and kind != "shomate":
+        return None
+    E = (spec.energy or 0.0) + shift
+    if kind == "frozen":
+        return th.FixedEnergy(E)
+    if kind == "ideal_gas":
+        geom = _geometry(sp, spec)
+        return th.IdealGasThermo(
+            energy=E, frequencies=list(spec.frequencies or []), geometry=geom,
+            mass=species_mass(sp, spec), symmetry=spec.symmetry or 1,
+            rotational_temperatures=spec.rotational_temperatures, inertia=spec.inertia,
+            spin=spec.spin, **_low_frequency_kwargs(spec))
+    if kind == "harmonic":
+        return th.HarmonicThermo(energy=E, frequencies=list(spec.frequencies),
+                                 **_low_frequency_kwargs(spec))
+    if kind == "hindered":
+        hd = spec.hindered
+        kw = dict(energy=E, frequencies=list(spec.frequencies),
+                  trans_barrier_energy=hd.trans_barrier, rot_barrier_energy=hd.rot_barrier,
+                  rotationalminima=hd.rotational_minima, symmetrynumber=hd.symmetry,
+                  mass=species_mass(sp, spec), inertia=hd.inertia)
+        if hd.site_density is not None:
+            kw["sitedensity"] = hd.site_density
+        return th.HinderedThermo(**kw)
+    if kind == "free_translator":
+        return th.FreeTranslator2D(energy=E, frequencies=list(spec.frequencies or []),
+                                   mass=species_mass(sp, spec))
+    if kind == "shomate":
+        sh = spec.shomate
+        return th.ShomateGas(energy=(spec.energy or 0.0) + shift,
+                             coefficients=sh.coefficients, T_ranges=sh.T_ranges)
+    raise ValueError(f"unknown thermo kind {kind!r}")
+
+
+def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKinetics:
+    """StepKinetics of one step from its spec."""
+    from .. import thermo as th
+
+    if spec.k_f is not None:
+        return StepKinetics(route="fixed", k_f=spec.k_f, k_r=spec.k_r)
+    if spec.sticking is not None:
+        return StepKinetics(route="sticking", sticking=spec.sticking)
+    if spec.ts is not None:
+        ts = spec.ts
+        freqs = list(ts.frequencies or [])
+        imag = [abs(f) for f in freqs if f < 0]
+        real = [f for f in freqs if f > 0]
+        E = ts.energy + ts_shift
+        kind = ts.thermo or ("harmonic" if real else "frozen")
+        if kind == "frozen":
+            obj = th.FixedEnergy(E)
+        else:
+            obj = th.HarmonicThermo(energy=E, frequencies=real, **_low_frequency_kwargs(ts))
+        return StepKinetics(route="ts", ts=obj, tunneling=spec.tunneling,
+                            imaginary_frequency=imag[0] if imag else None)
+    if spec.Ea is not None:
+        return StepKinetics(route="arrhenius", Ea=spec.Ea, A=spec.A)
+    if spec.bep is not None:
+        return StepKinetics(route="bep", alpha=spec.bep.alpha, beta=spec.bep.beta, A=spec.A)
+    raise ValueError(f"step {j} has no rate route")

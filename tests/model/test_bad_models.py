@@ -1,0 +1,122 @@
+"""Bad-input corpus: every malformed model file gives its specific message and exit code 2,
+with file, line and field, and no traceback."""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from catscale.errors import ModelFileErrors
+from catscale.model import load_model, validate_file
+
+DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "bad_models"
+
+# file -> (field path of the first error, substring of its message, line or None)
+EXPECTED = {
+    "negative_temperature.yaml": ("conditions.T", "temperature > 0", 4),
+    "zero_temperature.yaml": ("conditions.T", "temperature > 0", 4),
+    "nan_temperature.yaml": ("conditions.T", "finite number", 4),
+    "celsius_temperature.yaml": ("conditions.T", "temperatures in K", 4),
+    "unbalanced_sites.yaml": ("steps[2].equation", "sites do not balance", 21),
+    "unbalanced_elements.yaml": ("steps[2].equation", "elements do not balance", 21),
+    "unknown_species.yaml": ("steps[0].equation", "unknown species 'C0*'", 15),
+    "duplicate_species.yaml": ("species.CO*", "duplicate key", 13),
+    "duplicate_step.yaml": ("steps[3].equation", "duplicate of steps[0]", 24),
+    "no_arrow.yaml": ("steps[0].equation", "exactly one arrow", 15),
+    "negative_rate_constant.yaml": ("steps[0]", "'k_f' must be >= 0", 15),
+    "infinite_rate_constant.yaml": ("steps[0].k_f", "finite number", 16),
+    "text_rate_constant.yaml": ("steps[0].k_f", "expected a number", 16),
+    "missing_pressure.yaml": ("conditions.pressures", "no partial pressure for gas species "
+                              "['CO2']", 5),
+    "pressure_unknown_gas.yaml": ("conditions.pressures.N2", "unknown gas 'N2'", 5),
+    "bad_pressure_unit.yaml": ("conditions.pressures.CO", "unit of pressure", 5),
+    "negative_pressure.yaml": ("conditions.pressures.CO", "pressure >= 0", 5),
+    "wrong_schema_version.yaml": ("catscale", "unsupported schema version 7", 1),
+    "misspelled_section.yaml": ("stpes", "unknown section", 14),
+    "two_rate_routes.yaml": ("steps[0]", "give only one of", 15),
+    "unknown_step_key.yaml": ("steps[0].kf", "unknown key", 16),
+    "sticking_out_of_range.yaml": ("steps[0]", "sticking must lie in (0, 1]", 15),
+    "sticking_without_energies.yaml": ("steps[0]", "needs the energy of", 15),
+    "negative_frequency.yaml": ("species.CO*.frequencies", "must be real and > 0", 12),
+    "two_imaginary_modes.yaml": ("steps[2].ts.frequencies", "at most one imaginary mode", 22),
+    "gas_missing_rotational_data.yaml": ("species.CO", "rotational_temperatures", 9),
+    "wrong_number_of_modes.yaml": ("species.CO.frequencies", "has 1 vibrational modes", 9),
+    "energy_wrong_unit.yaml": ("species.CO*.energy", "unit of energy", 12),
+    "nan_energy.yaml": ("species.CO*.energy", "finite number", 12),
+    "negative_site_density.yaml": ("sites.*.density", "site_density > 0", 7),
+    "undeclared_site.yaml": ("steps[2].equation", "unknown species 'CO*s'", 21),
+    "irreversible_with_k_r.yaml": ("steps[0].k_r", "irreversible step", 17),
+    "reversible_without_k_r.yaml": ("steps[2]", "detailed balance needs the energy", 21),
+    "lateral_unknown_species.yaml": ("lateral.CO*-N*", "two declared adsorbates", 24),
+    "yaml_syntax_error.yaml": ("(yaml)", "not valid YAML", 18),
+    "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
+    "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),
+    "mole_fractions_not_summing.yaml": ("conditions", "must sum to 1", 3),
+}
+
+
+def test_corpus_is_complete():
+    files = {p.name for p in DATA.glob("*.yaml")} - {"_base_valid.yaml", "many_errors.yaml"}
+    assert files == set(EXPECTED)
+    assert len(files) >= 20
+
+
+def test_base_is_valid():
+    # the corpus is built by one-line edits of this file, so each error is that edit's
+    assert validate_file(DATA / "_base_valid.yaml") == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_model_message(name):
+    field, text, line = EXPECTED[name]
+    errors = validate_file(DATA / name)
+    assert errors, f"{name} was accepted"
+    first = errors[0]
+    assert first.field == field, [e.format() for e in errors]
+    assert text in first.message, first.message
+    assert first.line == line
+    assert first.file.endswith(name)
+
+
+def test_all_errors_collected():
+    errors = validate_file(DATA / "many_errors.yaml")
+    fields = [e.field for e in errors]
+    assert "conditions.T" in fields                      # T <= 0
+    assert "species.CO*.energy" in fields                # NaN
+    assert "species.O*.frequencies" in fields            # imaginary mode on a minimum
+    assert "steps[1].equation" in fields                 # O2 + * <=> 2O*: sites unbalanced
+    assert "steps[2].sticking" in fields                 # sticking on a surface reaction
+    assert len(errors) >= 5
+
+
+def test_load_raises_with_every_error():
+    with pytest.raises(ModelFileErrors) as info:
+        load_model(DATA / "many_errors.yaml")
+    assert len(info.value.errors) >= 5
+    assert str(info.value).count("many_errors.yaml:") >= 5
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "catscale.cli.main", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", ["unbalanced_sites.yaml", "yaml_syntax_error.yaml",
+                                  "negative_temperature.yaml"])
+def test_cli_validate_exit_2_no_traceback(name):
+    r = _cli("validate", str(DATA / name))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    field, text, _ = EXPECTED[name]
+    assert field in r.stderr and text in r.stderr
+
+
+def test_cli_validate_missing_file():
+    r = _cli("validate", "/nonexistent/model.yaml")
+    assert r.returncode == 2 and "file not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_rates_bad_input_exit_2():
+    r = _cli("rates", str(DATA / "unknown_species.yaml"), "--json")
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
