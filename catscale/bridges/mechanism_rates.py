@@ -142,7 +142,7 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
 
     for j, (st, kin) in enumerate(zip(mechanism.steps, kinetics)):
         col = nu[:, j]
-        involved = np.flatnonzero(col != 0) if True else None
+        involved = np.flatnonzero(col != 0)
         react = np.flatnonzero(mechanism.reactant_matrix[:, j])
         have_dG = np.all(np.isfinite(G[involved])) and np.all(np.isfinite(G[react]))
         dG_j = float(col @ np.where(np.isfinite(G), G, 0.0)) if have_dG else np.nan

@@ -1,1 +1,4 @@
-"""Schemas of the optional model-file sections; one module per section, owned by the scale it feeds."""
+"""Schemas of the optional model-file sections.
+
+One module per section, owned by the scale it feeds.
+"""
