@@ -1,0 +1,427 @@
+"""Steady states that are verified or not returned.
+
+Strategy, in order, until a verified solution exists:
+
+1. damped Newton on log-coverages (``_kernels.newton``) from the caller's guess (continuation)
+   and from one start per surface species (that species dominant on its site kind) plus the
+   uniform surface;
+2. integration of the transient (stiff BDF, analytic Jacobian) from the bare surface and from
+   the guess, then Newton from the end point;
+3. Newton in extended precision (mpmath, 40 digits) from the best double-precision point, used
+   only when double precision could not bring the scaled residual under the tolerance.
+
+A solution is *verified* when, for every surface species, its net production rate is below
+``tol`` times its gross rate (the residual, dimensionless) and every site balance holds to
+1e-10. Its stability comes from the eigenvalues of the Jacobian restricted to the
+site-conserving subspace. Distinct verified solutions are all kept (``alternatives``), so a
+bistable system reports both stable branches and the unstable one between them. When nothing
+can be verified, :class:`~catscale.errors.ConvergenceError` lists what was tried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..errors import ConvergenceError, InvalidParameterError
+from ..mechanism import Mechanism, RateTable
+from . import _kernels
+from ._lateral import lateral_matrices
+from ._network import Network, build_network
+from ._transient import clean_surface, integrate_network
+
+DEFAULT_TOL = 1e-8
+_NEWTON_FTOL = 1e-13
+_NEWTON_MAXIT = 100
+_MAX_STEP = 8.0
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """A verified mean-field steady state.
+
+    Attributes
+    ----------
+    species : tuple of str
+        Surface species (adsorbates then vacancies), the order of ``theta``.
+    theta : ndarray (S,)
+        Coverages (fraction of sites of the species' kind).
+    rates : ndarray (J,)
+        Net rate of every step, s^-1 per site.
+    rate_f, rate_r : ndarray (J,)
+        Forward and reverse rates, s^-1 per site.
+    production : dict str -> float
+        Net production rate of every gas, s^-1 per site (negative = consumed); the TOF of a
+        product.
+    residual : float
+        max over surface species of |net rate| / gross rate (dimensionless).
+    eigenvalues : ndarray (complex)
+        Eigenvalues of d(dtheta/dt)/dtheta on the site-conserving subspace, s^-1.
+    stable : bool
+        True when no eigenvalue has a positive real part beyond round-off
+        (Re lambda <= 1e-9 max |lambda|).
+    method : str
+        How the solution was found ("newton", "transient+newton", "mpmath").
+    alternatives : tuple of SteadyState
+        Other verified steady states found (stable or not), most stable first.
+    network : Network
+        The compiled rate law (rate constants, pressures, coverage effects).
+    tried : tuple of str
+        The strategies that ran.
+    """
+
+    species: tuple[str, ...]
+    theta: np.ndarray
+    rates: np.ndarray
+    rate_f: np.ndarray
+    rate_r: np.ndarray
+    production: dict[str, float]
+    residual: float
+    eigenvalues: np.ndarray
+    stable: bool
+    method: str
+    network: Network = field(repr=False)
+    alternatives: tuple[SteadyState, ...] = ()
+    tried: tuple[str, ...] = ()
+    x: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def coverages(self) -> dict[str, float]:
+        """Coverage of every surface species (vacancies included)."""
+        return {n: float(v) for n, v in zip(self.species, self.theta)}
+
+    @property
+    def tof(self) -> dict[str, float]:
+        """Turnover frequency of every gas produced (> 0), s^-1 per site."""
+        return {g: v for g, v in self.production.items() if v > 0}
+
+    @property
+    def n_steady_states(self) -> int:
+        return 1 + len(self.alternatives)
+
+    @property
+    def stable_states(self) -> list[SteadyState]:
+        """Every stable steady state found (this one first when stable)."""
+        out = [self] if self.stable else []
+        return out + [a for a in self.alternatives if a.stable]
+
+    def masi(self) -> str:
+        """Most abundant surface intermediate (vacancies included in the comparison)."""
+        return self.species[int(np.argmax(self.theta))]
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary: coverages, tof, production, residual, stable, eigenvalues."""
+        return {
+            "coverages": self.coverages,
+            "tof": self.tof,
+            "production": dict(self.production),
+            "rates": {st.equation: float(r)
+                      for st, r in zip(self.network.mechanism.steps, self.rates)},
+            "residual": float(self.residual),
+            "stable": bool(self.stable),
+            "max_eigenvalue_real": float(np.max(self.eigenvalues.real))
+            if self.eigenvalues.size else None,
+            "method": self.method,
+            "n_steady_states": self.n_steady_states,
+            "masi": self.masi(),
+        }
+
+
+# --------------------------------------------------------------------------------------------
+def _args(net: Network) -> tuple:
+    return (net.kf, net.kr, net.Af, net.Ar, net.nu, net.Gf, net.Gr, net.occ, net.kind)
+
+
+def _conserving_basis(net: Network) -> np.ndarray:
+    """Orthonormal basis (S x (S-K)) of the null space of the occupancy matrix."""
+    _, s, vt = np.linalg.svd(net.occ)
+    rank = int(np.sum(s > 1e-12 * s.max()))
+    return vt[rank:].T
+
+
+def _eigenvalues(net: Network, theta: np.ndarray) -> np.ndarray:
+    Z = _conserving_basis(net)
+    if Z.shape[1] == 0:
+        return np.zeros(0, dtype=complex)
+    J = net.jacobian(theta)
+    return np.linalg.eigvals(Z.T @ J @ Z)
+
+
+def _is_stable(eig: np.ndarray) -> bool:
+    if eig.size == 0:
+        return True
+    scale = float(np.max(np.abs(eig)))
+    return bool(np.max(eig.real) <= 1e-9 * scale)
+
+
+def _starts(net: Network, guess: np.ndarray | None, multistart: bool) -> np.ndarray:
+    S = net.n_surface
+    rows = []
+    if guess is not None:
+        rows.append(np.log(np.clip(guess, 1e-300, 1.0)))
+    if multistart or guess is None:
+        counts = np.bincount(net.kind, minlength=net.n_kinds)
+        uni = np.log(1.0 / (counts[net.kind] * np.max(net.occ, axis=0)))
+        rows.append(uni)
+        for s in range(S):
+            x = uni.copy()
+            same = net.kind == net.kind[s]
+            x[same] = np.log(1e-6)
+            x[s] = np.log((1.0 - 1e-6 * (same.sum() - 1)) / net.occ[net.kind[s], s])
+            rows.append(x)
+    return np.ascontiguousarray(np.array(rows))
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.all(np.abs(a - b) <= 1e-5 * np.maximum(np.maximum(a, b), 1e-12)))
+
+
+def _make(net: Network, x: np.ndarray, residual: float, method: str,
+          tried: Sequence[str]) -> SteadyState:
+    theta = np.exp(x)
+    rf, rr = net.step_rates(theta)
+    r = rf - rr
+    prod = net.nu_gas @ r
+    eig = _eigenvalues(net, theta)
+    return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
+                       production={g: float(v) for g, v in zip(net.gas, prod)},
+                       residual=float(residual), eigenvalues=eig, stable=_is_stable(eig),
+                       method=method, network=net, tried=tuple(tried), x=x)
+
+
+def _verified(net: Network, x: np.ndarray, residual: float, tol: float) -> bool:
+    if not (np.isfinite(residual) and residual <= tol and np.all(np.isfinite(x))):
+        return False
+    theta = np.exp(x)
+    return bool(np.max(np.abs(net.occ @ theta - 1.0)) <= 1e-10)
+
+
+def _residual(net: Network, x: np.ndarray) -> float:
+    _, _, fs = _kernels.residual_jacobian(np.ascontiguousarray(x, dtype=float), *_args(net))
+    return float(np.max(np.abs(fs)))
+
+
+def _mp_polish(net: Network, x0: np.ndarray, dps: int = 40, iters: int = 30
+               ) -> tuple[np.ndarray, float]:
+    """Newton in mpmath extended precision on the same equations. Returns (x, residual)."""
+    import mpmath as mp
+
+    S, J = net.Af.shape
+    K = net.n_kinds
+    ctx = mp.mp.clone()
+    ctx.dps = dps
+    kf = [ctx.mpf(float(v)) for v in net.kf]
+    kr = [ctx.mpf(float(v)) for v in net.kr]
+
+    def evaluate(x):
+        th = [ctx.exp(v) for v in x]
+        rf, rr, dlf, dlr = [], [], [], []
+        for j in range(J):
+            ef = ctx.fsum(net.Af[s, j] * x[s] + net.Gf[j, s] * th[s] for s in range(S))
+            er = ctx.fsum(net.Ar[s, j] * x[s] + net.Gr[j, s] * th[s] for s in range(S))
+            a = kf[j] * ctx.exp(ef) if kf[j] > 0 else ctx.mpf(0)
+            b = kr[j] * ctx.exp(er) if kr[j] > 0 else ctx.mpf(0)
+            rf.append(a)
+            rr.append(b)
+            dlf.append([a * (net.Af[s, j] + net.Gf[j, s] * th[s]) for s in range(S)])
+            dlr.append([b * (net.Ar[s, j] + net.Gr[j, s] * th[s]) for s in range(S)])
+        P, C, dP, dC = [], [], [], []
+        for i in range(S):
+            p = c = ctx.mpf(0)
+            dp = [ctx.mpf(0)] * S
+            dc = [ctx.mpf(0)] * S
+            for j in range(J):
+                n = net.nu[i, j]
+                if n > 0:
+                    p += n * rf[j]
+                    c += n * rr[j]
+                    dp = [dp[s] + n * dlf[j][s] for s in range(S)]
+                    dc = [dc[s] + n * dlr[j][s] for s in range(S)]
+                elif n < 0:
+                    c -= n * rf[j]
+                    p -= n * rr[j]
+                    dc = [dc[s] - n * dlf[j][s] for s in range(S)]
+                    dp = [dp[s] - n * dlr[j][s] for s in range(S)]
+            P.append(p)
+            C.append(c)
+            dP.append(dp)
+            dC.append(dc)
+        fs = [(P[i] - C[i]) / (P[i] + C[i]) if P[i] + C[i] > 0 else ctx.mpf(0) for i in range(S)]
+        rep = {}
+        for s in range(S):
+            k = int(net.kind[s])
+            if k not in rep or P[s] + C[s] > P[rep[k]] + C[rep[k]]:
+                rep[k] = s
+        F = ctx.matrix(S, 1)
+        Jm = ctx.matrix(S, S)
+        for i in range(S):
+            if rep[int(net.kind[i])] == i:
+                continue
+            F[i] = (P[i] - C[i]) / (P[i] + C[i])
+            D2 = (P[i] + C[i]) ** 2
+            for s in range(S):
+                Jm[i, s] = 2 * (C[i] * dP[i][s] - P[i] * dC[i][s]) / D2
+        for k in range(K):
+            i = rep[k]
+            F[i] = ctx.fsum(net.occ[k, s] * th[s] for s in range(S)) - 1
+            for s in range(S):
+                Jm[i, s] = net.occ[k, s] * th[s]
+        return F, Jm, max(abs(v) for v in fs)
+
+    x = [ctx.mpf(float(v)) for v in x0]
+    res = None
+    for _ in range(iters):
+        F, Jm, res = evaluate(x)
+        if res < ctx.mpf(10) ** (-(dps - 5)):
+            break
+        dx = ctx.lu_solve(Jm, -F)
+        x = [x[s] + dx[s] for s in range(S)]
+    _, _, res = evaluate(x)
+    return np.array([float(v) for v in x]), float(res)
+
+
+def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float = DEFAULT_TOL,
+                  multistart: bool = True, transient: bool = True,
+                  extended_precision: bool = True) -> SteadyState:
+    """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`)."""
+    if not (0 < tol < 1):
+        raise InvalidParameterError("tol", "a residual tolerance in (0, 1)", tol)
+    if guess is not None:
+        guess = np.asarray(guess, dtype=float)
+        if guess.shape != (net.n_surface,) or not np.all(np.isfinite(guess)):
+            raise InvalidParameterError("guess", f"{net.n_surface} coverages", guess)
+    tried: list[str] = []
+    args = _args(net)
+    X0 = _starts(net, guess, multistart)
+    X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT, _NEWTON_FTOL,
+                                                       _MAX_STEP)
+    n_ok = int(np.sum(res <= tol))
+    tried.append(f"damped Newton on log-coverages from {len(X0)} starts"
+                 f"{' (guess first)' if guess is not None else ''}: {n_ok} verified "
+                 f"(best residual {np.min(res):.2e})")
+    found: list[tuple[np.ndarray, float, str, int]] = []
+    for m in range(len(X0)):
+        found.append((X[m], float(res[m]), "newton", m))
+    if n_ok == 0 and transient:
+        starts = [clean_surface(net)] + ([guess / (net.occ @ guess)[net.kind]]
+                                         if guess is not None else [])
+        for th0 in starts:
+            try:
+                kmax = float(np.max(np.concatenate([net.kf, net.kr])))
+                kpos = np.concatenate([net.kf, net.kr])
+                kmin = float(np.min(kpos[kpos > 0])) if np.any(kpos > 0) else 1.0
+                t_end = min(1e3 / max(kmin, 1e-300), 1e12 / max(kmax, 1e-300) * 1e12)
+                tr = integrate_network(net, th0, t_end=max(t_end, 1.0))
+                xe = np.log(np.clip(tr.theta[-1], 1e-300, 1.0))
+                xn, r, _, _ = _kernels.newton(np.ascontiguousarray(xe), *args, _NEWTON_MAXIT,
+                                              _NEWTON_FTOL, _MAX_STEP)
+                tried.append(f"BDF transient to t={t_end:.3g} s then Newton: residual {r:.2e}")
+                found.append((xn, float(r), "transient+newton", -1))
+            except ConvergenceError as exc:
+                tried.append(f"BDF transient failed: {str(exc).splitlines()[0]}")
+    best = min(found, key=lambda f: f[1])
+    if best[1] > tol and extended_precision and np.isfinite(best[1]) and best[1] < 1e-2:
+        xm, rm = _mp_polish(net, best[0])
+        tried.append(f"mpmath Newton (40 digits) from the best point: residual {rm:.2e}")
+        found.append((xm, rm, "mpmath", -1))
+    ok = [f for f in found if _verified(net, f[0], f[1], tol)]
+    if not ok:
+        raise ConvergenceError(
+            f"no verified steady state (scaled residual <= {tol:g}); best residual "
+            f"{min(f[1] for f in found):.3e}", tried=tried)
+    # distinct solutions
+    distinct: list[tuple[np.ndarray, float, str, int]] = []
+    for f in ok:
+        th = np.exp(f[0])
+        if not any(_same(th, np.exp(d[0])) for d in distinct):
+            distinct.append(f)
+    states = [_make(net, f[0], f[1], f[2], tried) for f in distinct]
+    primary = states[0]
+    if guess is None or distinct[0][3] != 0:
+        stable = [s for s in states if s.stable]
+        if len(stable) > 1:
+            primary = _pick_from_clean_surface(net, stable, tried)
+        elif stable:
+            primary = stable[0]
+    others = [s for s in states if s is not primary]
+    others.sort(key=lambda s: (not s.stable, float(np.max(s.eigenvalues.real))
+                               if s.eigenvalues.size else 0.0))
+    return replace(primary, alternatives=tuple(others), tried=tuple(tried))
+
+
+def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: list[str]
+                             ) -> SteadyState:
+    """Among several stable states, the one the bare surface evolves to (light-off branch)."""
+    try:
+        kpos = np.concatenate([net.kf, net.kr])
+        kmin = float(np.min(kpos[kpos > 0]))
+        tr = integrate_network(net, clean_surface(net), t_end=1e3 / kmin)
+        end = tr.theta[-1]
+        d = [float(np.max(np.abs(np.log(np.maximum(end, 1e-300)) - s.x))) for s in stable]
+        tried.append(f"{len(stable)} stable steady states: primary = the one reached from the "
+                     "bare surface")
+        return stable[int(np.argmin(d))]
+    except ConvergenceError:
+        return stable[0]
+
+
+def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float], *,
+                 lateral: Mapping[str, float] | None = None, coordination: int = 4,
+                 alpha: float = 0.5, guess: Mapping[str, float] | np.ndarray | None = None,
+                 tol: float = DEFAULT_TOL, multistart: bool = True, transient: bool = True,
+                 extended_precision: bool = True) -> SteadyState:
+    """Verified mean-field steady state of a mechanism.
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+    rates : RateTable
+        Rate constants at temperature ``rates.T`` (K): k in s^-1 bar^-n.
+    pressures : mapping gas -> float
+        Partial pressure of every gas, bar.
+    lateral : mapping ``"A*-B*"`` -> float, optional
+        First-order lateral interactions, eV per nearest-neighbour pair
+        (see :func:`lateral_matrices`).
+    coordination : int
+        Nearest neighbours per site for the lateral interactions (default 4).
+    alpha : float
+        Transition-state position for the lateral energy shift (0 = IS, 1 = FS).
+    guess : mapping or ndarray, optional
+        Starting coverages (continuation); tried first.
+    tol : float
+        Largest accepted |net rate| / gross rate of any surface species (dimensionless).
+    multistart : bool
+        Also start from every species-dominated surface and the uniform surface, and report
+        every distinct steady state found.
+    transient : bool
+        Fall back to integrating the transient when Newton fails.
+    extended_precision : bool
+        Polish with mpmath when double precision cannot reach ``tol``.
+
+    Returns
+    -------
+    SteadyState
+        ``coverages``, ``tof`` (s^-1 per site), ``production``, ``rates``, ``residual``,
+        ``stable``, ``eigenvalues`` (s^-1), ``alternatives`` (other steady states).
+
+    Raises
+    ------
+    ConvergenceError
+        When no solution can be verified; ``.tried`` lists the strategies.
+    """
+    Gf = Gr = None
+    if lateral:
+        Gf, Gr = lateral_matrices(mechanism, lateral, rates.T, coordination, alpha)
+    net = build_network(mechanism, rates, pressures, Gf=Gf, Gr=Gr)
+    g = None
+    if guess is not None:
+        if isinstance(guess, Mapping):
+            g = np.full(net.n_surface, 1e-12)
+            for k, v in guess.items():
+                g[net.index(k)] = float(v)
+        else:
+            g = np.asarray(guess, dtype=float)
+    return solve_network(net, g, tol=tol, multistart=multistart, transient=transient,
+                         extended_precision=extended_precision)
