@@ -436,9 +436,6 @@ def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
             if not spec.frequencies:
                 col.add(path + ("frequencies",), "harmonic thermo needs 'frequencies' "
                         "(cm^-1); use thermo: frozen to ignore vibrations")
-        elif kind == "free_translator":
-            if spec.mass is None and not sp.composition:
-                col.add(path + ("mass",), "the 2-D free translator needs 'mass' (amu)")
 
 
 def _lateral(col, raw, species_objs, ctx) -> dict[tuple[str, str], float]:

@@ -73,7 +73,9 @@ class Model:
             if sp.phase == "site":
                 continue
             spec = self.species_specs.get(sp.name)
-            out[sp.name] = build_species_thermo(sp, spec, self.energy_shifts.get(sp.name, 0.0))
+            dens = self.mechanism.site(sp.site).density if sp.site else None
+            out[sp.name] = build_species_thermo(sp, spec, self.energy_shifts.get(sp.name, 0.0),
+                                                site_density=dens)
         return out
 
     def step_kinetics(self) -> list:

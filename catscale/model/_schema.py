@@ -101,14 +101,30 @@ class LowFrequencySpec(_Strict):
 
 
 class HinderedSpec(_Strict):
-    """Inputs of the hindered translator / rotor (Sprowl, Campbell & Arnadottir 2016)."""
+    """Inputs of the hindered translator / rotor (Sprowl, Campbell & Arnadottir 2016).
 
-    trans_barrier: Energy
-    rot_barrier: Energy
-    rotational_minima: int = Field(ge=1)
+    ``translation: free`` gives the free 2-D translator (no barrier needed); likewise
+    ``rotation: free``. The site density defaults to that of the species' site kind."""
+
+    trans_barrier: Energy | None = None
+    rot_barrier: Energy | None = None
+    rotational_minima: int = Field(1, ge=1)
     symmetry: int = Field(1, ge=1)
-    inertia: Finite | None = None      # amu angstrom^2 about the surface normal
+    inertia: Finite               # amu angstrom^2 about the surface normal
     site_density: SiteDensity | None = None
+    translation: Literal["hindered", "free"] = "hindered"
+    rotation: Literal["hindered", "free"] = "hindered"
+
+    @model_validator(mode="after")
+    def _barriers(self):
+        if self.translation == "hindered" and not (self.trans_barrier or 0) > 0:
+            raise ValueError("a hindered translator needs 'trans_barrier' > 0 (or "
+                             "translation: free)")
+        if self.rotation == "hindered" and not (self.rot_barrier or 0) > 0:
+            raise ValueError("a hindered rotor needs 'rot_barrier' > 0 (or rotation: free)")
+        if self.inertia <= 0:
+            raise ValueError(f"'inertia' must be > 0 amu angstrom^2, got {self.inertia}")
+        return self
 
 
 class ShomateSpec(_Strict):
@@ -130,8 +146,7 @@ class ShomateSpec(_Strict):
         return self
 
 
-ThermoKind = Literal["ideal_gas", "harmonic", "hindered", "free_translator", "shomate",
-                     "frozen"]
+ThermoKind = Literal["ideal_gas", "harmonic", "hindered", "shomate", "frozen"]
 
 
 class SpeciesSpec(_Strict):

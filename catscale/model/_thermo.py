@@ -21,7 +21,7 @@ def _low_frequency_kwargs(spec: Any) -> dict:
     lf = getattr(spec, "low_frequency", None)
     if lf is None or lf.method == "none":
         return {}
-    return {"low_frequency": lf.method, "cutoff": lf.cutoff}
+    return {"low_frequency": lf.method, "low_frequency_cutoff": lf.cutoff}
 
 
 def _geometry(sp: Species, spec: Any) -> str:
@@ -30,8 +30,12 @@ def _geometry(sp: Species, spec: Any) -> str:
     return "monatomic" if sum(n for _, n in sp.composition) == 1 else "nonlinear"
 
 
-def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0):
-    """Thermo object of one species from its spec (None when it has no energy)."""
+def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
+                         site_density: float | None = None):
+    """Thermo object of one species from its spec (None when it has no energy).
+
+    ``shift`` (eV) is added to the energy; ``site_density`` (m^-2) of the species' site kind
+    is the default of the hindered translator."""
     from .. import thermo as th
 
     if spec is None:
@@ -55,20 +59,19 @@ def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0):
                                  **_low_frequency_kwargs(spec))
     if kind == "hindered":
         hd = spec.hindered
-        kw = dict(energy=E, frequencies=list(spec.frequencies),
-                  trans_barrier_energy=hd.trans_barrier, rot_barrier_energy=hd.rot_barrier,
-                  rotationalminima=hd.rotational_minima, symmetrynumber=hd.symmetry,
-                  mass=species_mass(sp, spec), inertia=hd.inertia)
-        if hd.site_density is not None:
-            kw["sitedensity"] = hd.site_density
-        return th.HinderedThermo(**kw)
-    if kind == "free_translator":
-        return th.FreeTranslator2D(energy=E, frequencies=list(spec.frequencies or []),
-                                   mass=species_mass(sp, spec))
+        return th.HinderedThermo(
+            energy=E, frequencies=list(spec.frequencies),
+            trans_barrier_energy=hd.trans_barrier or 0.0,
+            rot_barrier_energy=hd.rot_barrier or 0.0,
+            site_density=hd.site_density or site_density or 1.5e19,
+            rotational_minima=hd.rotational_minima, symmetry=hd.symmetry,
+            mass=species_mass(sp, spec), inertia=hd.inertia, translation=hd.translation,
+            rotation=hd.rotation, **_low_frequency_kwargs(spec))
     if kind == "shomate":
         sh = spec.shomate
         return th.ShomateGas(energy=(spec.energy or 0.0) + shift,
-                             coefficients=sh.coefficients, T_ranges=sh.T_ranges)
+                             coefficients=sh.coefficients, T_ranges=sh.T_ranges,
+                             frequencies=list(spec.frequencies or []))
     raise ValueError(f"unknown thermo kind {kind!r}")
 
 
@@ -91,6 +94,7 @@ def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKineti
             obj = th.FixedEnergy(E)
         else:
             obj = th.HarmonicThermo(energy=E, frequencies=real, **_low_frequency_kwargs(ts))
+        # the imaginary mode is kept here only for tunneling corrections
         return StepKinetics(route="ts", ts=obj, tunneling=spec.tunneling,
                             imaginary_frequency=imag[0] if imag else None)
     if spec.Ea is not None:

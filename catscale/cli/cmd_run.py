@@ -1,0 +1,24 @@
+"""``catscale run MODEL --out DIR``: every stage the model file defines."""
+
+from __future__ import annotations
+
+import typer
+
+from ._common import cli_errors, print_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(model: str = typer.Argument(..., help="Model file (YAML)."),
+            out: str = typer.Option("out", "--out", help="Output directory."),
+            json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+        """Run the chain: rates, mean field, kMC, diffusion, pellet, reactor, uncertainty."""
+        with cli_errors():
+            from catscale.workflow import run as run_chain
+
+            echo = None if json_out else typer.echo
+            res = run_chain(model, out=out, echo=echo)
+            if json_out:
+                print_json(res.summary())
+            else:
+                typer.echo(f"\nresults written to {out}/summary.json")

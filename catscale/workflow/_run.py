@@ -1,0 +1,111 @@
+"""Run the stages of a model file and collect their results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import __version__
+from ..model import Model, load_model
+
+
+@dataclass
+class RunResult:
+    """Results of every stage, JSON-ready, plus the text printed for the user."""
+
+    model: Model
+    stages: dict[str, dict] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"model": self.model.name, "file": self.model.path,
+                "provenance": provenance(self.model), "timings_s": self.timings,
+                "warnings": self.warnings, **self.stages}
+
+
+def provenance(model: Model) -> dict:
+    """Versions and the hash of the input file."""
+    import numpy
+    import scipy
+
+    try:
+        digest = hashlib.sha256(pathlib.Path(model.path).read_bytes()).hexdigest()
+    except OSError:
+        digest = None
+    return {"catscale": __version__, "python": platform.python_version(),
+            "numpy": numpy.__version__, "scipy": scipy.__version__, "input_sha256": digest}
+
+
+# ---- stages ------------------------------------------------------------------------------
+def stage_rates(model: Model, result: RunResult) -> None:
+    from ..cli.cmd_rates import rates_table_text
+
+    rt = model.rates()
+    result.stages["rates"] = {"T": rt.T, "steps": rt.to_records()}
+    result.text["rates"] = rates_table_text(rt)
+
+
+Stage = tuple[str, Callable[[Model], bool], Callable[[Model, RunResult], None]]
+
+#: (name, applies-to-model predicate, function), in scale order
+STAGES: list[Stage] = [
+    ("rates", lambda m: m.mechanism is not None and bool(m.mechanism.steps), stage_rates),
+]
+
+
+def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
+        echo: Callable[[str], None] | None = None) -> RunResult:
+    """Run every stage the model file defines.
+
+    Parameters
+    ----------
+    path : str or Path
+        Model file.
+    out : str or Path, optional
+        Output directory; ``summary.json`` is written there.
+    echo : callable, optional
+        Receives the readable text of each stage as it finishes.
+
+    Returns
+    -------
+    RunResult
+    """
+    model = load_model(path)
+    result = RunResult(model=model)
+    if echo:
+        echo(model.summary())
+    for name, applies, fn in STAGES:
+        if not applies(model):
+            continue
+        t0 = time.perf_counter()
+        fn(model, result)
+        result.timings[name] = round(time.perf_counter() - t0, 4)
+        if echo and name in result.text:
+            echo(f"\n== {name} ==\n{result.text[name]}")
+        if out is not None:
+            _write(out, result)   # after every stage: nothing computed is lost
+    if out is not None:
+        _write(out, result)
+    return result
+
+
+def _write(out: str | pathlib.Path, result: RunResult) -> None:
+    from ..cli._common import to_jsonable
+
+    d = pathlib.Path(out)
+    d.mkdir(parents=True, exist_ok=True)
+    tmp = d / "summary.json.tmp"
+    tmp.write_text(json.dumps(to_jsonable(result.summary()), indent=2))
+    tmp.replace(d / "summary.json")
+
+
+def summary_dict(result: RunResult) -> dict[str, Any]:
+    return result.summary()
