@@ -1,1 +1,35 @@
-"""catscale.thermo (see DESIGN.md)."""
+"""Statistical thermodynamics of gases, adsorbates and transition states.
+
+Energies in eV, temperatures in K, pressures in Pa, frequencies in cm^-1, masses in amu,
+moments of inertia in amu angstrom^2, site densities in m^-2. Every model exposes the same
+contract (:class:`ThermoModel`): ``zpe()``, ``U(T)``, ``H(T)``, ``S(T, p=1e5)``,
+``G(T, p=1e5)`` and ``Cp(T)``; the standard pressure is p0 = 1 bar.
+
+Models
+------
+IdealGasThermo   translation + rigid rotor + harmonic vibrations + spin degeneracy
+HarmonicThermo   adsorbate with every mode vibrational
+HinderedThermo   hindered (or free 2-D) translator + hindered (or free) rotor (Sprowl et al.)
+ShomateGas       NIST Shomate polynomials, CatMAP ``shomate_gas`` definition
+FixedEnergy      G = E at every temperature (CatMAP ``frozen_adsorbate`` / ``frozen_gas``)
+"""
+
+from ._base import P0, ThermoBase, ThermoModel
+from ._empirical import FixedEnergy, ShomateGas
+from ._harmonic import HarmonicThermo
+from ._hindered import HinderedThermo
+from ._ideal_gas import IdealGasThermo
+from ._modes import GRIMME_INERTIA_AMU_A2, parse_frequencies
+
+__all__ = [
+    "ThermoModel",
+    "ThermoBase",
+    "P0",
+    "IdealGasThermo",
+    "HarmonicThermo",
+    "HinderedThermo",
+    "ShomateGas",
+    "FixedEnergy",
+    "parse_frequencies",
+    "GRIMME_INERTIA_AMU_A2",
+]
