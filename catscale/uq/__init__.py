@@ -1,1 +1,45 @@
-"""catscale.uq (see DESIGN.md)."""
+"""catscale.uq: uncertainty across scales.
+
+Named uncertain inputs (epistemic: correlated DFT energy errors, BEEF-style ensembles,
+systematic shifts per class of species; aleatoric: site-energy heterogeneity), forward
+propagation (quasi-random Monte Carlo, polynomial chaos), variance split by source, Sobol
+sensitivity (SALib), and ensembles on dask.distributed with an incremental, resumable store.
+Energies are in eV.
+"""
+
+from ._distributions import (
+    KINDS,
+    Distribution,
+    EnergyEnsemble,
+    LogNormal,
+    MultivariateNormal,
+    Normal,
+    SiteClass,
+    SiteEnergies,
+    UncertainInput,
+    UncertaintySpace,
+    Uniform,
+    sample_seed,
+)
+from ._ensemble import EnsembleResult, flatten_outputs, open_client, run_ensemble
+from ._propagation import (
+    MonteCarloResult,
+    OutputSummary,
+    PCEResult,
+    VarianceSplit,
+    monte_carlo,
+    polynomial_chaos,
+    site_averaging,
+    summarize,
+    variance_by_kind,
+)
+from ._sensitivity import SobolResult, sobol_indices
+
+__all__ = [
+    "KINDS", "Distribution", "Normal", "Uniform", "LogNormal", "MultivariateNormal",
+    "EnergyEnsemble", "SiteClass", "SiteEnergies", "UncertainInput", "UncertaintySpace",
+    "sample_seed", "EnsembleResult", "run_ensemble", "flatten_outputs", "open_client",
+    "OutputSummary", "summarize", "MonteCarloResult", "monte_carlo", "PCEResult",
+    "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
+    "SobolResult", "sobol_indices",
+]
