@@ -25,6 +25,11 @@ def test_formula():
     assert parse_formula("CH3OH") == {"C": 1, "H": 4, "O": 1}
     assert parse_formula("O-CO") == {"O": 2, "C": 1}
     assert parse_formula("") == {}
+    # labels are not formulas: composition unknown, element balance not checked
+    assert parse_formula("A") is None and parse_formula("X1") is None
+    assert parse_formula("H+") is None
+    m = Mechanism.from_equations(["A* <=> B*"])
+    assert m.element_balance_errors() == [] and m.species[m.index("A*")].composition is None
 
 
 def test_co_oxidation_mechanism():

@@ -65,13 +65,24 @@ def parse_equation(equation: str) -> tuple[dict[str, int], dict[str, int], bool]
     return sides[0], sides[1], reversible
 
 
-def parse_formula(formula: str) -> dict[str, int]:
+def parse_formula(formula: str) -> dict[str, int] | None:
     """Element counts of a formula such as ``"CH3OH"``, ``"O-CO"`` or ``"CO2"``.
 
     Characters other than element symbols and counts (``-``, ``_``, ``(``, ``)``) are ignored;
-    parentheses are not expanded. Returns an empty dict for an empty formula (a vacant site).
+    parentheses are not expanded. Returns an empty dict for an empty formula (a vacant site)
+    and None when the name is not a formula (a label such as ``"A"`` or ``"X1"``), whose
+    composition is then unknown.
     """
+    from ase.data import chemical_symbols
+
+    rest = re.sub(r"[-_()\s]", "", formula)
     counts: Counter[str] = Counter()
-    for sym, n in _ELEMENT.findall(formula):
-        counts[sym] += int(n) if n else 1
+    consumed = 0
+    for m in _ELEMENT.finditer(rest):
+        if m.start() != consumed or m.group(1) not in chemical_symbols[1:]:
+            return None
+        counts[m.group(1)] += int(m.group(2)) if m.group(2) else 1
+        consumed = m.end()
+    if consumed != len(rest):
+        return None
     return dict(counts)

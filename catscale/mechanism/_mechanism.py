@@ -48,8 +48,8 @@ class Species:
         ``"gas"``, ``"surface"`` (adsorbate) or ``"site"`` (vacant site).
     site : str or None
         Site kind of an adsorbate or vacancy; None for gases.
-    composition : tuple of (element, count)
-        Elemental composition (empty for a vacancy).
+    composition : tuple of (element, count) or None
+        Elemental composition (empty for a vacancy, None when unknown: a label like "A").
     n_sites : int
         Number of sites an adsorbate occupies (1 for ordinary adsorbates).
     """
@@ -57,7 +57,7 @@ class Species:
     name: str
     phase: str
     site: str | None = None
-    composition: tuple[tuple[str, int], ...] = ()
+    composition: tuple[tuple[str, int], ...] | None = ()
     n_sites: int = 1
 
     def __post_init__(self):
@@ -69,9 +69,9 @@ class Species:
                                         "a site kind for an adsorbate", None)
 
     @property
-    def elements(self) -> dict[str, int]:
-        """Composition as a dict."""
-        return dict(self.composition)
+    def elements(self) -> dict[str, int] | None:
+        """Composition as a dict (None when unknown)."""
+        return None if self.composition is None else dict(self.composition)
 
     @property
     def is_gas(self) -> bool:
@@ -112,7 +112,7 @@ def species_from_name(name: str, sites: Iterable[str],
     core = name[: len(name) - len(s)] if (s is not None and phase != "gas") else name
     comp = dict(composition) if composition is not None else parse_formula(core)
     return Species(name=name, phase=phase, site=s if phase != "gas" else None,
-                   composition=tuple(sorted(comp.items())))
+                   composition=None if comp is None else tuple(sorted(comp.items())))
 
 
 @dataclass(frozen=True)
@@ -271,9 +271,13 @@ class Mechanism:
 
     # -- checks ----------------------------------------------------------------------------
     def element_balance_errors(self) -> list[tuple[int, str]]:
-        """Steps whose elements do not balance: list of (step index, message)."""
+        """Steps whose elements do not balance: list of (step index, message).
+
+        Steps with a species of unknown composition (a label such as "A*") are not checked."""
         out = []
         for j, st in enumerate(self.steps):
+            if any(self.species[self._index[n]].composition is None for n in st.species):
+                continue
             bal: dict[str, int] = {}
             for sign, side in ((-1, st.reactants), (1, st.products)):
                 for n, c in side:

@@ -297,7 +297,7 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
             comp = parse_formula(core)
         species_objs[sp_name] = Species(
             name=sp_name, phase=phase, site=s_kind if phase != "gas" else None,
-            composition=tuple(sorted(comp.items())))
+            composition=None if comp is None else tuple(sorted(comp.items())))
     for s in site_names:
         species_objs[s] = Species(name=s, phase="site", site=s)
 
@@ -345,7 +345,7 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
 
 
 def _n_atoms(sp: Species) -> int:
-    return sum(n for _, n in sp.composition)
+    return sum(n for _, n in sp.composition) if sp.composition else 0
 
 
 def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
@@ -363,7 +363,7 @@ def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
                 continue
             g = species_specs.get(gas[0])
             if g is not None and g.mass is None and not mech.species[mech.index(gas[0])]\
-                    .composition:
+                    .composition:  # None (a label) or empty
                 col.add(("species", gas[0], "mass"), f"sticking in steps[{j}] needs the mass "
                         "of the gas (or a formula name)")
         needs_dG = st.reversible and (spec.k_f is None or spec.k_r is None)

@@ -89,8 +89,12 @@ class Model:
         """Molecular masses of the gases, amu (from 'mass' or the formula)."""
         from ._thermo import species_mass
 
-        return {sp.name: species_mass(sp, self.species_specs.get(sp.name))
-                for sp in self.mechanism.gas}
+        out = {}
+        for sp in self.mechanism.gas:
+            spec = self.species_specs.get(sp.name)
+            if (spec is not None and spec.mass is not None) or sp.composition:
+                out[sp.name] = species_mass(sp, spec)
+        return out
 
     def electronic_energies(self) -> dict[str, float]:
         """Electronic (or formation) energies given in the file, eV, with any shifts."""

@@ -12,6 +12,11 @@ def species_mass(sp: Species, spec: Any) -> float:
     """Mass in amu: the file's 'mass', else the sum of standard atomic masses (ASE)."""
     if spec is not None and spec.mass is not None:
         return float(spec.mass)
+    if not sp.composition:
+        from ..errors import InvalidParameterError
+
+        raise InvalidParameterError(f"species.{sp.name}.mass",
+                                    "a mass in amu (the name is not a chemical formula)", None)
     from ase.data import atomic_masses, atomic_numbers
 
     return float(sum(n * atomic_masses[atomic_numbers[el]] for el, n in sp.composition))
@@ -27,7 +32,7 @@ def _low_frequency_kwargs(spec: Any) -> dict:
 def _geometry(sp: Species, spec: Any) -> str:
     if spec.geometry:
         return spec.geometry
-    return "monatomic" if sum(n for _, n in sp.composition) == 1 else "nonlinear"
+    return "monatomic" if sum(n for _, n in (sp.composition or ())) == 1 else "nonlinear"
 
 
 def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
