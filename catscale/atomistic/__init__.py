@@ -1,1 +1,46 @@
-"""catscale.atomistic (see DESIGN.md)."""
+"""catscale.atomistic: potential energy surfaces through ASE (relaxation, CI-NEB, vibrations,
+cached in an ASE database), Born-Oppenheimer validity (Landau-Zener), non-adiabatic and
+electrode kinetics (golden rule, Marcus, Marcus-Hush-Chidsey, Butler-Volmer, computational
+hydrogen electrode) and QM/MM embedding.
+
+Energies eV, lengths Angstrom (structures, as in ASE), frequencies cm^-1, rates s^-1,
+temperatures K. Heavy optional backends (PySCF, tblite, Sella) are imported lazily.
+"""
+
+from ._electrochem import che_free_energy, electrochemical_rate_table, limiting_potential
+from ._golden_rule import (
+    eh_pair_damping_rate,
+    golden_rule_rate,
+    newns_anderson_dos,
+    persson_damping_rate,
+    semielliptic_hybridization,
+)
+from ._landau_zener import (
+    DiabaticModel,
+    LandauZenerResult,
+    landau_zener,
+    landau_zener_probability,
+    lz_corrected_tst_rate,
+    lz_transmission,
+    massey_parameter,
+    tdse_two_level,
+    thermal_lz_transmission,
+)
+from ._marcus import (
+    butler_volmer_current,
+    butler_volmer_rate,
+    marcus_rate,
+    mhc_rate,
+    mhc_rate_closed_form,
+)
+
+__all__ = [
+    "DiabaticModel", "LandauZenerResult", "landau_zener", "landau_zener_probability",
+    "lz_corrected_tst_rate", "lz_transmission", "massey_parameter", "tdse_two_level",
+    "thermal_lz_transmission",
+    "marcus_rate", "mhc_rate", "mhc_rate_closed_form", "butler_volmer_rate",
+    "butler_volmer_current",
+    "che_free_energy", "electrochemical_rate_table", "limiting_potential",
+    "golden_rule_rate", "newns_anderson_dos", "semielliptic_hybridization",
+    "eh_pair_damping_rate", "persson_damping_rate",
+]
