@@ -46,6 +46,16 @@ def cli_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         _err("interrupted")
         raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug, not bad input: say so, traceback only on request
+        import os
+
+        if os.environ.get("CATSCALE_DEBUG"):
+            raise
+        _err(f"internal error ({type(exc).__name__}): {exc}\n"
+             "rerun with CATSCALE_DEBUG=1 for the traceback, and please report it")
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def to_jsonable(obj: Any) -> Any:
