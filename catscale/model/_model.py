@@ -63,6 +63,18 @@ class Model:
             return self.__dict__["sections"].get(name)
         raise AttributeError(name)
 
+    def coordination(self) -> int:
+        """Neighbours per site for mean-field lateral interactions: ``lateral_coordination``
+        if given, else that of the kmc lattice (square 4, hexagonal 6), else 4."""
+        if self.lateral_coordination:
+            return int(self.lateral_coordination)
+        kmc = self.sections.get("kmc")
+        lattice = getattr(kmc, "lattice", None) if kmc is not None else None
+        if isinstance(kmc, dict):
+            lattice = kmc.get("lattice")
+        z = {"square": 4, "hexagonal": 6, "triangular": 6, "fcc111": 6, "honeycomb": 3}
+        return z.get(str(lattice), 4) if lattice else 4
+
     # -- thermochemistry and rates ---------------------------------------------------------
     def thermo(self) -> dict[str, Any]:
         """Thermo object of every species that has thermochemistry (name -> object)."""

@@ -53,11 +53,64 @@ def stage_rates(model: Model, result: RunResult) -> None:
     result.text["rates"] = rates_table_text(rt)
 
 
+def stage_steady(model: Model, result: RunResult) -> None:
+    """Mean-field steady state, degree of rate control, apparent Ea, orders."""
+    from ..kinetics import steady_state
+    from ..kinetics._analysis import analyze, apparent_activation_energy
+
+    rt = model.rates()
+    ss = steady_state(model.mechanism, rt, model.pressures, lateral=lateral_map(model),
+                      coordination=model.coordination())
+    out = ss.to_dict()
+    an = analyze(ss)
+    out.update({k: v for k, v in an.items() if k not in out})
+    if "product" in an:
+        try:
+            out["apparent_Ea"] = apparent_activation_energy(ss, rates_at=model.rates,
+                                                            product=an["product"])
+        except Exception as exc:  # reported, not fatal: the steady state itself is verified
+            result.warnings.append(f"apparent activation energy not computed: {exc}")
+    if len(ss.stable_states) > 1:
+        result.warnings.append(f"{len(ss.stable_states)} stable steady states (bistability); "
+                               "the one reached from the clean surface is reported first")
+        out["other_stable_states"] = [a.to_dict() for a in ss.stable_states[1:]]
+    result.stages["steady"] = out
+    result.text["steady"] = _steady_text(out)
+
+
+def lateral_map(model: Model) -> dict[str, float] | None:
+    """The model's lateral interactions as {"A*-B*": eV per pair}, or None."""
+    if not model.lateral:
+        return None
+    return {f"{a}-{b}": e for (a, b), e in model.lateral.items()}
+
+
+def _steady_text(out: dict) -> str:
+    lines = ["coverages:"]
+    for n, v in sorted(out["coverages"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {n:<10} {v:.4e}")
+    for p, v in out.get("tof", {}).items():
+        lines.append(f"TOF({p}) = {v:.4e} s^-1 per site")
+    lines.append(f"residual (scaled by gross rates) = {out['residual']:.1e}; "
+                 f"stable = {out['stable']}; method = {out['method']}")
+    drc = out.get("drc")
+    if drc:
+        top = sorted(drc.items(), key=lambda kv: -abs(kv[1]))
+        lines.append("degree of rate control: " + ", ".join(f"{k}: {v:+.3f}" for k, v in top))
+    if out.get("apparent_Ea") is not None:
+        lines.append(f"apparent activation energy = {out['apparent_Ea']:.3f} eV")
+    if out.get("orders"):
+        lines.append("reaction orders: " + ", ".join(f"{k}: {v:+.3f}"
+                                                      for k, v in out["orders"].items()))
+    return "\n".join(lines)
+
+
 Stage = tuple[str, Callable[[Model], bool], Callable[[Model, RunResult], None]]
 
 #: (name, applies-to-model predicate, function), in scale order
 STAGES: list[Stage] = [
     ("rates", lambda m: m.mechanism is not None and bool(m.mechanism.steps), stage_rates),
+    ("steady", lambda m: m.mechanism is not None and bool(m.mechanism.adsorbates), stage_steady),
 ]
 
 
