@@ -1,0 +1,304 @@
+"""Wiring: model file + uncertainty section -> uncertain inputs and a sample -> outputs map.
+
+``space_from_section`` turns the validated ``uncertainty:`` section into an
+:class:`UncertaintySpace`; :class:`ChainModel` is the picklable callable that, for one sample,
+shifts the energies of the model (``Model.with_energy_shifts``), rebuilds the rate constants
+(thermo -> TST -> detailed balance, ``Model.rates``), solves the mean-field steady state
+(``catscale.kinetics``) and returns TOF, degrees of rate control, coverages and, when the
+model has a pellet section and the pellet bridge exists, the effectiveness factor.
+
+Site heterogeneity (a ``sites`` input) is treated as a patch of independent sites: each
+site's steady state is solved with its own energy shift and the patch TOF is the site
+average; the patch degree of rate control is the TOF-weighted average of the site values
+(exact for d ln(mean TOF) / d ln k).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import CatscaleError, InvalidParameterError, ModelFileError
+from ._distributions import (
+    EnergyEnsemble,
+    LogNormal,
+    MultivariateNormal,
+    Normal,
+    SiteClass,
+    SiteEnergies,
+    UncertainInput,
+    UncertaintySpace,
+    Uniform,
+)
+
+__all__ = ["space_from_section", "ChainModel", "chain_function"]
+
+
+def _targets_ok(model, spec, i: int) -> tuple[str, ...]:
+    """Check species / saddle-point names against the model; return the shift keys."""
+    path = model.path
+    field = f"uncertainty.inputs[{i}]"
+    if spec.parameter is not None:
+        p = spec.parameter
+        if p.startswith("p:") and p[2:] not in model.pressures:
+            raise ModelFileError(path, f"{field}.parameter",
+                                 f"expected 'p:<gas>' with a gas of the model "
+                                 f"{sorted(model.pressures)}, found {p!r}")
+        if p == "D_eff" and getattr(model, "pellet", None) is None:
+            raise ModelFileError(path, f"{field}.parameter",
+                                 "'D_eff' needs a pellet: section in the model")
+        return (p,)
+    n_steps = len(model.mechanism.steps)
+    known = set(model.species_specs)
+    out = []
+    for s in spec.species:
+        if s.startswith("ts:"):
+            try:
+                j = int(s[3:])
+            except ValueError:
+                j = -1
+            if not 0 <= j < n_steps:
+                raise ModelFileError(path, f"{field}.species",
+                                     f"expected a species of the model or 'ts:<step index "
+                                     f"0..{n_steps - 1}>', found {s!r}")
+        elif s not in known:
+            raise ModelFileError(path, f"{field}.species",
+                                 f"expected species of the model {sorted(known)} or "
+                                 f"'ts:<step index>', found {s!r}")
+        out.append(s)
+    return tuple(out)
+
+
+def space_from_section(section: Any, model: Any = None) -> UncertaintySpace:
+    """Build the uncertain inputs from a validated ``UncertaintySection``.
+
+    Parameters
+    ----------
+    section : UncertaintySection
+        ``model.uncertainty``.
+    model : Model, optional
+        Used to check that every species / saddle point / parameter named exists.
+
+    Returns
+    -------
+    UncertaintySpace
+    """
+    ins = []
+    for i, s in enumerate(section.inputs):
+        targets = _targets_ok(model, s, i) if model is not None else tuple(
+            s.species or [s.parameter])
+        k = len(targets)
+        try:
+            if s.distribution == "normal":
+                if k > 1 and not s.systematic:
+                    if s.covariance is not None:
+                        m = np.broadcast_to(np.asarray(s.mean, float), (k,))
+                        d = MultivariateNormal(mean=tuple(m), cov=tuple(map(tuple,
+                                                                           s.covariance)))
+                    else:
+                        d = MultivariateNormal.from_correlation(
+                            s.sigma, 0.0 if s.correlation is None else s.correlation,
+                            mean=s.mean, k=k)
+                else:
+                    d = Normal(float(s.mean), float(s.sigma))
+            elif s.distribution == "uniform":
+                d = Uniform(float(s.low), float(s.high))
+            elif s.distribution == "lognormal":
+                d = LogNormal(float(s.median), float(s.sigma_ln))
+            elif s.distribution == "ensemble":
+                d = EnergyEnsemble(np.array(s.sets, dtype=float), center=s.center)
+            else:
+                d = SiteEnergies(tuple(SiteClass(n, c.fraction, c.mean, c.sigma)
+                                       for n, c in s.classes.items()), s.n_sites)
+            ins.append(UncertainInput(s.name, s.kind, d, targets))
+        except InvalidParameterError as exc:
+            if model is None:
+                raise
+            raise ModelFileError(model.path, f"uncertainty.inputs[{i}].{exc.name}",
+                                 f"expected {exc.expected}, found {exc.found!r}") from None
+    return UncertaintySpace(tuple(ins))
+
+
+def _steady(model, T: float | None, pressures: dict | None):
+    from ..kinetics import steady_state
+
+    m = model if (T is None and pressures is None) else model.with_conditions(T, pressures)
+    rt = m.rates()
+    lateral = {f"{a}-{b}": v for (a, b), v in (model.lateral or {}).items()}
+    return steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
+                        coordination=model.lateral_coordination or 6)
+
+
+def _drc(ss, product: str) -> dict[str, float]:
+    try:
+        from ..kinetics import degree_of_rate_control
+    except ImportError:                                    # not yet exported by kinetics
+        from ..kinetics._analysis import degree_of_rate_control
+    return degree_of_rate_control(ss, product)
+
+
+class ChainModel:
+    """Picklable map ``sample -> outputs`` through the chain of one model file.
+
+    Parameters
+    ----------
+    model : Model
+        From :func:`catscale.model.load_model`.
+    space : UncertaintySpace
+        Inputs whose targets are species names / ``"ts:<j>"`` (energy shifts, eV) or the
+        parameters ``"T"`` (additive, K), ``"D_eff"`` (factor), ``"p:<gas>"`` (factor).
+    outputs : sequence of str
+        Any of ``"tof"`` (also gives ``log10_tof``), ``"drc"``, ``"coverages"``,
+        ``"effectiveness"``, ``"conversion"``.
+
+    Calling it with a sample ``x`` (input name -> value) returns a dict: ``tof`` (s^-1 per
+    site, of the main product), ``log10_tof``, ``drc[<equation>]`` (dimensionless),
+    ``theta[<species>]``, and ``effectiveness`` when available.
+    """
+
+    def __init__(self, model, space: UncertaintySpace,
+                 outputs: Sequence[str] = ("tof", "drc", "coverages")):
+        self.model = model
+        self.space = space
+        self.outputs = tuple(outputs)
+        site_inputs = [i for i in space.inputs if isinstance(i.distribution, SiteEnergies)]
+        if len(site_inputs) > 1:
+            raise InvalidParameterError("uncertainty.inputs", "at most one 'sites' input",
+                                        [i.name for i in site_inputs])
+        self._sites = site_inputs[0] if site_inputs else None
+        nominal = _steady(model, None, None)
+        prod = nominal.tof
+        if not prod:
+            raise CatscaleError("the nominal steady state produces no gas; no TOF to follow")
+        self.product = max(prod, key=prod.get)
+        self.species = tuple(nominal.species)
+        self.equations = tuple(st.equation for st in model.mechanism.steps)
+        self._pellet = None
+        if any(o in self.outputs for o in ("effectiveness", "conversion")):
+            self._pellet = _pellet_stage(model)
+        names = []
+        if "tof" in self.outputs:
+            names += ["tof", "log10_tof"]
+        if "drc" in self.outputs:
+            names += [f"drc[{e}]" for e in self.equations]
+        if "coverages" in self.outputs:
+            names += [f"theta[{s}]" for s in self.species]
+        if self._pellet is not None and "effectiveness" in self.outputs:
+            names += ["effectiveness"]
+        self.output_names = names
+
+    def fingerprint(self) -> str:
+        import hashlib
+        import pathlib
+
+        try:
+            h = hashlib.sha256(pathlib.Path(self.model.path).read_bytes()).hexdigest()
+        except OSError:
+            h = repr(self.model.raw)
+        return f"ChainModel:{h}:{self.outputs}:{self.space.describe()}"
+
+    # -- one sample ------------------------------------------------------------------------
+    def _split(self, x: dict) -> tuple[dict, float | None, dict, float, np.ndarray | None]:
+        shifts: dict[str, float] = {}
+        dT, pfac, dfac, site = 0.0, {}, 1.0, None
+        for inp in self.space.inputs:
+            v = x[inp.name]
+            if inp is self._sites:
+                site = np.asarray(v, dtype=float)
+                continue
+            t0 = inp.targets[0] if inp.targets else ""
+            if t0 == "T":
+                dT += float(v)
+            elif t0 == "D_eff":
+                dfac *= float(v)
+            elif t0.startswith("p:"):
+                pfac[t0[2:]] = pfac.get(t0[2:], 1.0) * float(v)
+            else:
+                vals = np.broadcast_to(np.asarray(v, dtype=float), (len(inp.targets),))
+                for t, dv in zip(inp.targets, vals):
+                    shifts[t] = shifts.get(t, 0.0) + float(dv)
+        T = self.model.T + dT if dT != 0.0 else None
+        p = ({g: self.model.pressures[g] * f for g, f in pfac.items()} if pfac else None)
+        if T is not None and not T > 0:
+            raise InvalidParameterError("T", "> 0 K", T)
+        return shifts, T, p, dfac, site
+
+    def _one(self, shifts: dict, T, p):
+        m = self.model.with_energy_shifts(shifts) if shifts else self.model
+        ss = _steady(m, T, p)
+        tof = float(ss.production.get(self.product, 0.0))
+        drc = _drc(ss, self.product) if "drc" in self.outputs else {}
+        return tof, drc, ss.theta
+
+    def __call__(self, x: dict, rng: np.random.Generator | None = None) -> dict[str, float]:
+        shifts, T, p, dfac, site = self._split(x)
+        if site is None:
+            tof, drc, theta = self._one(shifts, T, p)
+        else:
+            tofs, drcs, thetas = [], [], []
+            for e in site:
+                s = dict(shifts)
+                for t in self._sites.targets:
+                    s[t] = s.get(t, 0.0) + float(e)
+                a, b, c = self._one(s, T, p)
+                tofs.append(a)
+                drcs.append(b)
+                thetas.append(c)
+            w = np.asarray(tofs)
+            tof = float(w.mean())
+            theta = np.mean(thetas, axis=0)
+            drc = ({k: float(sum(wi * d[k] for wi, d in zip(w, drcs)) / w.sum())
+                    for k in drcs[0]} if drcs and drcs[0] and w.sum() > 0 else {})
+        out: dict[str, float] = {}
+        if "tof" in self.outputs:
+            out["tof"] = tof
+            out["log10_tof"] = math.log10(tof) if tof > 0 else float("nan")
+        if "drc" in self.outputs:
+            for e in self.equations:
+                out[f"drc[{e}]"] = drc.get(e, float("nan"))
+        if "coverages" in self.outputs:
+            for s, v in zip(self.species, theta):
+                out[f"theta[{s}]"] = float(v)
+        if self._pellet is not None and "effectiveness" in self.outputs:
+            out["effectiveness"] = self._pellet(tof, T or self.model.T, dfac)
+        return out
+
+
+def _pellet_stage(model):
+    """Effectiveness factor of the model's pellet as a function of (TOF, T, D_eff factor).
+
+    Needs the pellet section and the kinetics -> pellet bridge; returns None (and the
+    ``effectiveness`` output is left out) while either is missing.
+    """
+    if getattr(model, "pellet", None) is None:
+        return None
+    try:
+        from ..bridges import kinetics_to_pellet  # noqa: F401
+    except ImportError:
+        return None
+    return None
+
+
+def chain_function(model, section: Any | None = None,
+                   outputs: Sequence[str] | None = None) -> tuple[ChainModel, UncertaintySpace]:
+    """``model + uncertainty spec -> (callable(sample) -> outputs, space)``.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model file.
+    section : UncertaintySection, optional
+        Default: ``model.uncertainty``.
+    outputs : sequence of str, optional
+        Default: the section's ``outputs`` or ``("tof", "drc", "coverages",
+        "effectiveness")``.
+    """
+    section = section if section is not None else getattr(model, "uncertainty", None)
+    if section is None:
+        raise ModelFileError(model.path, "uncertainty", "the model has no uncertainty: section")
+    space = space_from_section(section, model)
+    outs = outputs or section.outputs or ("tof", "drc", "coverages", "effectiveness")
+    return ChainModel(model, space, outs), space
