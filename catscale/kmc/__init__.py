@@ -3,9 +3,28 @@ observables, checkpointing and replicas.
 
 The rate constants come from the same :class:`catscale.mechanism.RateTable` as mean field;
 the conversion to per-event lattice rates is the bridging law
-:mod:`catscale.bridges.rates_to_kmc`.
+:mod:`catscale.bridges.rates_to_kmc` (``kmc_model(mechanism, rates, pressures, lattice)``).
 """
 
+from ._events import Cluster, KMCModel, LateralInteractions, Process, compile_model
 from ._lattice import Lattice
+from ._observables import (
+    cluster_size_distribution,
+    cluster_sizes,
+    correlation_length,
+    mser_warmup,
+    pair_correlation,
+    pair_probabilities,
+    snapshot_png,
+    weighted_mean_error,
+)
+from ._replicas import combine_replicas, replica_seeds, run_replicas
+from ._simulate import FastDiffusion, KMCConfig, KMCResult, Simulation, simulate
 
-__all__ = ["Lattice"]
+__all__ = [
+    "Lattice", "Process", "Cluster", "LateralInteractions", "KMCModel", "compile_model",
+    "KMCConfig", "FastDiffusion", "KMCResult", "Simulation", "simulate",
+    "run_replicas", "combine_replicas", "replica_seeds",
+    "pair_probabilities", "pair_correlation", "correlation_length", "cluster_sizes",
+    "cluster_size_distribution", "mser_warmup", "weighted_mean_error", "snapshot_png",
+]

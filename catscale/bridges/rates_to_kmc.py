@@ -1,0 +1,170 @@
+"""Bridging law: mean-field rate constants (RateTable) -> lattice kMC event rates.
+
+The same rate constants drive mean field and kMC. The lattice rates are chosen so that, in the
+random-mixing limit, the lattice rate of a step per site equals its mean-field rate
+``k prod(p/bar) prod(theta)`` (DESIGN.md):
+
+* a single-site step (``CO + * <=> CO*``) fires on every matching site at ``k prod(p/bar)``;
+* a pair step fires on every *ordered* neighbour pair (anchor s, neighbour t in shell 1)
+  whose states match the pattern at ``k prod(p/bar) / z``, where z is the number of shell-1
+  neighbours of the second site's kind around a site of the first site's kind. Hence an
+  unordered pair in different states (``CO* + O*``) fires at k/z (one orientation matches)
+  and an unordered pair in equal states (``O2 + 2*``) at 2k/z (both orientations match).
+  In the random-mixing limit the number of matching ordered pairs per site is
+  ``z theta_a theta_b``, so the rate per site is ``k theta_a theta_b``, the mean-field rate.
+
+Pattern sites are the surface species of each side in the order written (coefficients
+expanded): ``O2 + 2* <=> 2O*`` maps (*, *) -> (O*, O*); ``CO* + * <=> * + CO*`` is a hop of
+CO* to a vacant neighbour (zero net stoichiometry, no mean-field rate). With k_f = k_r = k such
+a reversible hop step moves an adsorbate to each vacant neighbour at 2k/z (both directions of
+the step match the same move); ``diffusion={"CO*": Gamma}`` instead adds a hop to each vacant
+neighbour at Gamma/z (total hop rate Gamma of an isolated adsorbate, s^-1).
+
+Lateral interactions shift rates by exp(-alpha dE/kT) (see :mod:`catscale.kmc`); the default
+BEP coefficient is alpha = 0 for the forward direction of a pure adsorption step (gas +
+vacancies -> adsorbates; hence 1 for its desorption), 1 for a pure desorption written forward,
+and 0.5 otherwise (surface reactions, hops); ``bep`` overrides it per step equation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+from ..kmc import KMCModel, LateralInteractions, Lattice, Process
+from ..mechanism import Mechanism, RateTable
+
+__all__ = ["kmc_model", "pair_coordination"]
+
+
+def pair_coordination(lattice: Lattice, kind_a: str, kind_b: str, shell: int = 1) -> int:
+    """Number z of shell neighbours of kind ``kind_b`` around a site of kind ``kind_a``.
+
+    Raises
+    ------
+    InvalidParameterError
+        If the sites of kind_a do not all have the same number (the per-site rate would be
+        ambiguous) or have none.
+    """
+    zs = set()
+    for b, k in enumerate(lattice.kinds):
+        if k != kind_a:
+            continue
+        offs = lattice.shell_offsets(shell)[b]
+        zs.add(sum(1 for (b2, _, _) in offs if lattice.kinds[b2] == kind_b))
+    if len(zs) != 1 or 0 in zs:
+        raise InvalidParameterError(
+            f"lattice pair {kind_a}-{kind_b}",
+            "the same non-zero number of neighbours of the second kind around every site of "
+            "the first kind", sorted(zs))
+    return zs.pop()
+
+
+def _expand(side, mech: Mechanism):
+    surf, gas = [], {}
+    for name, c in side:
+        sp = mech.species[mech.index(name)]
+        if sp.is_gas:
+            gas[name] = gas.get(name, 0) + int(c)
+        else:
+            surf += [name] * int(c)
+    return surf, gas
+
+
+def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float],
+              lattice: Lattice, lateral: LateralInteractions | Mapping | None = None,
+              diffusion: Mapping[str, float] | None = None,
+              bep: Mapping[str, float] | None = None) -> KMCModel:
+    """Lattice processes of a mechanism with the rate constants of ``rates``.
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+    rates : RateTable
+        k_f, k_r in s^-1 bar^-n (mass action, per site).
+    pressures : dict gas -> bar
+        Partial pressures; gases not given are at 0 bar.
+    lattice : Lattice
+        Provides the site kinds and the coordination numbers z.
+    lateral : LateralInteractions or dict {"A*-B*": eV} or None
+        Lateral interactions (a dict means nearest-neighbour pairs).
+    diffusion : dict adsorbate -> s^-1, optional
+        Total hop rate Gamma of an isolated adsorbate to vacant shell-1 neighbours of the same
+        kind (each neighbour at Gamma/z).
+    bep : dict equation -> alpha, optional
+        BEP coefficient of the forward direction of a step (reverse: 1 - alpha).
+
+    Returns
+    -------
+    KMCModel
+        Process rates in s^-1 per ordered occurrence, T in K.
+    """
+    if len(rates) != len(mechanism.steps):
+        raise InvalidParameterError("rates", f"{len(mechanism.steps)} steps (the mechanism)",
+                                    len(rates))
+    p = {g.name: 0.0 for g in mechanism.gas}
+    for g, v in (pressures or {}).items():
+        if g not in p:
+            raise InvalidParameterError("pressures", f"gases among {sorted(p)}", g)
+        if not (np.isfinite(v) and v >= 0):
+            raise InvalidParameterError(f"pressures[{g}]", ">= 0 bar", v)
+        p[g] = float(v)
+    bep = dict(bep or {})
+    for eq in bep:
+        if eq not in [s.equation for s in mechanism.steps]:
+            raise InvalidParameterError("bep", "step equations of the mechanism", eq)
+    surface = [s for s in mechanism.surface]
+    species = tuple(s.name for s in surface)
+    kinds = tuple(s.site for s in surface)
+    procs: list[Process] = []
+    for j, st in enumerate(mechanism.steps):
+        rs, rg = _expand(st.reactants, mechanism)
+        ps, pg = _expand(st.products, mechanism)
+        label = st.equation
+        if len(rs) != len(ps) or len(rs) not in (1, 2):
+            raise InvalidParameterError(
+                f"steps[{j}] {label!r}", "one or two surface sites on each side (same number) "
+                "for lattice kMC", (len(rs), len(ps)))
+        kind = [mechanism.species[mechanism.index(x)].site for x in rs]
+        kind_p = [mechanism.species[mechanism.index(x)].site for x in ps]
+        if kind != kind_p:
+            if len(ps) == 2 and kind == kind_p[::-1]:
+                ps = ps[::-1]
+            else:
+                raise InvalidParameterError(f"steps[{j}] {label!r}",
+                                            "the same site kinds on both sides", (kind, kind_p))
+        z = pair_coordination(lattice, kind[0], kind[1]) if len(rs) == 2 else 1
+        net_gas = {g: pg.get(g, 0) - rg.get(g, 0) for g in set(pg) | set(rg)}
+        gas_f = tuple((g, c) for g, c in sorted(net_gas.items()) if c != 0)
+        gas_r = tuple((g, -c) for g, c in gas_f)
+        vac = {v.name for v in mechanism.vacancies}
+        # pure adsorption: gas + vacancies -> adsorbates; pure desorption: its reverse, from
+        # a single adsorbate species (so that LH steps releasing a gas stay "reactions")
+        pure_ads = bool(rg) and not pg and all(x in vac for x in rs)
+        pure_des = (bool(pg) and not rg and all(x in vac for x in ps)
+                    and len(set(rs)) == 1)
+        a_f = bep.get(st.equation, 0.0 if pure_ads else (1.0 if pure_des else 0.5))
+        kf = rates.k_f[j] * np.prod([(p[g] if p[g] else 0.0) ** c for g, c in rg.items()])
+        kr = rates.k_r[j] * np.prod([(p[g] if p[g] else 0.0) ** c for g, c in pg.items()])
+        procs.append(Process(f"{label} (fwd)", tuple(rs), tuple(ps), float(kf) / z, step=j,
+                             direction=1, alpha=float(a_f), gas=gas_f))
+        if st.reversible and rates.k_r[j] > 0:
+            procs.append(Process(f"{label} (rev)", tuple(ps), tuple(rs), float(kr) / z,
+                                 step=j, direction=-1, alpha=1.0 - float(a_f), gas=gas_r))
+    for name, gamma in (diffusion or {}).items():
+        if name not in species or name in kinds:
+            raise InvalidParameterError("diffusion", f"an adsorbate among {species}", name)
+        if not (np.isfinite(gamma) and gamma >= 0):
+            raise InvalidParameterError(f"diffusion[{name}]", "a hop rate >= 0 s^-1", gamma)
+        k = mechanism.species[mechanism.index(name)].site
+        z = pair_coordination(lattice, k, k)
+        procs.append(Process(f"{name} hop", (name, k), (k, name), float(gamma) / z, step=-1,
+                             direction=0, alpha=0.5))
+    if isinstance(lateral, LateralInteractions):
+        inter = lateral
+    else:
+        inter = LateralInteractions.from_dict(dict(lateral or {}))
+    return KMCModel(species=species, kinds=kinds, processes=tuple(procs), T=float(rates.T),
+                    interactions=inter, gases=tuple(g.name for g in mechanism.gas))

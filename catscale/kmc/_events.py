@@ -1,0 +1,418 @@
+"""Lattice events (processes) and lateral interactions, and their compilation to kernel arrays.
+
+A :class:`Process` is a lattice event template on one site or on an ordered pair (anchor site,
+neighbour in shell 1): the states it needs, the states it leaves, and its rate per ordered
+occurrence in s^-1. The conversion from mechanism rate constants (per-site mean-field rates) to
+these per-occurrence rates is the bridging law :mod:`catscale.bridges.rates_to_kmc`.
+
+Lateral interactions shift the energy of the initial and final state of every event; the rate
+of an event with local reaction energy dE (final minus initial lateral energy, eV) is
+``rate * exp(-alpha * dE / kT)`` (a Broensted-Evans-Polanyi barrier shift alpha*dE). The
+reverse event uses ``1 - alpha`` on ``-dE``, so ``k_f/k_r = K exp(-dE/kT)`` and detailed
+balance holds event by event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+from ..units import kB
+from ._lattice import Lattice
+
+
+@dataclass(frozen=True)
+class Process:
+    """One lattice event template.
+
+    Parameters
+    ----------
+    name : str
+        Label, e.g. ``"CO* + O* -> CO2 + 2* (fwd)"``.
+    initial, final : tuple of str
+        Surface species (adsorbate or vacancy names) on the pattern sites before and after:
+        one site, or two sites (anchor, neighbour in ``shell``).
+    rate : float
+        Rate per ordered occurrence of the pattern, s^-1 (gas pressures already included).
+    step : int
+        Index of the mechanism step it belongs to (-1 for none).
+    direction : int
+        +1 forward, -1 reverse direction of that step.
+    alpha : float
+        BEP coefficient on the local lateral reaction energy (0..1).
+    gas : tuple of (str, int)
+        Net gas molecules produced per occurrence (products minus reactants), for the TOF.
+    shell : int
+        Neighbour shell of a pair event (1 = nearest neighbours).
+    """
+
+    name: str
+    initial: tuple[str, ...]
+    final: tuple[str, ...]
+    rate: float
+    step: int = -1
+    direction: int = 1
+    alpha: float = 0.5
+    gas: tuple[tuple[str, int], ...] = ()
+    shell: int = 1
+
+    def __post_init__(self):
+        object.__setattr__(self, "initial", tuple(self.initial))
+        object.__setattr__(self, "final", tuple(self.final))
+        if len(self.initial) not in (1, 2) or len(self.final) != len(self.initial):
+            raise InvalidParameterError(
+                f"process {self.name!r}", "1 or 2 pattern sites, same number before and after",
+                (self.initial, self.final))
+        if not (np.isfinite(self.rate) and self.rate >= 0):
+            raise InvalidParameterError(f"process {self.name!r}.rate", "a finite rate >= 0 s^-1",
+                                        self.rate)
+        if not (0.0 <= self.alpha <= 1.0):
+            raise InvalidParameterError(f"process {self.name!r}.alpha", "a value in [0, 1]",
+                                        self.alpha)
+
+    @property
+    def n_sites(self) -> int:
+        return len(self.initial)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A many-body cluster (cluster-expansion figure) with its energy.
+
+    Parameters
+    ----------
+    species : tuple of str
+        Surface species required on each site of the figure.
+    sites : tuple of (b, di, dj)
+        Figure sites: basis index and cell offset from the anchor cell. Each translation of the
+        figure is one cluster; symmetry-equivalent figures are listed separately.
+    energy : float
+        Energy added when every site holds its species, eV.
+    """
+
+    species: tuple[str, ...]
+    sites: tuple[tuple[int, int, int], ...]
+    energy: float
+
+    def __post_init__(self):
+        sp = tuple(self.species)
+        st = tuple(tuple(int(x) for x in s) for s in self.sites)
+        object.__setattr__(self, "species", sp)
+        object.__setattr__(self, "sites", st)
+        if len(sp) != len(st) or len(sp) < 2 or any(len(s) != 3 for s in st):
+            raise InvalidParameterError("cluster.sites", "one (b, di, dj) per species, >= 2",
+                                        (sp, st))
+        if len(set(st)) != len(st):
+            raise InvalidParameterError("cluster.sites", "distinct sites", st)
+
+
+@dataclass(frozen=True)
+class LateralInteractions:
+    """Pair interactions by neighbour shell plus many-body clusters.
+
+    Parameters
+    ----------
+    pairs : tuple of (str, str, int, float)
+        ``(species_a, species_b, shell, energy)``: energy in eV of every pair of sites in
+        ``shell`` (1..3) holding a and b (symmetric). Positive is repulsive.
+    clusters : tuple of Cluster
+    """
+
+    pairs: tuple[tuple[str, str, int, float], ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+
+    @classmethod
+    def from_dict(cls, lateral: dict | None, shell: int = 1,
+                  clusters: tuple[Cluster, ...] = ()) -> LateralInteractions:
+        """From the model file's ``lateral:`` map ``{"CO*-O*": eV}`` or ``{("CO*", "O*"): eV}``
+        (nearest neighbours unless ``shell`` says otherwise)."""
+        pairs = []
+        for key, e in (lateral or {}).items():
+            a, b = (key[0], key[1]) if isinstance(key, tuple) else _split_pair(key)
+            pairs.append((a, b, int(shell), float(e)))
+        return cls(tuple(pairs), tuple(clusters))
+
+    def __post_init__(self):
+        for a, b, sh, e in self.pairs:
+            if not (1 <= int(sh) <= 3):
+                raise InvalidParameterError(f"lateral[{a}-{b}].shell", "1, 2 or 3", sh)
+            if not np.isfinite(e):
+                raise InvalidParameterError(f"lateral[{a}-{b}]", "a finite energy in eV", e)
+
+    def __bool__(self) -> bool:
+        return any(e != 0 for *_, e in self.pairs) or any(c.energy != 0 for c in self.clusters)
+
+    def merged(self, other: LateralInteractions) -> LateralInteractions:
+        return LateralInteractions(self.pairs + other.pairs, self.clusters + other.clusters)
+
+
+def _split_pair(key: str) -> tuple[str, str]:
+    parts = [p.strip() for p in str(key).split("-")]
+    # names may contain '-' (e.g. "O-CO*"); split at the '-' that follows a site suffix char
+    if len(parts) == 2 and all(parts):
+        return parts[0], parts[1]
+    for i in range(1, len(key)):
+        if key[i] == "-" and not key[i - 1].isalnum():
+            a, b = key[:i].strip(), key[i + 1:].strip()
+            if a and b:
+                return a, b
+    raise InvalidParameterError("lateral", "keys like 'CO*-O*' (two surface species)", key)
+
+
+@dataclass(frozen=True)
+class KMCModel:
+    """Everything the lattice kMC engine needs besides the lattice.
+
+    Parameters
+    ----------
+    species : tuple of str
+        Surface species (adsorbates and vacancies), the lattice states.
+    kinds : tuple of str
+        Site kind of each species (``"*"`` for ``"CO*"`` and for the vacancy ``"*"``).
+    processes : tuple of Process
+    T : float
+        Temperature, K (for lateral interactions).
+    interactions : LateralInteractions
+    gases : tuple of str
+        Gas species whose production is counted (TOF).
+    """
+
+    species: tuple[str, ...]
+    kinds: tuple[str, ...]
+    processes: tuple[Process, ...]
+    T: float
+    interactions: LateralInteractions = field(default_factory=LateralInteractions)
+    gases: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if len(self.species) != len(self.kinds):
+            raise InvalidParameterError("kinds", "one site kind per species", self.kinds)
+        if len(self.species) > 120:
+            raise InvalidParameterError("species", "at most 120 surface species",
+                                        len(self.species))
+        if not (np.isfinite(self.T) and self.T > 0):
+            raise InvalidParameterError("T", "> 0 K", self.T)
+        known = set(self.species)
+        for p in self.processes:
+            for s in p.initial + p.final:
+                if s not in known:
+                    raise InvalidParameterError(f"process {p.name!r}",
+                                                f"surface species among {sorted(known)}", s)
+            for i in range(p.n_sites):
+                ki, kf = self.kind_of(p.initial[i]), self.kind_of(p.final[i])
+                if ki != kf:
+                    raise InvalidParameterError(
+                        f"process {p.name!r}", "the same site kind before and after on each "
+                        "pattern site", (p.initial[i], p.final[i]))
+        for a, b, _, _ in self.interactions.pairs:
+            for s in (a, b):
+                if s not in known:
+                    raise InvalidParameterError("lateral", f"species among {sorted(known)}", s)
+        for c in self.interactions.clusters:
+            for s in c.species:
+                if s not in known:
+                    raise InvalidParameterError("cluster", f"species among {sorted(known)}", s)
+
+    def code(self, name: str) -> int:
+        try:
+            return self.species.index(name)
+        except ValueError:
+            raise InvalidParameterError("species", f"one of {list(self.species)}", name) from None
+
+    def kind_of(self, name: str) -> str:
+        return self.kinds[self.code(name)]
+
+    def vacancy(self, kind: str) -> int:
+        """Code of the vacant-site species of ``kind`` (the species named like the kind)."""
+        if kind in self.species:
+            return self.species.index(kind)
+        raise InvalidParameterError("species", f"a vacancy species named {kind!r}",
+                                    list(self.species))
+
+    @property
+    def beta(self) -> float:
+        """1/(kB T), eV^-1."""
+        return 1.0 / (kB * self.T)
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """Kernel arrays of a model on a lattice (contiguous, numba-ready)."""
+
+    nbr: np.ndarray           # int32 (n, Z): shells 1..3 columns concatenated
+    col_shell: np.ndarray     # int32 (Z,) shell index (0-based) of each column
+    z_int: int                # columns needed for pair interactions
+    basis_of: np.ndarray      # int32 (n,)
+    slot_p: np.ndarray        # int32 (nb, S) process of each slot (-1 empty)
+    slot_c: np.ndarray        # int32 (nb, S) neighbour column of a pair slot (-1 single)
+    p_n: np.ndarray           # int32 (P,)
+    p_in: np.ndarray          # int32 (P, 2)
+    p_out: np.ndarray         # int32 (P, 2)
+    p_rate: np.ndarray        # float64 (P,)
+    p_alpha: np.ndarray       # float64 (P,)
+    lateral: bool
+    eps: np.ndarray           # float64 (3, ns, ns)
+    cl_sites: np.ndarray      # int32 (n_inst, m)
+    cl_spec: np.ndarray       # int32 (n_inst, m)
+    cl_eps: np.ndarray        # float64 (n_inst,)
+    site_cl: np.ndarray       # int32 (n, kmax)
+    dep: np.ndarray           # int32 (n, D): anchors to refresh when a site changes
+    beta: float
+
+
+def _add(o1, o2):
+    """Compose offsets: o2 is relative to the site reached by o1."""
+    return (o2[0], o1[1] + o2[1], o1[2] + o2[2])
+
+
+def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
+    """Compile processes and interactions on a lattice into kernel arrays.
+
+    Raises
+    ------
+    InvalidParameterError
+        If a species' site kind is not on the lattice, or a pair process cannot occur.
+    """
+    nb = lattice.nb
+    ns = len(model.species)
+    for k in set(model.kinds):
+        if k not in lattice.kind_names:
+            raise InvalidParameterError("lattice kinds",
+                                        f"a site kind {k!r} used by the species",
+                                        list(lattice.kind_names))
+    n_sh = min(3, lattice.n_shells)
+    shells = [lattice.shell_offsets(s) for s in range(1, n_sh + 1)]
+    nbr = np.concatenate([lattice.neighbors(s) for s in range(1, n_sh + 1)], axis=1)
+    # columns of different basis sites may belong to different shells only if coordinations
+    # differ; pad so that columns align shell by shell
+    zs = [max(len(sh[b]) for b in range(nb)) for sh in shells]
+    col_shell = np.concatenate([np.full(z, s, dtype=np.int32) for s, z in enumerate(zs)])
+    nbr = np.ascontiguousarray(nbr, dtype=np.int32)
+    starts = np.concatenate([[0], np.cumsum(zs)])
+    # per basis: column index -> offset
+    col_of = []
+    for b in range(nb):
+        m = {}
+        for s, sh in enumerate(shells):
+            for c, o in enumerate(sh[b]):
+                m[int(starts[s] + c)] = o
+        col_of.append(m)
+
+    # -- slots ---------------------------------------------------------------------------
+    slots: list[list[tuple[int, int]]] = [[] for _ in range(nb)]
+    for p_i, p in enumerate(model.processes):
+        k0 = model.kind_of(p.initial[0])
+        for b in range(nb):
+            if lattice.kinds[b] != k0:
+                continue
+            if p.n_sites == 1:
+                slots[b].append((p_i, -1))
+            else:
+                k1 = model.kind_of(p.initial[1])
+                sh = p.shell - 1
+                if sh >= n_sh:
+                    raise InvalidParameterError(f"process {p.name!r}.shell",
+                                                f"<= {n_sh}", p.shell)
+                for c, o in col_of[b].items():
+                    if starts[sh] <= c < starts[sh + 1] and lattice.kinds[o[0]] == k1:
+                        slots[b].append((p_i, c))
+    S = max(1, max(len(s) for s in slots))
+    slot_p = np.full((nb, S), -1, dtype=np.int32)
+    slot_c = np.full((nb, S), -1, dtype=np.int32)
+    for b in range(nb):
+        for q, (p_i, c) in enumerate(slots[b]):
+            slot_p[b, q], slot_c[b, q] = p_i, c
+
+    P = len(model.processes)
+    p_n = np.array([p.n_sites for p in model.processes], dtype=np.int32).reshape(P)
+    p_in = np.full((P, 2), -1, dtype=np.int32)
+    p_out = np.full((P, 2), -1, dtype=np.int32)
+    for i, p in enumerate(model.processes):
+        for j in range(p.n_sites):
+            p_in[i, j] = model.code(p.initial[j])
+            p_out[i, j] = model.code(p.final[j])
+    p_rate = np.array([p.rate for p in model.processes], dtype=np.float64).reshape(P)
+    p_alpha = np.array([p.alpha for p in model.processes], dtype=np.float64).reshape(P)
+
+    # -- interactions --------------------------------------------------------------------
+    inter = model.interactions
+    lateral = bool(inter)
+    eps = np.zeros((3, ns, ns))
+    for a, b_, sh, e in inter.pairs:
+        ia, ib = model.code(a), model.code(b_)
+        eps[sh - 1, ia, ib] += e
+        if ia != ib:
+            eps[sh - 1, ib, ia] += e
+    max_sh = max([sh for *_, sh, e in inter.pairs if e != 0] or [0])
+    if max_sh > n_sh:
+        raise InvalidParameterError("lateral shell", f"<= {n_sh} (lattice n_shells)", max_sh)
+    z_int = int(starts[max_sh]) if max_sh else 0
+    clusters = [c for c in inter.clusters if c.energy != 0]
+    m = max([len(c.sites) for c in clusters] or [1])
+    n_cells = lattice.n_cells
+    L1, L2 = lattice.size
+    cl_sites = np.full((n_cells * len(clusters), m), -1, dtype=np.int32)
+    cl_spec = np.full((n_cells * len(clusters), m), -1, dtype=np.int32)
+    cl_eps = np.zeros(n_cells * len(clusters))
+    ii, jj = np.meshgrid(np.arange(L1), np.arange(L2), indexing="ij")
+    ii, jj = ii.ravel(), jj.ravel()
+    member_lists: list[list[np.ndarray]] = [[] for _ in range(nb)]
+    for f, c in enumerate(clusters):
+        rows = slice(f * n_cells, (f + 1) * n_cells)
+        cl_eps[rows] = c.energy
+        for k, (b, di, dj) in enumerate(c.sites):
+            if not (0 <= b < nb):
+                raise InvalidParameterError("cluster.sites", f"basis index in 0..{nb - 1}", b)
+            if lattice.kinds[b] != model.kind_of(c.species[k]):
+                raise InvalidParameterError("cluster.sites", "a site of the species' kind",
+                                            (c.species[k], lattice.kinds[b]))
+            cl_sites[rows, k] = (((ii + di) % L1) * L2 + (jj + dj) % L2) * nb + b
+            cl_spec[rows, k] = model.code(c.species[k])
+            # instance containing site (b, i, j) as member k is anchored at (i-di, j-dj)
+            inst = f * n_cells + ((ii - di) % L1) * L2 + (jj - dj) % L2
+            member_lists[b].append(inst)
+    kmax = max([len(ml) for ml in member_lists] or [0])
+    site_cl = np.full((n_cells, nb, max(kmax, 1)), -1, dtype=np.int32)
+    for b in range(nb):
+        for k, inst in enumerate(member_lists[b]):
+            site_cl[:, b, k] = inst
+    site_cl = np.ascontiguousarray(site_cl.reshape(n_cells * nb, max(kmax, 1)))
+
+    # -- dependency offsets: anchors whose slot rates read a given site --------------------
+    def env(b: int) -> set:
+        out = set()
+        if lateral:
+            for c in range(z_int):
+                if c in col_of[b]:
+                    out.add(col_of[b][c])
+            for c in clusters:
+                for (bm, dim, djm) in c.sites:
+                    if bm == b:
+                        for (bk, dik, djk) in c.sites:
+                            out.add((bk, dik - dim, djk - djm))
+        return out
+
+    infl: list[set] = []
+    for b in range(nb):
+        pattern = {(b, 0, 0)}
+        for _, c in slots[b]:
+            if c >= 0:
+                pattern.add(col_of[b][c])
+        s = set(pattern)
+        for o in pattern:
+            s |= {_add(o, e) for e in env(o[0])}
+        infl.append(s)
+    dep_off: list[set] = [set() for _ in range(nb)]
+    for b in range(nb):
+        for (b2, di, dj) in infl[b]:
+            dep_off[b2].add((b, -di, -dj))
+    dep = lattice.table([sorted(d) for d in dep_off])
+
+    return Compiled(nbr=nbr, col_shell=col_shell, z_int=z_int,
+                    basis_of=np.ascontiguousarray(lattice.basis_index, dtype=np.int32),
+                    slot_p=slot_p, slot_c=slot_c, p_n=p_n, p_in=p_in, p_out=p_out,
+                    p_rate=p_rate, p_alpha=p_alpha, lateral=lateral, eps=eps,
+                    cl_sites=cl_sites, cl_spec=cl_spec, cl_eps=cl_eps, site_cl=site_cl,
+                    dep=dep, beta=model.beta)

@@ -1,0 +1,530 @@
+"""Driver of the lattice kMC engine: blocks, statistics, fast-diffusion scaling, checkpoints.
+
+A run of ``events`` events is cut into ``blocks`` blocks of equal event counts; the kernel is
+called once per block, so block boundaries (and with them checkpoints and rate rescalings)
+are a deterministic function of the event count. A run resumed from a checkpoint therefore
+ends in exactly the state of the uninterrupted run with the same seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+from . import _kernels as K
+from ._events import KMCModel, compile_model
+from ._lattice import Lattice
+from ._observables import (
+    cluster_size_distribution,
+    cluster_sizes,
+    correlation_length,
+    mser_warmup,
+    pair_probabilities,
+    weighted_mean_error,
+)
+
+
+@dataclass(frozen=True)
+class FastDiffusion:
+    """Error-controlled scaling of quasi-equilibrated fast reversible channels.
+
+    After every block (a stage), a reversible channel (the forward and reverse processes of
+    one step, diffusion hops included) that fired ``n = n_f + n_r > target`` times with
+    imbalance ``|n_f - n_r| / n < tolerance`` is considered quasi-equilibrated and its rate
+    constants are multiplied by ``target / n`` (never below ``min_scale``), so that it still
+    fires about ``target`` times per stage. A scaled channel that falls out of equilibrium
+    (imbalance >= tolerance) or fires fewer than ``target / 4`` times is scaled back up by a
+    factor 4 (at most to 1). This is the stage-wise scheme of Dybeck, Plaisance & Neurock,
+    J. Chem. Theory Comput. 13, 1525 (2017), with their execution target N_e as ``target``
+    and their equilibration criterion as ``tolerance``; forward and reverse are scaled by the
+    same factor, so equilibrium constants (and detailed balance) are unchanged.
+    """
+
+    target: int = 2000
+    tolerance: float = 0.1
+    min_scale: float = 1e-6
+
+
+@dataclass(frozen=True)
+class KMCConfig:
+    """Run settings.
+
+    Parameters
+    ----------
+    events : int
+        Number of kMC events to execute.
+    seed : int
+        Seed of the random stream (xoshiro256** seeded through numpy's SeedSequence).
+    blocks : int
+        Number of blocks for block averaging (also the checkpoint/rescale granularity).
+    warmup : float or "auto"
+        Fraction of the blocks discarded as warm-up, or "auto" (MSER rule on coverages and
+        TOF).
+    t_max : float
+        Stop when the simulated time exceeds this, s.
+    initial : dict or None
+        Initial random coverages {species: fraction of the sites of its kind}; empty lattice
+        when None.
+    checkpoint : str or None
+        Checkpoint file (``.npz``); written every ``checkpoint_every`` blocks and when the run
+        is interrupted (SIGINT/SIGTERM).
+    checkpoint_every : int
+        Blocks between checkpoints (0: only on interruption and at the end).
+    resume : bool
+        Continue from ``checkpoint`` when it exists and matches this model and config.
+    fast_diffusion : FastDiffusion or None
+        Scaling of quasi-equilibrated fast channels; None to run unscaled.
+    """
+
+    events: int = 1_000_000
+    seed: int = 1
+    blocks: int = 20
+    warmup: float | str = "auto"
+    t_max: float = float("inf")
+    initial: dict | None = None
+    checkpoint: str | None = None
+    checkpoint_every: int = 1
+    resume: bool = True
+    fast_diffusion: FastDiffusion | None = None
+
+    def __post_init__(self):
+        if int(self.events) < 1:
+            raise InvalidParameterError("events", "an integer >= 1", self.events)
+        if int(self.blocks) < 1 or int(self.blocks) > int(self.events):
+            raise InvalidParameterError("blocks", f"an integer in 1..events ({self.events})",
+                                        self.blocks)
+        if self.warmup != "auto" and not (0.0 <= float(self.warmup) < 1.0):
+            raise InvalidParameterError("warmup", "'auto' or a fraction in [0, 1)",
+                                        self.warmup)
+        if not (self.t_max > 0):
+            raise InvalidParameterError("t_max", "> 0 s", self.t_max)
+        if int(self.seed) < 0:
+            raise InvalidParameterError("seed", "an integer >= 0", self.seed)
+
+
+@dataclass
+class KMCResult:
+    """Outcome of a kMC run (all rates per site of the lattice, s^-1).
+
+    Attributes
+    ----------
+    coverages, coverage_error : dict species -> fraction of the sites of its kind
+    tof, tof_error : dict gas -> net production per site and second, s^-1
+    step_rates, step_rate_errors : ndarray (n_steps,) net rate of every mechanism step per
+        site, s^-1 (NaN where the step has no process)
+    events : int
+    time : float, simulated time, s
+    wall : float, wall-clock time of the kernel calls, s
+    status : "ok", "absorbing" (no event possible: poisoned) or "t_max"
+    warmup_blocks : int
+    pair_probability : ndarray (ns, ns) ordered nearest-neighbour pair probabilities
+    random_pair_probability : ndarray (ns, ns) theta_a theta_b (random mixing)
+    correlation_length : dict species -> cells
+    cluster_sizes : dict species -> {size: count}
+    state : ndarray final lattice state (species codes)
+    scales : ndarray per-process rate scaling of fast diffusion
+    """
+
+    species: tuple[str, ...]
+    coverages: dict
+    coverage_error: dict
+    tof: dict
+    tof_error: dict
+    step_rates: np.ndarray
+    step_rate_errors: np.ndarray
+    events: int
+    time: float
+    wall: float
+    status: str
+    warmup_blocks: int
+    pair_probability: np.ndarray
+    random_pair_probability: np.ndarray
+    correlation_length: dict
+    cluster_sizes: dict
+    state: np.ndarray
+    scales: np.ndarray
+    blocks: dict = field(default_factory=dict)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.wall if self.wall > 0 else float("nan")
+
+    def summary(self) -> dict:
+        """JSON-ready dict with the CLI keys (coverages, tof, tof_error, events,
+        events_per_second, time) and more."""
+        names = self.species
+        P, R = self.pair_probability, self.random_pair_probability
+        pp = {}
+        for a in range(len(names)):
+            for b in range(a, len(names)):
+                p = P[a, b] + (P[b, a] if a != b else 0.0)
+                r = R[a, b] + (R[b, a] if a != b else 0.0)
+                if p > 0 or r > 0:
+                    pp[f"{names[a]}-{names[b]}"] = dict(p=float(p), random=float(r))
+        return dict(coverages=self.coverages, coverage_error=self.coverage_error,
+                    tof=self.tof, tof_error=self.tof_error, events=int(self.events),
+                    events_per_second=float(self.events_per_second), time=float(self.time),
+                    status=self.status, warmup_blocks=int(self.warmup_blocks),
+                    pair_probabilities=pp, correlation_length=self.correlation_length,
+                    step_rates=self.step_rates.tolist(),
+                    step_rate_errors=self.step_rate_errors.tolist())
+
+
+def seed_state(seed: int) -> np.ndarray:
+    """xoshiro256** state (uint64, 4) from an integer seed via numpy's SeedSequence."""
+    st = np.random.SeedSequence(int(seed)).generate_state(4, np.uint64)
+    if not np.any(st):
+        st[0] = np.uint64(1)
+    return np.ascontiguousarray(st)
+
+
+class Simulation:
+    """A lattice with its state, rates, clock and counters, advanced by the numba kernel.
+
+    Parameters
+    ----------
+    model : KMCModel
+    lattice : Lattice
+    seed : int
+    initial : dict or None
+        Random initial coverages {species: fraction of the sites of its kind}.
+    """
+
+    def __init__(self, model: KMCModel, lattice: Lattice, seed: int = 1,
+                 initial: dict | None = None):
+        self.model = model
+        self.lattice = lattice
+        self.c = compile_model(model, lattice)
+        n = lattice.n_sites
+        self.ns = len(model.species)
+        self.state = np.empty(n, dtype=np.int8)
+        for ki, kind in enumerate(lattice.kind_names):
+            self.state[lattice.site_kind == ki] = model.vacancy(kind)
+        self.rng = seed_state(seed)
+        if initial:
+            gen = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(1)[0])
+            for ki, kind in enumerate(lattice.kind_names):
+                idx = np.flatnonzero(lattice.site_kind == ki)
+                gen.shuffle(idx)
+                start = 0
+                for name, frac in initial.items():
+                    if model.kind_of(name) != kind:
+                        continue
+                    if not (0.0 <= float(frac) <= 1.0):
+                        raise InvalidParameterError(f"initial[{name}]", "a fraction in [0, 1]",
+                                                    frac)
+                    m = int(round(float(frac) * len(idx)))
+                    if start + m > len(idx):
+                        raise InvalidParameterError("initial", "coverages summing to <= 1",
+                                                    initial)
+                    self.state[idx[start:start + m]] = model.code(name)
+                    start += m
+        self.base_rate = self.c.p_rate.copy()
+        self.scales = np.ones(len(model.processes))
+        self.p_rate = self.base_rate.copy()
+        S = self.c.slot_p.shape[1]
+        self.slot_rate = np.zeros((n, S))
+        P2 = 1
+        while P2 < n:
+            P2 *= 2
+        self.tree = np.zeros(2 * P2)
+        self.p_count = np.zeros(len(model.processes), dtype=np.int64)
+        self.cov_int = np.zeros(self.ns)
+        self.clock = np.zeros(1)
+        self.mark = np.zeros(n + 1, dtype=np.int64)
+        self.events = 0
+        self.rebuild()
+
+    # -- kernel calls ----------------------------------------------------------------------
+    def _args(self):
+        c = self.c
+        return (self.state, c.nbr, c.basis_of, c.slot_p, c.slot_c, c.p_n, c.p_in, c.p_out,
+                self.p_rate, c.p_alpha, c.lateral, c.col_shell, c.z_int, c.eps, c.cl_sites,
+                c.cl_spec, c.cl_eps, c.site_cl, c.beta, self.slot_rate, self.tree)
+
+    def rebuild(self) -> None:
+        """Recompute every rate from the state (after a change of rate constants)."""
+        self.n_count = np.bincount(self.state, minlength=self.ns).astype(np.int64)
+        K.build(*self._args())
+
+    def set_scales(self, scales: np.ndarray) -> None:
+        """Multiply the base rate of every process by ``scales`` and rebuild the rates."""
+        self.scales = np.asarray(scales, dtype=float).copy()
+        self.p_rate[:] = self.base_rate * self.scales
+        self.rebuild()
+
+    @property
+    def total_rate(self) -> float:
+        """Sum of all event rates, s^-1."""
+        return float(self.tree[1])
+
+    @property
+    def time(self) -> float:
+        return float(self.clock[0])
+
+    def advance(self, n_events: int, t_stop: float = float("inf")) -> tuple[int, int]:
+        """Execute up to ``n_events`` events (or until time ``t_stop``, s).
+
+        Returns (events done, status) with status 0 ok, 1 t_stop reached, 2 absorbing.
+        """
+        done, status = K.run(*self._args(), self.c.dep, self.rng, self.p_count, self.n_count,
+                             self.cov_int, self.clock, self.mark, int(n_events), float(t_stop))
+        self.events += int(done)
+        return int(done), int(status)
+
+    def coverages(self) -> np.ndarray:
+        """Instantaneous coverage of every species (fraction of the sites of its kind)."""
+        per_kind = self._kind_sizes()
+        return self.n_count / per_kind
+
+    def _kind_sizes(self) -> np.ndarray:
+        sizes = {k: int(np.sum(self.lattice.site_kind == i))
+                 for i, k in enumerate(self.lattice.kind_names)}
+        return np.array([sizes[k] for k in self.model.kinds], dtype=float)
+
+    # -- checkpoints -----------------------------------------------------------------------
+    def arrays(self) -> dict:
+        return dict(state=self.state, rng=self.rng, p_count=self.p_count,
+                    cov_int=self.cov_int, clock=self.clock, stamp=self.mark[-1:],
+                    events=np.array([self.events]), scales=self.scales)
+
+    def restore(self, d: dict) -> None:
+        self.state[:] = d["state"]
+        self.rng[:] = d["rng"]
+        self.p_count[:] = d["p_count"]
+        self.cov_int[:] = d["cov_int"]
+        self.clock[:] = d["clock"]
+        self.mark[:] = 0
+        self.mark[-1] = int(d["stamp"][0])
+        self.events = int(d["events"][0])
+        self.set_scales(d["scales"])
+
+
+def _fingerprint(model: KMCModel, lattice: Lattice, config: KMCConfig) -> str:
+    text = repr((model, lattice.cell.tolist(), lattice.basis.tolist(), lattice.kinds,
+                 lattice.size, lattice.n_shells, config.events, config.seed, config.blocks,
+                 config.initial, config.fast_diffusion))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _save(path: str, sim: Simulation, blocks: dict, block_index: int, fp: str) -> None:
+    tmp = f"{path}.tmp.npz"
+    arr = sim.arrays()
+    for k, v in blocks.items():
+        arr[f"block_{k}"] = np.asarray(v)
+    np.savez(tmp, fingerprint=np.array(fp), block_index=np.array([block_index]), **arr)
+    os.replace(tmp, path)
+
+
+class _Interrupt:
+    """Turn SIGINT/SIGTERM into a flag checked at block boundaries (main thread only)."""
+
+    def __init__(self, active: bool):
+        self.flag = False
+        self.active = active and threading.current_thread() is threading.main_thread()
+        self.old = {}
+
+    def __enter__(self):
+        if self.active:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.old[sig] = signal.signal(sig, self._handler)
+        return self
+
+    def _handler(self, signum, frame):
+        self.flag = True
+
+    def __exit__(self, *exc):
+        for sig, h in self.old.items():
+            signal.signal(sig, h)
+        return False
+
+
+def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             steps: tuple[str, ...] = ()) -> KMCResult:
+    """Run lattice kMC and return time-averaged observables with error bars.
+
+    Parameters
+    ----------
+    model : KMCModel
+        Species, processes (rates in s^-1 per ordered occurrence), interactions, T (K).
+    lattice : Lattice
+    config : KMCConfig
+    progress : callable(events_done, events_total), optional
+        Called after every block.
+    steps : tuple of str
+        Mechanism step labels (sets the length of ``step_rates``); inferred from the
+        processes' ``step`` indices when empty.
+
+    Returns
+    -------
+    KMCResult
+
+    Raises
+    ------
+    KeyboardInterrupt
+        When SIGINT/SIGTERM arrives; the state at the last block boundary is saved to
+        ``config.checkpoint`` first (when set), so the run can be resumed.
+    """
+    config = config or KMCConfig()
+    sim = Simulation(model, lattice, seed=config.seed, initial=config.initial)
+    nblk = int(config.blocks)
+    per = [int(config.events) // nblk] * nblk
+    per[-1] += int(config.events) - sum(per)
+    P = len(model.processes)
+    blocks = dict(t=np.zeros(nblk), cov=np.zeros((nblk, sim.ns)), count=np.zeros((nblk, P)),
+                  events=np.zeros(nblk, dtype=np.int64), status=np.zeros(nblk, dtype=np.int64))
+    fp = _fingerprint(model, lattice, config)
+    start = 0
+    if config.checkpoint and config.resume and os.path.exists(config.checkpoint):
+        with np.load(config.checkpoint) as d:
+            if str(d["fingerprint"]) == fp:
+                sim.restore({k: d[k] for k in d.files})
+                start = int(d["block_index"][0])
+                for k in blocks:
+                    blocks[k][:] = d[f"block_{k}"]
+    fd = config.fast_diffusion
+    channels = _channels(model) if fd else []
+    wall = 0.0
+    status = 0
+    with _Interrupt(bool(config.checkpoint)) as intr:
+        b = start
+        while b < nblk:
+            if start and b == start and blocks["status"][b - 1] == 2:
+                status = 2
+                break
+            t0, c0, p0 = sim.time, sim.cov_int.copy(), sim.p_count.copy()
+            w0 = time.perf_counter()
+            done, st = sim.advance(per[b], config.t_max)
+            wall += time.perf_counter() - w0
+            blocks["t"][b] = sim.time - t0
+            blocks["cov"][b] = sim.cov_int - c0
+            blocks["count"][b] = sim.p_count - p0
+            blocks["events"][b] = done
+            blocks["status"][b] = st
+            b += 1
+            if fd and st == 0:
+                new = _rescale(sim.scales, blocks["count"][b - 1], channels, fd)
+                if not np.array_equal(new, sim.scales):
+                    sim.set_scales(new)
+            if progress is not None:
+                progress(int(blocks["events"][:b].sum()), int(config.events))
+            if config.checkpoint and (intr.flag or (config.checkpoint_every and
+                                                    b % int(config.checkpoint_every) == 0)
+                                      or b == nblk or st != 0):
+                _save(config.checkpoint, sim, blocks, b, fp)
+            if intr.flag:
+                raise KeyboardInterrupt(f"kMC interrupted after block {b}; checkpoint "
+                                        f"{config.checkpoint}")
+            if st != 0:
+                status = st
+                break
+    nsteps = len(steps) or (max([p.step for p in model.processes] + [-1]) + 1)
+    return _result(sim, blocks, config, status, wall, nsteps)
+
+
+def _channels(model: KMCModel) -> list[tuple[list[int], list[int]]]:
+    """Reversible channels: (forward process indices, reverse process indices) per step;
+    a self-reverse process (a hop, ``direction == 0``) is a channel of its own."""
+    by_step: dict[int, tuple[list[int], list[int]]] = {}
+    out = []
+    for i, p in enumerate(model.processes):
+        if p.direction == 0:
+            out.append(([i], []))
+            continue
+        if p.step < 0:
+            continue
+        f, r = by_step.setdefault(p.step, ([], []))
+        (f if p.direction > 0 else r).append(i)
+    return out + [v for v in by_step.values() if v[0] and v[1]]
+
+
+def _rescale(scales: np.ndarray, counts: np.ndarray, channels, fd: FastDiffusion) -> np.ndarray:
+    new = scales.copy()
+    for f, r in channels:
+        nf, nr = counts[f].sum(), counts[r].sum()
+        n = nf + nr
+        s = scales[f[0]]
+        imbalance = (abs(nf - nr) / n if r else 0.0) if n > 0 else 1.0
+        if n > fd.target and imbalance < fd.tolerance:
+            s = max(fd.min_scale, s * fd.target / n)
+        elif s < 1.0 and (imbalance >= fd.tolerance or n < fd.target / 4):
+            s = min(1.0, s * 4.0)
+        new[f + r] = s
+    return new
+
+
+def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall: float,
+            nsteps: int) -> KMCResult:
+    model, lattice = sim.model, sim.lattice
+    n = lattice.n_sites
+    kind_sizes = sim._kind_sizes()
+    nb = int(np.sum(blocks["events"] > 0))
+    dt = blocks["t"][:nb]
+    cov = blocks["cov"][:nb] / np.where(dt > 0, dt, 1.0)[:, None] / kind_sizes
+    # gas production per block and step rates per block
+    gases = model.gases or tuple(sorted({g for p in model.processes for g, _ in p.gas}))
+    G = np.zeros((len(model.processes), len(gases)))
+    Sx = np.zeros((len(model.processes), nsteps))
+    for i, p in enumerate(model.processes):
+        for g, c in p.gas:
+            if g in gases:
+                G[i, gases.index(g)] += c
+        if 0 <= p.step < nsteps:
+            Sx[i, p.step] += p.direction
+    cnt = blocks["count"][:nb]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tof_b = (cnt @ G) / (dt[:, None] * n)
+        step_b = (cnt @ Sx) / (dt[:, None] * n)
+    absorbing = status == 2
+    if config.warmup == "auto":
+        series = np.column_stack([cov, tof_b]) if nb else np.zeros((0, 1))
+        w = mser_warmup(series[dt > 0]) if nb else 0
+    else:
+        w = int(float(config.warmup) * nb)
+    names = model.species
+    final_cov = sim.n_count / kind_sizes
+    if absorbing or nb - w < 1:
+        coverages = {s: float(final_cov[i]) for i, s in enumerate(names)}
+        cov_err = {s: 0.0 for s in names}
+        tof = {g: 0.0 for g in gases} if absorbing else {g: float("nan") for g in gases}
+        tof_err = {g: 0.0 for g in gases}
+        sr = np.zeros(nsteps) if absorbing else np.full(nsteps, np.nan)
+        sre = np.zeros(nsteps)
+    else:
+        sl = slice(w, nb)
+        coverages, cov_err = {}, {}
+        for i, s in enumerate(names):
+            coverages[s], cov_err[s] = weighted_mean_error(cov[sl, i], dt[sl])
+        tof, tof_err = {}, {}
+        for k, g in enumerate(gases):
+            tof[g], tof_err[g] = weighted_mean_error(tof_b[sl, k], dt[sl])
+        sr = np.zeros(nsteps)
+        sre = np.zeros(nsteps)
+        for j in range(nsteps):
+            sr[j], sre[j] = weighted_mean_error(step_b[sl, j], dt[sl])
+    pp = pair_probabilities(sim.state, lattice, sim.ns)
+    th = np.array([coverages[s] for s in names]) * kind_sizes / n
+    rp = np.outer(th, th)
+    corr, clusters = {}, {}
+    for i, s in enumerate(names):
+        if s in lattice.kind_names:
+            continue
+        b0 = list(lattice.kinds).index(model.kinds[i])
+        corr[s] = correlation_length(sim.state, lattice, i, basis=b0)
+        clusters[s] = cluster_size_distribution(cluster_sizes(sim.state, lattice, i))
+    st = {0: "ok", 1: "t_max", 2: "absorbing"}[status]
+    return KMCResult(species=names, coverages=coverages, coverage_error=cov_err, tof=tof,
+                     tof_error=tof_err, step_rates=sr, step_rate_errors=sre,
+                     events=int(sim.events), time=sim.time, wall=wall, status=st,
+                     warmup_blocks=int(w), pair_probability=pp, random_pair_probability=rp,
+                     correlation_length=corr, cluster_sizes=clusters, state=sim.state.copy(),
+                     scales=sim.scales.copy(), blocks={k: v[:nb] for k, v in blocks.items()})

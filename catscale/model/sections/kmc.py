@@ -1,0 +1,161 @@
+"""Schema of the ``kmc:`` model-file section (owned by catscale.kmc).
+
+Example (every key optional; defaults shown where they exist)::
+
+    kmc:
+      lattice: square          # square | hexagonal (= triangular) | honeycomb | fcc111 | custom
+      size: [64, 64]           # cells along a1, a2 (periodic)
+      events: 1000000
+      seed: 1
+      shells: 3                # neighbour shells tabulated (interactions reach <= 3)
+      unit_cell:               # lattice: custom only
+        vectors: [[1, 0], [0, 1]]
+        sites: [{kind: "*", position: [0, 0]}, {kind: "b", position: [0.5, 0.5]}]
+      interactions:            # beyond the top-level `lateral:` (which is shell 1)
+        - {pair: "CO*-CO*", shell: 2, energy: 0.02}        # eV, or "2 kJ/mol"
+      clusters:                # many-body terms (cluster expansion); sites: [b, di, dj]
+        - {species: [O*, O*, O*], sites: [[0, 0, 0], [0, 1, 0], [0, 0, 1]], energy: 0.03}
+      diffusion: {CO*: 1.0e6}  # total hop rate of an isolated adsorbate, s^-1
+      bep: {"CO* + O* <=> CO2 + 2*": 0.5}    # BEP alpha of a step (forward direction)
+      initial: {O*: 0.5}       # random initial coverages (fraction of the sites of the kind)
+      blocks: 20               # block averaging
+      warmup: auto             # or a fraction of the blocks
+      time: 1.0e3              # stop at this simulated time (s)
+      checkpoint: run.ckpt.npz
+      checkpoint_interval: 1   # blocks between checkpoints
+      replicas: 1              # independent seeds in parallel local processes
+      fast_diffusion: false    # or true, or {target: 2000, tolerance: 0.1}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .._quantities import _quantity
+
+Energy = Annotated[float, _quantity("energy")]
+Time = Annotated[float, _quantity("time", positive=True)]
+Rate = Annotated[float, _quantity("frequency", nonnegative=True)]
+
+
+class UnitCellSite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = "*"
+    position: tuple[float, float]
+
+
+class UnitCell(BaseModel):
+    """Bravais vectors (rows, lattice constants) and basis sites (fractional coordinates)."""
+
+    model_config = ConfigDict(extra="forbid")
+    vectors: tuple[tuple[float, float], tuple[float, float]]
+    sites: list[UnitCellSite] = Field(min_length=1)
+
+
+class PairInteraction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pair: str
+    shell: int = Field(1, ge=1, le=3)
+    energy: Energy
+
+    @field_validator("pair")
+    @classmethod
+    def _pair(cls, v: str) -> str:
+        if "-" not in v:
+            raise ValueError(f"expected 'A*-B*', got {v!r}")
+        return v
+
+
+class ClusterSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    species: list[str] = Field(min_length=2)
+    sites: list[tuple[int, int, int]] = Field(min_length=2)
+    energy: Energy
+
+    @model_validator(mode="after")
+    def _same_length(self):
+        if len(self.species) != len(self.sites):
+            raise ValueError(f"one site [b, di, dj] per species: {len(self.species)} species, "
+                             f"{len(self.sites)} sites")
+        return self
+
+
+class FastDiffusionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: int = Field(2000, ge=10)
+    tolerance: float = Field(0.1, gt=0, lt=1)
+    min_scale: float = Field(1e-6, gt=0, le=1)
+
+
+class KMCSection(BaseModel):
+    """The ``kmc:`` section: lattice, run length, interactions beyond NN, run control."""
+
+    model_config = ConfigDict(extra="forbid")
+    lattice: Literal["square", "hexagonal", "triangular", "honeycomb", "fcc111",
+                     "custom"] = "square"
+    size: tuple[int, int] = (64, 64)
+    events: int = Field(1_000_000, ge=1)
+    seed: int = Field(1, ge=0)
+    shells: int = Field(3, ge=1, le=3)
+    unit_cell: UnitCell | None = None
+    interactions: list[PairInteraction] = Field(default_factory=list)
+    clusters: list[ClusterSpec] = Field(default_factory=list)
+    diffusion: dict[str, Rate] = Field(default_factory=dict)
+    bep: dict[str, float] = Field(default_factory=dict)
+    initial: dict[str, float] = Field(default_factory=dict)
+    blocks: int = Field(20, ge=1)
+    warmup: Literal["auto"] | float = "auto"
+    time: Time | None = None
+    checkpoint: str | None = None
+    checkpoint_interval: int = Field(1, ge=0)
+    replicas: int = Field(1, ge=1)
+    fast_diffusion: bool | FastDiffusionSpec = False
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _size(cls, v):
+        if isinstance(v, int) and not isinstance(v, bool):
+            return (v, v)
+        return v
+
+    @field_validator("size")
+    @classmethod
+    def _size_positive(cls, v):
+        if min(v) < 3:
+            raise ValueError(f"expected two integers >= 3, got {list(v)}")
+        return v
+
+    @field_validator("warmup")
+    @classmethod
+    def _warmup(cls, v):
+        if v != "auto" and not (0.0 <= float(v) < 1.0):
+            raise ValueError(f"expected 'auto' or a fraction in [0, 1), got {v!r}")
+        return v
+
+    @field_validator("bep")
+    @classmethod
+    def _bep(cls, v):
+        for k, a in v.items():
+            if not (0.0 <= a <= 1.0):
+                raise ValueError(f"BEP alpha of {k!r} must lie in [0, 1], got {a}")
+        return v
+
+    @field_validator("initial")
+    @classmethod
+    def _initial(cls, v):
+        for k, a in v.items():
+            if not (0.0 <= a <= 1.0):
+                raise ValueError(f"initial coverage of {k!r} must lie in [0, 1], got {a}")
+        return v
+
+    @model_validator(mode="after")
+    def _custom_needs_cell(self):
+        if self.lattice == "custom" and self.unit_cell is None:
+            raise ValueError("lattice: custom needs a unit_cell {vectors, sites}")
+        if self.lattice != "custom" and self.unit_cell is not None:
+            raise ValueError("unit_cell is used only with lattice: custom")
+        if self.blocks > self.events:
+            raise ValueError(f"blocks ({self.blocks}) must not exceed events ({self.events})")
+        return self
