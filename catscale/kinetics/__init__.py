@@ -4,7 +4,18 @@ The rate law is mass action in the CatMAP convention (DESIGN.md): partial pressu
 coverages per site kind, rates and TOFs in s^-1 per site. Energies in eV, T in K.
 """
 
+from ._analysis import (
+    analyze,
+    apparent_activation_energy,
+    coverage_sensitivity,
+    degree_of_rate_control,
+    degree_of_thermodynamic_rate_control,
+    rate_constant_T_derivatives,
+    reaction_orders,
+    sensitivity,
+)
 from ._lateral import interaction_matrix, lateral_matrices
+from ._maps import descriptor_map, plot_map
 from ._network import Network, build_network
 from ._steady import SteadyState, solve_network, steady_state
 from ._transient import Transient, clean_surface, integrate_network
@@ -13,4 +24,8 @@ __all__ = [
     "Network", "build_network", "lateral_matrices", "interaction_matrix",
     "SteadyState", "steady_state", "solve_network",
     "Transient", "integrate_network", "clean_surface",
+    "degree_of_rate_control", "degree_of_thermodynamic_rate_control", "reaction_orders",
+    "apparent_activation_energy", "rate_constant_T_derivatives", "sensitivity",
+    "coverage_sensitivity", "analyze",
+    "descriptor_map", "plot_map",
 ]

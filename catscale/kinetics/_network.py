@@ -122,10 +122,10 @@ class Network:
     def step_rates(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Forward and reverse rates of every step (s^-1 per site) at coverages ``theta``."""
         theta = np.asarray(theta, dtype=float)
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             lt = np.log(theta)
-        ef = np.where(self.Af > 0, self.Af * lt[:, None], 0.0).sum(axis=0)
-        er = np.where(self.Ar > 0, self.Ar * lt[:, None], 0.0).sum(axis=0)
+            ef = np.where(self.Af > 0, self.Af * lt[:, None], 0.0).sum(axis=0)
+            er = np.where(self.Ar > 0, self.Ar * lt[:, None], 0.0).sum(axis=0)
         rf = self.kf * np.exp(ef + self.Gf @ theta)
         rr = self.kr * np.exp(er + self.Gr @ theta)
         return rf, rr
@@ -146,6 +146,9 @@ def _drate_dtheta(net: Network, theta: np.ndarray, rf: np.ndarray, rr: np.ndarra
                   ) -> np.ndarray:
     """d r_j / d theta_s (J x S) of the net step rates."""
     S, J = net.Af.shape
+    if np.all(theta > 0):
+        return ((rf[:, None] * net.Af.T - rr[:, None] * net.Ar.T) / theta[None, :]
+                + rf[:, None] * net.Gf - rr[:, None] * net.Gr)
     D = np.zeros((J, S))
     for s in range(S):
         for A, r, sign in ((net.Af, rf, 1.0), (net.Ar, rr, -1.0)):

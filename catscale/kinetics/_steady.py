@@ -326,7 +326,7 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
         xm, rm = _mp_polish(net, best[0])
         tried.append(f"mpmath Newton (40 digits) from the best point: residual {rm:.2e}")
         found.append((xm, rm, "mpmath", -1))
-    ok = [f for f in found if _verified(net, f[0], f[1], tol)]
+    ok = [f for f in found if f[1] <= tol and _verified(net, f[0], f[1], tol)]
     if not ok:
         raise ConvergenceError(
             f"no verified steady state (scaled residual <= {tol:g}); best residual "
