@@ -13,6 +13,13 @@ Free 2-D translator. With ``translation='free'`` the two parallel modes are an i
 q_2D = A 2 pi m kB T / h^2 per site (U = kB T); ``rotation='free'`` gives a free 1-D rotor,
 q_r = sqrt(8 pi^3 I kB T) / (sigma h) (U = kB T / 2).
 
+Limits (tested). As W_x -> 0 the hindered translator tends exactly to the free 2-D
+translator over one site. As W_r -> 0 the hindered rotor of Sprowl et al. / ASE tends to
+q_free / n, i.e. it counts one of the n wells of a full turn (its low-T limit is q_HO / sigma);
+the ``rotation='free'`` rotor here is the textbook full-turn q_free, so the two differ by
+kB ln n in S in that limit. Which count is intended for the hindered rotor should be checked
+against the paper; ``rotation='hindered'`` reproduces ASE.
+
 Standard state. ``standard_state='site'`` (default) gives the free energy of one adsorbate
 per site (coverage 1), the partition function taken over one site area and no
 configurational term: this is mu0 in mu = mu0 + kB T ln(theta/(1 - theta)), the convention
