@@ -7,6 +7,7 @@ sensitivity (SALib), and ensembles on dask.distributed with an incremental, resu
 Energies are in eV.
 """
 
+from ._chain import ChainModel, chain_function, space_from_section
 from ._distributions import (
     KINDS,
     Distribution,
@@ -22,6 +23,7 @@ from ._distributions import (
     sample_seed,
 )
 from ._ensemble import EnsembleResult, flatten_outputs, open_client, run_ensemble
+from ._plots import plot_histograms, plot_sobol
 from ._propagation import (
     MonteCarloResult,
     OutputSummary,
@@ -34,6 +36,7 @@ from ._propagation import (
     variance_by_kind,
 )
 from ._sensitivity import SobolResult, sobol_indices
+from ._study import study_text, uq_study
 
 __all__ = [
     "KINDS", "Distribution", "Normal", "Uniform", "LogNormal", "MultivariateNormal",
@@ -41,5 +44,6 @@ __all__ = [
     "sample_seed", "EnsembleResult", "run_ensemble", "flatten_outputs", "open_client",
     "OutputSummary", "summarize", "MonteCarloResult", "monte_carlo", "PCEResult",
     "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
-    "SobolResult", "sobol_indices",
+    "SobolResult", "sobol_indices", "ChainModel", "chain_function", "space_from_section",
+    "uq_study", "study_text", "plot_histograms", "plot_sobol",
 ]

@@ -129,14 +129,12 @@ def _steady(model, T: float | None, pressures: dict | None):
     rt = m.rates()
     lateral = {f"{a}-{b}": v for (a, b), v in (model.lateral or {}).items()}
     return steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
-                        coordination=model.lateral_coordination or 6)
+                        coordination=model.coordination())
 
 
 def _drc(ss, product: str) -> dict[str, float]:
-    try:
-        from ..kinetics import degree_of_rate_control
-    except ImportError:                                    # not yet exported by kinetics
-        from ..kinetics._analysis import degree_of_rate_control
+    from ..kinetics import degree_of_rate_control
+
     return degree_of_rate_control(ss, product)
 
 

@@ -164,7 +164,7 @@ def open_client(scheduler: Any, n_workers: int = 2):
     if isinstance(scheduler, str) and "://" in scheduler:
         try:
             client = Client(scheduler, timeout="10s")
-        except OSError as exc:
+        except (OSError, ValueError, TimeoutError) as exc:
             raise InvalidParameterError("scheduler", "the address of a running dask scheduler",
                                         scheduler) from exc
         try:

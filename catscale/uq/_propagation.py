@@ -307,8 +307,10 @@ def variance_by_kind(func: Callable, space: UncertaintySpace, n_outer: int = 64,
     from scipy.stats import qmc
 
     rng = np.random.default_rng(seed)
-    Uo = qmc.Sobol(len(epi), scramble=True, rng=rng).random(int(n_outer))
-    Ui = qmc.Sobol(len(ale), scramble=True, rng=rng).random(int(n_inner))
+    def sobol(d: int, m: int) -> np.ndarray:
+        return qmc.Sobol(d, scramble=True, rng=rng).random_base2(int(np.ceil(np.log2(m))))[:m]
+
+    Uo, Ui = sobol(len(epi), int(n_outer)), sobol(len(ale), int(n_inner))
     U = np.empty((int(n_outer) * int(n_inner), space.dim))
     U[:, epi] = np.repeat(Uo, int(n_inner), axis=0)
     U[:, ale] = np.tile(Ui, (int(n_outer), 1))
@@ -363,7 +365,8 @@ def site_averaging(rate: Callable[[np.ndarray], np.ndarray], classes: Sequence[S
     rng = np.random.default_rng(seed)
     for N in n_sites:
         dist = SiteEnergies(tuple(classes), int(N))
-        U = qmc.Sobol(dist.dim + 1, scramble=True, rng=rng).random(int(n_surfaces))
+        m = int(np.ceil(np.log2(int(n_surfaces))))
+        U = qmc.Sobol(dist.dim + 1, scramble=True, rng=rng).random_base2(m)[:int(n_surfaces)]
         E = dist.from_unit(U[:, :-1])                         # (n_surfaces, N)
         delta = epistemic_sigma * ndtri(np.clip(U[:, -1], 1e-12, 1 - 1e-12))
         r_al = rate(E).mean(axis=1)

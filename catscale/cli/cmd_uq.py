@@ -1,0 +1,77 @@
+"""``catscale uq MODEL``: uncertainty of the predicted rates and what makes them uncertain."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ._common import cli_errors, print_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("uq")
+    def uq(model: str = typer.Argument(..., help="Model file (YAML) with an uncertainty: "
+                                                 "section."),
+           samples: int = typer.Option(None, "--samples", "-n",
+                                       help="Samples (default: the section's)."),
+           method: str = typer.Option(None, "--method",
+                                      help="sobol | random | lhs | pce (default: section's)."),
+           seed: int = typer.Option(None, "--seed", help="Seed (default: the section's)."),
+           scheduler: str = typer.Option(
+               "local", "--scheduler",
+               help="'local' (LocalCluster, default), 'serial', 'local-threads' or the "
+                    "address tcp://HOST:PORT of a running dask scheduler."),
+           workers: int = typer.Option(2, "--workers", help="Workers of the local cluster."),
+           store: str = typer.Option(None, "--store",
+                                     help="Zarr directory: results written as they finish; "
+                                          "rerun with the same arguments to resume."),
+           sensitivity: int = typer.Option(
+               None, "--sensitivity",
+               help="Base sample size of the Sobol indices (0 = off; default: section's)."),
+           by: str = typer.Option(None, "--by", help="Group Sobol indices by 'input' or "
+                                                     "'kind'."),
+           split: bool = typer.Option(False, "--split",
+                                      help="Split variance into epistemic/aleatoric parts "
+                                           "(nested sampling)."),
+           plots: str = typer.Option(None, "--plots",
+                                     help="Directory for uq_hist.png and uq_sobol.png."),
+           progress: bool = typer.Option(None, "--progress/--no-progress",
+                                         help="Progress bar on stderr (default: if a TTY)."),
+           json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+        """Propagate the uncertain inputs of MODEL: distributions and intervals of TOF,
+        degree of rate control, coverages (and effectiveness when a pellet is defined);
+        Sobol indices; ensembles on Dask."""
+        with cli_errors():
+            from catscale.errors import InvalidParameterError
+            from catscale.model import load_model
+            from catscale.uq import study_text, uq_study
+
+            if method is not None and method not in ("sobol", "random", "lhs", "pce"):
+                raise InvalidParameterError("--method", "sobol, random, lhs or pce", method)
+            if by is not None and by not in ("input", "kind"):
+                raise InvalidParameterError("--by", "'input' or 'kind'", by)
+            m = load_model(model)
+            show = sys.stderr.isatty() if progress is None else progress
+            res = uq_study(m, samples=samples, method=method, seed=seed, scheduler=scheduler,
+                           n_workers=workers, store=store, sensitivity=sensitivity, by=by,
+                           split=split, progress=show, keep=plots is not None)
+            objs = res.pop("_objects", {})
+            if plots is not None:
+                import pathlib
+
+                from catscale.uq import plot_histograms, plot_sobol
+
+                d = pathlib.Path(plots)
+                d.mkdir(parents=True, exist_ok=True)
+                files = []
+                if "mc" in objs:
+                    ens = objs["mc"].ensemble
+                    files.append(plot_histograms(ens.output_names, ens.Y, d / "uq_hist.png"))
+                if "sobol" in objs:
+                    files.append(plot_sobol(objs["sobol"], d / "uq_sobol.png"))
+                res["plots"] = files
+            if json_out:
+                print_json(res)
+            else:
+                typer.echo(study_text(res))
