@@ -1,0 +1,371 @@
+"""Configuration, runs and results of the lattice-gas kMC (diffusion observables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import ConvergenceError, InvalidParameterError
+from ...units import kB
+from .._lattice import Lattice
+
+HOP_RULES = ("metropolis", "initial_state", "bep")
+LATTICES = ("square", "hexagonal")
+
+
+@dataclass(frozen=True)
+class LatticeGasConfig:
+    """A nearest-neighbour lattice gas with hop (and optionally exchange) kinetics.
+
+    Parameters
+    ----------
+    lattice : {'square', 'hexagonal'}
+        z = 4 or z = 6 nearest neighbours.
+    size : (int, int)
+        Periodic lattice of size[0] x size[1] cells.
+    T : float
+        Temperature, K.
+    eps : float
+        Nearest-neighbour pair energy, eV (< 0 attractive).
+    hop_rate : float
+        Gamma, hop rate of an isolated particle to one neighbour, s^-1.
+    rule : {'metropolis', 'initial_state', 'bep'}
+        How interactions change hop rates (all obey detailed balance; see
+        :func:`hop_rate_table`).
+    a : float
+        Nearest-neighbour distance, m (1 gives lengths in lattice units).
+    exchange_rate : float
+        k_x, scale of adsorption/desorption rates in the grand-canonical mode, s^-1.
+    """
+
+    lattice: str = "square"
+    size: tuple[int, int] = (64, 64)
+    T: float = 300.0
+    eps: float = 0.0
+    hop_rate: float = 1.0
+    rule: str = "metropolis"
+    a: float = 1.0
+    exchange_rate: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.lattice not in LATTICES:
+            raise InvalidParameterError("lattice", f"one of {list(LATTICES)}", self.lattice)
+        if self.rule not in HOP_RULES:
+            raise InvalidParameterError("rule", f"one of {list(HOP_RULES)}", self.rule)
+        sz = tuple(self.size)
+        if len(sz) != 2 or any((not isinstance(x, (int, np.integer))) or x < 3 for x in sz):
+            raise InvalidParameterError("size", "two integers >= 3", self.size)
+        object.__setattr__(self, "size", (int(sz[0]), int(sz[1])))
+        for name in ("T", "hop_rate", "a", "exchange_rate"):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and v > 0):
+                raise InvalidParameterError(name, "> 0", v)
+        if not np.isfinite(self.eps):
+            raise InvalidParameterError("eps", "a finite energy in eV", self.eps)
+
+    @property
+    def n_sites(self) -> int:
+        """Number of lattice sites."""
+        return self.size[0] * self.size[1]
+
+    @property
+    def z(self) -> int:
+        """Coordination number."""
+        return 4 if self.lattice == "square" else 6
+
+    @property
+    def D0(self) -> float:
+        """Zero-coverage diffusivity z Gamma a^2 / 4, m^2/s."""
+        return self.z * self.hop_rate * self.a ** 2 / 4.0
+
+
+def hop_rate_table(config: LatticeGasConfig) -> NDArray[np.float64]:
+    """Hop rates r(n_i, n_f) in s^-1, shape (z, z).
+
+    n_i (n_f): occupied neighbours of the origin (target) other than the target (origin);
+    dE = eps (n_f - n_i). 'metropolis': Gamma min(1, exp(-dE/kT)); 'initial_state':
+    Gamma exp(eps n_i / kT) (saddle unaffected by neighbours); 'bep': Gamma exp(-dE / 2kT).
+    """
+    z = config.z
+    n = np.arange(z, dtype=float)
+    ni, nf = np.meshgrid(n, n, indexing="ij")
+    b = 1.0 / (kB * config.T)
+    dE = config.eps * (nf - ni)
+    if config.rule == "metropolis":
+        rel = np.exp(-np.maximum(b * dE, 0.0))
+    elif config.rule == "initial_state":
+        rel = np.exp(b * config.eps * ni)
+    else:
+        rel = np.exp(-0.5 * b * dE)
+    return np.ascontiguousarray(config.hop_rate * rel)
+
+
+def exchange_tables(config: LatticeGasConfig, mu: float
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Adsorption and desorption rates (s^-1) for n = 0..z occupied neighbours.
+
+    k_ads = k_x exp((mu - eps n) / 2kT), k_des = k_x exp(-(mu - eps n) / 2kT), so that
+    k_ads / k_des = exp(-(E_n - mu)/kT) with E_n = eps n (detailed balance at chemical
+    potential mu, eV, measured from the energy of an isolated adsorbate).
+    """
+    n = np.arange(config.z + 1, dtype=float)
+    x = (mu - config.eps * n) / (2.0 * kB * config.T)
+    return (np.ascontiguousarray(config.exchange_rate * np.exp(x)),
+            np.ascontiguousarray(config.exchange_rate * np.exp(-x)))
+
+
+def _geometry(config: LatticeGasConfig) -> tuple[Lattice, NDArray, NDArray]:
+    lat = Lattice.from_name(config.lattice, config.size, n_shells=1)
+    nbr = np.ascontiguousarray(lat.neighbors(1), dtype=np.int32)
+    dvec = np.ascontiguousarray([[di, dj] for (_, di, dj) in lat.shell_offsets(1)[0]],
+                                dtype=np.int32)
+    return lat, nbr, dvec
+
+
+def neighbour_table(config: LatticeGasConfig) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """Nearest-neighbour table (n_sites, z) and the cell offset (di, dj) of each column.
+
+    Taken from :class:`catscale.kmc.Lattice` (site index i * size[1] + j).
+    """
+    _, nbr, dvec = _geometry(config)
+    return nbr, dvec
+
+
+@dataclass(frozen=True)
+class CanonicalRun:
+    """Canonical (hops only) trajectory of tagged particles.
+
+    Attributes
+    ----------
+    config : LatticeGasConfig
+    coverage : float
+        N / n_sites.
+    times : ndarray (n_samples,)
+        Sample times, s (measured from the end of equilibration).
+    positions : ndarray of int32 (n_samples, N)
+        Site of every particle.
+    displacements : ndarray (n_samples, N, 2)
+        Unwrapped Cartesian displacement of every particle from its position at time 0, m.
+    events : int
+        Events executed in the production run.
+    seed : int
+    """
+
+    config: LatticeGasConfig
+    coverage: float
+    times: NDArray[np.float64]
+    positions: NDArray[np.int32]
+    displacements: NDArray[np.float64]
+    events: int
+    seed: int
+
+    def occupancy(self, k: int) -> NDArray[np.int8]:
+        """Occupation of the lattice at sample ``k`` as a (size[0], size[1]) array."""
+        occ = np.zeros(self.config.n_sites, np.int8)
+        occ[self.positions[k]] = 1
+        return occ.reshape(self.config.size)
+
+
+@dataclass(frozen=True)
+class GrandCanonicalRun:
+    """Grand-canonical trajectory of the particle number.
+
+    Attributes
+    ----------
+    config : LatticeGasConfig
+    mu : float
+        Chemical potential, eV.
+    times : ndarray (n_samples,)
+        Sample times, s.
+    n_particles : ndarray of int64 (n_samples,)
+        N(t).
+    n_sites : int
+    events : int
+    seed : int
+    """
+
+    config: LatticeGasConfig
+    mu: float
+    times: NDArray[np.float64]
+    n_particles: NDArray[np.int64]
+    n_sites: int
+    events: int
+    seed: int
+
+
+def _initial(config: LatticeGasConfig, coverage: float, rng: np.random.Generator
+             ) -> NDArray[np.int8]:
+    if not (np.isfinite(coverage) and 0.0 <= coverage <= 1.0):
+        raise InvalidParameterError("coverage", "in [0, 1]", coverage)
+    n = config.n_sites
+    N = int(round(coverage * n))
+    occ = np.zeros(n, np.int8)
+    occ[rng.choice(n, size=N, replace=False)] = 1
+    return occ
+
+
+def _run(occ, nbr, dvec, hop, ads, des, times, max_events, track, seed, what):
+    from ._kernels import lattice_gas_kmc
+
+    out = lattice_gas_kmc(occ, nbr, dvec, hop, ads, des, np.ascontiguousarray(times, float),
+                          np.int64(max_events), track, np.int64(seed))
+    info = out[4]
+    if int(info[2]) < len(times):
+        raise ConvergenceError(
+            f"lattice-gas kMC ({what}) stopped after max_events = {max_events} events at "
+            f"t = {info[0]:.4g} s before reaching t = {times[-1]:.4g} s",
+            tried=[f"max_events = {max_events}"])
+    return out
+
+
+def _check_run_args(t_end: float, n_samples: int, t_equil: float) -> None:
+    if not (np.isfinite(t_end) and t_end > 0):
+        raise InvalidParameterError("t_end", "> 0 s", t_end)
+    if not (np.isfinite(t_equil) and t_equil >= 0):
+        raise InvalidParameterError("t_equil", ">= 0 s", t_equil)
+    if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 2):
+        raise InvalidParameterError("n_samples", "an integer >= 2", n_samples)
+
+
+def run_canonical(config: LatticeGasConfig, coverage: float, t_end: float,
+                  n_samples: int = 101, seed: int = 0, t_equil: float = 0.0,
+                  max_events: int = 10**9,
+                  initial: NDArray[np.int8] | None = None) -> CanonicalRun:
+    """Canonical hop kMC with tagged particles.
+
+    Parameters
+    ----------
+    config : LatticeGasConfig
+    coverage : float
+        Target coverage; N = round(coverage * n_sites) particles placed at random (ignored
+        when ``initial`` is given).
+    t_end : float
+        Length of the production run, s.
+    n_samples : int
+        Equally spaced samples on [0, t_end].
+    seed : int
+        Seed (initial configuration and kMC stream).
+    t_equil : float
+        Equilibration time before production, s (displacements are not recorded).
+    max_events : int
+        Bound on the number of events of each stage.
+    initial : ndarray of int8, optional
+        Initial occupation (n_sites,) or (size[0], size[1]).
+
+    Returns
+    -------
+    CanonicalRun
+    """
+    _check_run_args(t_end, n_samples, t_equil)
+    rng = np.random.default_rng(seed)
+    if initial is not None:
+        occ = np.ascontiguousarray(np.asarray(initial, dtype=np.int8).ravel())
+        if occ.size != config.n_sites or np.any((occ != 0) & (occ != 1)):
+            raise InvalidParameterError("initial", f"{config.n_sites} occupations 0/1",
+                                        np.shape(initial))
+    else:
+        occ = _initial(config, coverage, rng)
+    _, nbr, dvec = _geometry(config)
+    hop = hop_rate_table(config)
+    zero = np.zeros(config.z + 1)
+    seeds = rng.integers(0, 2**62, size=2)
+    if t_equil > 0:
+        occ = _run(occ, nbr, dvec, hop, zero, zero, np.array([t_equil]), max_events, False,
+                   seeds[0], "equilibration")[3]
+    times = np.linspace(0.0, t_end, n_samples)
+    _, pos, dsp, _, info = _run(occ, nbr, dvec, hop, zero, zero, times, max_events, True,
+                                seeds[1], "production")
+    lat = Lattice.from_name(config.lattice, config.size, n_shells=1)
+    cart = (dsp.astype(float) @ np.asarray(lat.cell, float)) * config.a
+    return CanonicalRun(config=config, coverage=float(occ.sum()) / config.n_sites,
+                        times=times, positions=pos, displacements=cart,
+                        events=int(info[1]), seed=int(seed))
+
+
+def run_grand_canonical(config: LatticeGasConfig, mu: float, t_end: float,
+                        n_samples: int = 1001, seed: int = 0, t_equil: float = 0.0,
+                        coverage0: float = 0.5, max_events: int = 10**9) -> GrandCanonicalRun:
+    """Grand-canonical kMC (hops plus adsorption/desorption at chemical potential mu).
+
+    Parameters
+    ----------
+    config : LatticeGasConfig
+    mu : float
+        Chemical potential, eV (0: half coverage without interactions).
+    t_end : float
+        Production time, s.
+    n_samples : int
+        Equally spaced samples of N(t) on [0, t_end].
+    seed : int
+    t_equil : float
+        Equilibration time, s.
+    coverage0 : float
+        Coverage of the random initial state.
+    max_events : int
+
+    Returns
+    -------
+    GrandCanonicalRun
+    """
+    _check_run_args(t_end, n_samples, t_equil)
+    if not np.isfinite(mu):
+        raise InvalidParameterError("mu", "a finite energy in eV", mu)
+    rng = np.random.default_rng(seed)
+    occ = _initial(config, coverage0, rng)
+    _, nbr, dvec = _geometry(config)
+    hop = hop_rate_table(config)
+    ads, des = exchange_tables(config, mu)
+    seeds = rng.integers(0, 2**62, size=2)
+    if t_equil > 0:
+        occ = _run(occ, nbr, dvec, hop, ads, des, np.array([t_equil]), max_events, False,
+                   seeds[0], "equilibration")[3]
+    times = np.linspace(0.0, t_end, n_samples)
+    nn, _, _, _, info = _run(occ, nbr, dvec, hop, ads, des, times, max_events, False,
+                             seeds[1], "production")
+    return GrandCanonicalRun(config=config, mu=float(mu), times=times, n_particles=nn,
+                             n_sites=config.n_sites, events=int(info[1]), seed=int(seed))
+
+
+def tune_chemical_potential(config: LatticeGasConfig, coverage: float, seed: int = 0,
+                            t_stage: float | None = None, stages: int = 4) -> float:
+    """Chemical potential (eV) giving a target mean coverage in the grand-canonical run.
+
+    Starts from the Bragg-Williams estimate mu = kT ln(theta/(1-theta)) + z eps theta and
+    applies Newton steps d(mu/kT) = Phi d ln(theta), with Phi = <N>/var(N) measured in short
+    grand-canonical runs. Below the critical temperature the target may lie in the
+    two-phase region, where no mu gives it; the result is then the coexistence value.
+
+    Parameters
+    ----------
+    config : LatticeGasConfig
+    coverage : float
+        Target coverage, 0 < coverage < 1.
+    seed : int
+    t_stage : float, optional
+        Length of each stage, s (default 50 / k_x).
+    stages : int
+        Number of Newton stages.
+
+    Returns
+    -------
+    float
+        mu in eV.
+    """
+    if not (0.0 < coverage < 1.0):
+        raise InvalidParameterError("coverage", "strictly between 0 and 1", coverage)
+    kT = kB * config.T
+    mu = kT * np.log(coverage / (1 - coverage)) + config.z * config.eps * coverage
+    t_stage = 50.0 / config.exchange_rate if t_stage is None else t_stage
+    for s in range(stages):
+        r = run_grand_canonical(config, mu, t_stage, 201, seed + 7919 * s,
+                                t_equil=0.2 * t_stage, coverage0=coverage)
+        N = r.n_particles.astype(float)
+        m, v = N.mean(), N.var()
+        if m <= 0 or m >= r.n_sites:
+            mu += kT * (2.0 if m <= 0 else -2.0)
+            continue
+        phi = float(np.clip(m / max(v, 1e-12), 0.05, 50.0))
+        mu += kT * phi * np.log(coverage / (m / r.n_sites))
+    return float(mu)
