@@ -114,6 +114,9 @@ class HinderedSpec(_Strict):
     site_density: SiteDensity | None = None
     translation: Literal["hindered", "free"] = "hindered"
     rotation: Literal["hindered", "free"] = "hindered"
+    # 'site': one adsorbate per site, the coverage convention of rate laws (default);
+    # 'campbell': the 2-D standard state of Sprowl, Campbell & Arnadottir (as ASE)
+    standard_state: Literal["site", "campbell"] = "site"
 
     @model_validator(mode="after")
     def _barriers(self):

@@ -71,7 +71,8 @@ def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
             site_density=hd.site_density or site_density or 1.5e19,
             rotational_minima=hd.rotational_minima, symmetry=hd.symmetry,
             mass=species_mass(sp, spec), inertia=hd.inertia, translation=hd.translation,
-            rotation=hd.rotation, **_low_frequency_kwargs(spec))
+            rotation=hd.rotation, standard_state=hd.standard_state,
+            **_low_frequency_kwargs(spec))
     if kind == "shomate":
         sh = spec.shomate
         return th.ShomateGas(energy=(spec.energy or 0.0) + shift,

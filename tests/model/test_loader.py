@@ -101,3 +101,38 @@ def test_with_conditions():
     m = load_model(ROOT / "examples" / "co_oxidation_pt111.yaml").with_conditions(
         T=600, pressures={"CO": 0.1})
     assert m.T == 600 and m.pressures["CO"] == 0.1 and m.rates().T == 600
+
+
+def test_hindered_adsorbate_matches_thermo_object(tmp_path):
+    """A hindered adsorbate in a model file gives the same G as the thermo object built by hand
+    (ASE ethane/Pt(111) inputs; Sprowl, Campbell & Arnadottir 2016)."""
+    from catscale.thermo import HinderedThermo
+
+    freqs = [49.1, 49.1, 136.6, 137.1, 187.0, 200.8, 232.1, 306.5, 390.7, 792.3, 796.9,
+             922.6, 1004.9, 1136.4, 1154.4, 1228.6, 1368.9, 1373.3, 1418.1, 1433.3, 1446.9,
+             2934.2, 2946.4, 2995.6]
+    f = tmp_path / "m.yaml"
+    f.write_text(f"""
+catscale: 1
+conditions: {{T: 298.15, pressures: {{}}}}
+sites: {{"*": {{density: 1.6e15 cm^-2}}}}
+species:
+  C2H6*:
+    energy: 0.0
+    thermo: hindered
+    frequencies: {freqs}
+    hindered: {{trans_barrier: 0.049313, rot_barrier: 0.017675, rotational_minima: 6,
+               symmetry: 1, inertia: 8.33}}
+  X*: {{energy: 0.0, thermo: frozen}}
+steps:
+  - {{equation: C2H6* <=> X*, k_f: 1.0, k_r: 1.0}}
+""")
+    from catscale.model import load_model
+
+    m = load_model(f)
+    G = m.thermo()["C2H6*"].G(298.15)
+    ref = HinderedThermo(energy=0.0, frequencies=freqs, trans_barrier_energy=0.049313,
+                         rot_barrier_energy=0.017675, site_density=1.6e19,
+                         rotational_minima=6, mass=30.06904, inertia=8.33, symmetry=1)
+    # same inputs -> same number (mass from the formula: C2H6 = 30.069 amu, ASE masses)
+    assert G == pytest.approx(ref.G(298.15), abs=1e-6)
