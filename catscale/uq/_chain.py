@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,76 @@ from ._distributions import (
     Uniform,
 )
 
-__all__ = ["space_from_section", "ChainModel", "chain_function"]
+__all__ = ["space_from_section", "ChainModel", "chain_function", "PelletLink"]
+
+
+@dataclass(frozen=True)
+class PelletLink:
+    """How the mean-field rate feeds the pellet scale (a stand-in for the kinetics -> pellet
+    bridge, which does not exist yet).
+
+    The local rate is linearised as first order in the key reactant at the bulk state:
+    r_v = n_v * r_key (mol m^-3 s^-1, with r_key the consumption of the key gas in s^-1 per
+    site and n_v the moles of sites per m^3 of pellet), k_v = r_v / c_key (s^-1), and the
+    effectiveness factor of that first-order rate comes from :mod:`catscale.pellet`
+    (Aris modulus phi = (V/S) sqrt(k_v / D_eff); analytic, or the finite-volume solver).
+
+    Attributes
+    ----------
+    shape : str
+        ``"slab"``, ``"cylinder"`` or ``"sphere"``.
+    size : float
+        Half-thickness or radius, m.
+    D_eff : float
+        Effective diffusivity of the key gas in the pellet, m^2 s^-1.
+    site_concentration : float
+        Moles of active sites per m^3 of pellet, mol m^-3 (site density x area per volume /
+        N_A).
+    key : str
+        Gas whose consumption is followed (e.g. ``"CO"``).
+    method : str
+        ``"analytic"`` (first-order closed form) or ``"fv"`` (``catscale.pellet.solve_pellet``).
+    """
+
+    shape: str
+    size: float
+    D_eff: float
+    site_concentration: float
+    key: str
+    method: str = "analytic"
+
+    def __post_init__(self):
+        from ..pellet import characteristic_length
+
+        characteristic_length(self.shape, self.size)
+        for name in ("D_eff", "site_concentration"):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and v > 0):
+                raise InvalidParameterError(f"pellet.{name}", "> 0", v)
+        if self.method not in ("analytic", "fv"):
+            raise InvalidParameterError("pellet.method", "'analytic' or 'fv'", self.method)
+
+    def __call__(self, r_key: float, T: float, p_key_bar: float, D_factor: float = 1.0
+                 ) -> tuple[float, float]:
+        """(effectiveness, Aris modulus) for a key-gas consumption ``r_key`` (s^-1 per site)
+        at ``T`` (K) and partial pressure ``p_key_bar`` (bar)."""
+        from ..pellet import Pellet, characteristic_length, effectiveness_first_order
+        from ..units import R, bar
+
+        c = p_key_bar * bar / (R * T)                       # mol m^-3
+        if not c > 0:
+            raise InvalidParameterError(f"pressures.{self.key}", "> 0 bar for the pellet",
+                                        p_key_bar)
+        kv = max(r_key, 0.0) * self.site_concentration / c   # s^-1
+        D = self.D_eff * D_factor
+        phi = characteristic_length(self.shape, self.size) * math.sqrt(kv / D)
+        if self.method == "analytic":
+            return float(effectiveness_first_order(phi, self.shape)), float(phi)
+        from ..pellet import power_law, solve_pellet
+
+        res = solve_pellet(Pellet(self.shape, self.size, D), power_law(kv, 1.0), [c], T,
+                           method="newton", n_cells=100)
+        return float(res.effectiveness), float(phi)
 
 
 def _targets_ok(model, spec, i: int) -> tuple[str, ...]:
@@ -47,9 +117,6 @@ def _targets_ok(model, spec, i: int) -> tuple[str, ...]:
             raise ModelFileError(path, f"{field}.parameter",
                                  f"expected 'p:<gas>' with a gas of the model "
                                  f"{sorted(model.pressures)}, found {p!r}")
-        if p == "D_eff" and getattr(model, "pellet", None) is None:
-            raise ModelFileError(path, f"{field}.parameter",
-                                 "'D_eff' needs a pellet: section in the model")
         return (p,)
     n_steps = len(model.mechanism.steps)
     known = set(model.species_specs)
@@ -158,7 +225,8 @@ class ChainModel:
     """
 
     def __init__(self, model, space: UncertaintySpace,
-                 outputs: Sequence[str] = ("tof", "drc", "coverages")):
+                 outputs: Sequence[str] = ("tof", "drc", "coverages"),
+                 pellet: PelletLink | None = None):
         self.model = model
         self.space = space
         self.outputs = tuple(outputs)
@@ -174,9 +242,15 @@ class ChainModel:
         self.product = max(prod, key=prod.get)
         self.species = tuple(nominal.species)
         self.equations = tuple(st.equation for st in model.mechanism.steps)
-        self._pellet = None
-        if any(o in self.outputs for o in ("effectiveness", "conversion")):
+        self._pellet = pellet
+        if self._pellet is None and "effectiveness" in self.outputs:
             self._pellet = _pellet_stage(model)
+        if self._pellet is None and any(i.targets[:1] == ("D_eff",) for i in space.inputs):
+            raise InvalidParameterError("uncertainty.inputs.parameter",
+                                        "a pellet for a 'D_eff' input", "no pellet")
+        if self._pellet is not None and self._pellet.key not in model.pressures:
+            raise InvalidParameterError("pellet.key", f"a gas of the model "
+                                        f"{sorted(model.pressures)}", self._pellet.key)
         names = []
         if "tof" in self.outputs:
             names += ["tof", "log10_tof"]
@@ -184,8 +258,8 @@ class ChainModel:
             names += [f"drc[{e}]" for e in self.equations]
         if "coverages" in self.outputs:
             names += [f"theta[{s}]" for s in self.species]
-        if self._pellet is not None and "effectiveness" in self.outputs:
-            names += ["effectiveness"]
+        if self._pellet is not None:
+            names += ["effectiveness", "thiele"]
         self.output_names = names
 
     def fingerprint(self) -> str:
@@ -229,23 +303,26 @@ class ChainModel:
         ss = _steady(m, T, p)
         tof = float(ss.production.get(self.product, 0.0))
         drc = _drc(ss, self.product) if "drc" in self.outputs else {}
-        return tof, drc, ss.theta
+        r_key = -float(ss.production.get(self._pellet.key, 0.0)) if self._pellet else 0.0
+        return tof, drc, ss.theta, r_key
 
     def __call__(self, x: dict, rng: np.random.Generator | None = None) -> dict[str, float]:
         shifts, T, p, dfac, site = self._split(x)
         if site is None:
-            tof, drc, theta = self._one(shifts, T, p)
+            tof, drc, theta, r_key = self._one(shifts, T, p)
         else:
-            tofs, drcs, thetas = [], [], []
+            tofs, drcs, thetas, rks = [], [], [], []
             for e in site:
                 s = dict(shifts)
                 for t in self._sites.targets:
                     s[t] = s.get(t, 0.0) + float(e)
-                a, b, c = self._one(s, T, p)
+                a, b, c, rk = self._one(s, T, p)
                 tofs.append(a)
                 drcs.append(b)
                 thetas.append(c)
+                rks.append(rk)
             w = np.asarray(tofs)
+            r_key = float(np.mean(rks))
             tof = float(w.mean())
             theta = np.mean(thetas, axis=0)
             drc = ({k: float(sum(wi * d[k] for wi, d in zip(w, drcs)) / w.sum())
@@ -260,28 +337,25 @@ class ChainModel:
         if "coverages" in self.outputs:
             for s, v in zip(self.species, theta):
                 out[f"theta[{s}]"] = float(v)
-        if self._pellet is not None and "effectiveness" in self.outputs:
-            out["effectiveness"] = self._pellet(tof, T or self.model.T, dfac)
+        if self._pellet is not None:
+            pk = (p or {}).get(self._pellet.key, self.model.pressures[self._pellet.key])
+            out["effectiveness"], out["thiele"] = self._pellet(r_key, T or self.model.T, pk,
+                                                               dfac)
         return out
 
 
 def _pellet_stage(model):
-    """Effectiveness factor of the model's pellet as a function of (TOF, T, D_eff factor).
+    """The pellet link of the model's ``pellet:`` section.
 
-    Needs the pellet section and the kinetics -> pellet bridge; returns None (and the
-    ``effectiveness`` output is left out) while either is missing.
+    The pellet section schema and the kinetics -> pellet bridge do not exist yet, so this
+    returns None (the ``effectiveness`` output is then left out) unless a
+    :class:`PelletLink` is passed explicitly.
     """
-    if getattr(model, "pellet", None) is None:
-        return None
-    try:
-        from ..bridges import kinetics_to_pellet  # noqa: F401
-    except ImportError:
-        return None
-    return None
+    return None    # TODO(lead): build a PelletLink from model.pellet once that schema exists
 
 
-def chain_function(model, section: Any | None = None,
-                   outputs: Sequence[str] | None = None) -> tuple[ChainModel, UncertaintySpace]:
+def chain_function(model, section: Any | None = None, outputs: Sequence[str] | None = None,
+                   pellet: PelletLink | None = None) -> tuple[ChainModel, UncertaintySpace]:
     """``model + uncertainty spec -> (callable(sample) -> outputs, space)``.
 
     Parameters
@@ -293,10 +367,12 @@ def chain_function(model, section: Any | None = None,
     outputs : sequence of str, optional
         Default: the section's ``outputs`` or ``("tof", "drc", "coverages",
         "effectiveness")``.
+    pellet : PelletLink, optional
+        Adds the outputs ``effectiveness`` and ``thiele`` (Aris modulus).
     """
     section = section if section is not None else getattr(model, "uncertainty", None)
     if section is None:
         raise ModelFileError(model.path, "uncertainty", "the model has no uncertainty: section")
     space = space_from_section(section, model)
     outs = outputs or section.outputs or ("tof", "drc", "coverages", "effectiveness")
-    return ChainModel(model, space, outs), space
+    return ChainModel(model, space, outs, pellet), space

@@ -138,3 +138,39 @@ uncertainty:
     # 9.6485 kJ/mol = 0.1 eV (1 eV = 96.485 kJ/mol); covariance 0.5 * 0.1 * 0.2
     np.testing.assert_allclose(d.sigma, [0.1, 0.2], rtol=1e-5)
     assert d.cov[0][1] == pytest.approx(0.01, rel=1e-5)
+
+
+def test_pellet_link_effectiveness_and_diffusivity_input(model_with):
+    from catscale.pellet import effectiveness_first_order
+    from catscale.units import R
+    from catscale.uq import PelletLink
+
+    sec = """
+uncertainty:
+  inputs:
+    - {name: ts, kind: epistemic, species: ["ts:1"], distribution: normal, sigma: 0.05}
+    - {name: D, kind: aleatoric, parameter: D_eff, distribution: lognormal, median: 1.0,
+       sigma_ln: 0.3}
+"""
+    model = load_model(model_with(sec))
+    link = PelletLink("sphere", 1e-3, 1e-6, site_concentration=50.0, key="CO")
+    f, space = chain_function(model, pellet=link)
+    assert f.output_names[-2:] == ["effectiveness", "thiele"]
+    mc = monte_carlo(f, space, 16, scheduler="serial")
+    tof, eta, phi = (mc.ensemble.column(k) for k in ("tof", "effectiveness", "thiele"))
+    D = space.transform(mc.ensemble.U)["D"]
+    # Aris modulus by hand: phi = (R/3) sqrt(k_v / D_eff), k_v = TOF * n_v / c_CO (one CO
+    # consumed per CO2 formed), c_CO = p / (R T). CO consumption and CO2 production agree to
+    # the steady-state tolerance (1e-8 of the gross rates), hence rtol 1e-6.
+    c = model.pressures["CO"] * 1e5 / (R * model.T)
+    phi_hand = 1e-3 / 3 * np.sqrt(tof * 50.0 / c / (1e-6 * D))
+    np.testing.assert_allclose(phi, phi_hand, rtol=1e-6)
+    np.testing.assert_allclose(eta, effectiveness_first_order(phi, "sphere"), rtol=1e-12)
+    assert np.ptp(phi * np.sqrt(D)) > 0.1 * np.mean(phi * np.sqrt(D))   # TOF varies too
+    assert np.all((eta > 0) & (eta <= 1))
+    # the finite-volume pellet solver gives the same effectiveness (O(h^2) with 100 cells:
+    # ~1e-4 relative at phi ~ 1); tolerance 2e-3
+    fv = PelletLink("sphere", 1e-3, 1e-6, site_concentration=50.0, key="CO", method="fv")
+    for j in range(3):
+        e_fv, _ = fv(tof[j], model.T, model.pressures["CO"], D[j])
+        assert e_fv == pytest.approx(eta[j], rel=2e-3)
