@@ -73,6 +73,22 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "dimensionless": ("", "(no unit)"),
 }
 
+# common units, converted without pint (factor to the internal unit of the dimension)
+_FAST: dict[str, dict[str, float]] = {
+    "energy": {"eV": 1.0, "meV": 1e-3, "J": 1.0 / _c.e, "Ha": _c.physical_constants[
+        "Hartree energy in eV"][0], "hartree": _c.physical_constants["Hartree energy in eV"][0]},
+    "pressure": {"Pa": 1.0, "kPa": 1e3, "MPa": 1e6, "bar": 1e5, "mbar": 1e2, "atm": _c.atm,
+                 "torr": _c.torr, "Torr": _c.torr},
+    "length": {"m": 1.0, "cm": 1e-2, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "nm": 1e-9,
+               "angstrom": 1e-10, "Å": 1e-10, "A": 1e-10},
+    "temperature": {"K": 1.0},
+    "time": {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "min": 60.0, "h": 3600.0},
+    "site_density": {"m^-2": 1.0, "m-2": 1.0, "1/m^2": 1.0, "cm^-2": 1e4, "cm-2": 1e4,
+                     "1/cm^2": 1e4, "nm^-2": 1e18, "angstrom^-2": 1e20},
+    "diffusivity": {"m^2/s": 1.0, "cm^2/s": 1e-4, "mm^2/s": 1e-6},
+    "frequency": {"1/s": 1.0, "s^-1": 1.0, "Hz": 1.0},
+}
+
 _MOLAR_ENERGY = re.compile(r"^\s*(k?cal|k?J)\s*/\s*mol\s*$")
 
 
@@ -128,6 +144,9 @@ def to_internal(value: float, unit: str, dimension: str) -> float:
     target, examples = DIMENSIONS[dimension]
     if unit == "" or unit is None:
         return float(value)
+    fast = _FAST.get(dimension, {}).get(unit.strip())
+    if fast is not None:
+        return float(value) * fast
     if dimension == "energy" and _MOLAR_ENERGY.match(unit):
         per = {"J": 1.0, "kJ": 1e3, "cal": 4.184, "kcal": 4184.0}[
             _MOLAR_ENERGY.match(unit).group(1)]
