@@ -525,6 +525,9 @@ class UncertaintySpace:
             raise InvalidParameterError("samples", ">= 1", n)
         d = self.dim
         if method == "sobol":
+            if d > 21201:
+                raise InvalidParameterError("method", "'random' or 'lhs' above 21201 "
+                                            "dimensions (limit of scipy's Sobol sequence)", d)
             eng = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(seed))
             m = int(np.ceil(np.log2(n)))
             return eng.random_base2(m)[:n]
