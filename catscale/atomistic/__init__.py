@@ -7,6 +7,8 @@ Energies eV, lengths Angstrom (structures, as in ASE), frequencies cm^-1, rates 
 temperatures K. Heavy optional backends (PySCF, tblite, Sella) are imported lazily.
 """
 
+from ._cache import PESCache, cache_key
+from ._calculators import CalculatorSpec
 from ._electrochem import che_free_energy, electrochemical_rate_table, limiting_potential
 from ._golden_rule import (
     eh_pair_damping_rate,
@@ -33,8 +35,23 @@ from ._marcus import (
     mhc_rate,
     mhc_rate_closed_form,
 )
+from ._pes import (
+    Minimum,
+    NEBResult,
+    VibrationalResult,
+    adsorbate_on_slab,
+    free_atoms,
+    neb,
+    read_structure,
+    relax,
+    saddle_search,
+    vibrations,
+)
 
 __all__ = [
+    "CalculatorSpec", "PESCache", "cache_key", "Minimum", "NEBResult", "VibrationalResult",
+    "adsorbate_on_slab", "free_atoms", "neb", "read_structure", "relax", "saddle_search",
+    "vibrations",
     "DiabaticModel", "LandauZenerResult", "landau_zener", "landau_zener_probability",
     "lz_corrected_tst_rate", "lz_transmission", "massey_parameter", "tdse_two_level",
     "thermal_lz_transmission",
