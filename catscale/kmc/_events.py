@@ -252,6 +252,7 @@ class Compiled:
     p_out: np.ndarray         # int32 (P, 2)
     p_rate: np.ndarray        # float64 (P,)
     p_alpha: np.ndarray       # float64 (P,)
+    p_shell: np.ndarray       # int32 (P,) shell (0-based) joining the two pattern sites
     lateral: bool
     eps: np.ndarray           # float64 (3, ns, ns)
     cl_sites: np.ndarray      # int32 (n_inst, m)
@@ -335,6 +336,7 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
             p_out[i, j] = model.code(p.final[j])
     p_rate = np.array([p.rate for p in model.processes], dtype=np.float64).reshape(P)
     p_alpha = np.array([p.alpha for p in model.processes], dtype=np.float64).reshape(P)
+    p_shell = np.array([p.shell - 1 for p in model.processes], dtype=np.int32).reshape(P)
 
     # -- interactions --------------------------------------------------------------------
     inter = model.interactions
@@ -413,6 +415,6 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
     return Compiled(nbr=nbr, col_shell=col_shell, z_int=z_int,
                     basis_of=np.ascontiguousarray(lattice.basis_index, dtype=np.int32),
                     slot_p=slot_p, slot_c=slot_c, p_n=p_n, p_in=p_in, p_out=p_out,
-                    p_rate=p_rate, p_alpha=p_alpha, lateral=lateral, eps=eps,
+                    p_rate=p_rate, p_alpha=p_alpha, p_shell=p_shell, lateral=lateral, eps=eps,
                     cl_sites=cl_sites, cl_spec=cl_spec, cl_eps=cl_eps, site_cl=site_cl,
                     dep=dep, beta=model.beta)

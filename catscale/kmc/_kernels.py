@@ -58,21 +58,13 @@ def next_double(s):
 
 
 @njit(cache=True)
-def _local_energy(s, t, state, nbr, col_shell, z_int, eps, cl_sites, cl_spec, cl_eps,
-                  site_cl):
-    """Lateral energy (eV) of every interaction term touching site s or t (t may be -1)."""
+def _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl):
+    """Energy (eV) of the many-body clusters containing site s or t (t may be -1)."""
     e = 0.0
     for k in range(2):
         c = s if k == 0 else t
         if c < 0:
             continue
-        a = state[c]
-        for col in range(z_int):
-            u = nbr[c, col]
-            if u < 0:
-                continue
-            w = 0.5 if (u == s or u == t) else 1.0
-            e += w * eps[col_shell[col], a, state[u]]
         for kk in range(site_cl.shape[1]):
             inst = site_cl[c, kk]
             if inst < 0:
@@ -98,27 +90,68 @@ def _local_energy(s, t, state, nbr, col_shell, z_int, eps, cl_sites, cl_spec, cl
 
 
 @njit(cache=True)
-def delta_energy(s, t, a_new, b_new, state, nbr, col_shell, z_int, eps, cl_sites, cl_spec,
-                 cl_eps, site_cl):
-    """Local lateral reaction energy (final - initial, eV) of setting s->a_new, t->b_new."""
-    e0 = _local_energy(s, t, state, nbr, col_shell, z_int, eps, cl_sites, cl_spec, cl_eps,
-                       site_cl)
-    a_old = state[s]
-    state[s] = a_new
+def delta_energy(s, t, a_new, b_new, sh_st, state, h, eps, cl_sites, cl_spec, cl_eps,
+                 site_cl):
+    """Local lateral reaction energy (final - initial, eV) of setting s->a_new, t->b_new.
+
+    Pair terms come from the field ``h[x, species]`` (sum of the pair energies a species
+    would have on site x with the current neighbours); ``sh_st`` is the shell (0-based)
+    joining s and t. Clusters are evaluated directly (apply, evaluate, revert).
+    """
+    a = state[s]
+    de = h[s, a_new] - h[s, a]
     if t >= 0:
-        b_old = state[t]
-        state[t] = b_new
-    e1 = _local_energy(s, t, state, nbr, col_shell, z_int, eps, cl_sites, cl_spec, cl_eps,
-                       site_cl)
-    state[s] = a_old
-    if t >= 0:
-        state[t] = b_old
-    return e1 - e0
+        b = state[t]
+        de += h[t, b_new] - h[t, b]
+        # h[s, .] counted t in its old state b, h[t, .] counted s in its old state a
+        de += (eps[sh_st, a, b] - eps[sh_st, a_new, b] - eps[sh_st, b_new, a]
+               + eps[sh_st, a_new, b_new])
+    if cl_sites.shape[0] > 0:
+        e0 = _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl)
+        state[s] = a_new
+        if t >= 0:
+            b_old = state[t]
+            state[t] = b_new
+        e1 = _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl)
+        state[s] = a
+        if t >= 0:
+            state[t] = b_old
+        de += e1 - e0
+    return de
+
+
+@njit(cache=True)
+def field_site(x, state, nbr, col_shell, z_int, eps, h):
+    """Recompute h[x, :] = sum over interaction neighbours u of eps[shell, :, state[u]]."""
+    ns = h.shape[1]
+    for k in range(ns):
+        h[x, k] = 0.0
+    for col in range(z_int):
+        u = nbr[x, col]
+        if u < 0:
+            continue
+        sh = col_shell[col]
+        b = state[u]
+        for k in range(ns):
+            h[x, k] += eps[sh, k, b]
+
+
+@njit(cache=True)
+def _field_change(c, old, new, nbr, col_shell, z_int, eps, h):
+    """Site c changed from species old to new: update h of its interaction neighbours."""
+    ns = h.shape[1]
+    for col in range(z_int):
+        u = nbr[c, col]
+        if u < 0:
+            continue
+        sh = col_shell[col]
+        for k in range(ns):
+            h[u, k] += eps[sh, k, new] - eps[sh, k, old]
 
 
 @njit(cache=True)
 def site_rates(s, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha,
-               lateral, col_shell, z_int, eps, cl_sites, cl_spec, cl_eps, site_cl, beta,
+               p_shell, lateral, h, eps, cl_sites, cl_spec, cl_eps, site_cl, beta,
                slot_rate):
     """Recompute the slot rates (s^-1) of anchor site s; returns their sum."""
     b = basis_of[s]
@@ -136,8 +169,8 @@ def site_rates(s, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate
             if ok:
                 r = p_rate[p]
                 if lateral and p_alpha[p] != 0.0 and r > 0.0:
-                    de = delta_energy(s, t, p_out[p, 0], p_out[p, 1], state, nbr, col_shell,
-                                      z_int, eps, cl_sites, cl_spec, cl_eps, site_cl)
+                    de = delta_energy(s, t, p_out[p, 0], p_out[p, 1], p_shell[p], state, h,
+                                      eps, cl_sites, cl_spec, cl_eps, site_cl)
                     r *= np.exp(-p_alpha[p] * beta * de)
         slot_rate[s, q] = r
         tot += r
@@ -155,24 +188,28 @@ def _tree_set(tree, P2, s, value):
 
 
 @njit(cache=True)
-def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha, lateral,
-          col_shell, z_int, eps, cl_sites, cl_spec, cl_eps, site_cl, beta, slot_rate, tree):
-    """Compute every slot rate and the whole sum tree from the state (O(n))."""
+def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha, p_shell,
+          lateral, col_shell, z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, beta,
+          slot_rate, tree):
+    """Compute the interaction field, every slot rate and the whole sum tree (O(n))."""
     n = state.shape[0]
     P2 = tree.shape[0] // 2
     tree[:] = 0.0
+    if lateral:
+        for s in range(n):
+            field_site(s, state, nbr, col_shell, z_int, eps, h)
     for s in range(n):
         tree[P2 + s] = site_rates(s, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out,
-                                  p_rate, p_alpha, lateral, col_shell, z_int, eps, cl_sites,
+                                  p_rate, p_alpha, p_shell, lateral, h, eps, cl_sites,
                                   cl_spec, cl_eps, site_cl, beta, slot_rate)
     for node in range(P2 - 1, 0, -1):
         tree[node] = tree[2 * node] + tree[2 * node + 1]
 
 
 @njit(cache=True)
-def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha, lateral,
-        col_shell, z_int, eps, cl_sites, cl_spec, cl_eps, site_cl, beta, slot_rate, tree,
-        dep, rng, p_count, n_count, cov_int, clock, mark, n_events, t_stop):
+def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha, p_shell,
+        lateral, col_shell, z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, beta, slot_rate,
+        tree, dep, rng, p_count, n_count, cov_int, clock, mark, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
     Updates in place: state, slot_rate, tree, rng, p_count (firings per process), n_count
@@ -233,12 +270,17 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha,
         n_count[a] -= 1
         state[s] = p_out[p, 0]
         n_count[p_out[p, 0]] += 1
+        if lateral:
+            _field_change(s, a, p_out[p, 0], nbr, col_shell, z_int, eps, h)
         t2 = -1
         if p_n[p] == 2:
             t2 = nbr[s, slot_c[b, q_sel]]
-            n_count[state[t2]] -= 1
+            a2 = state[t2]
+            n_count[a2] -= 1
             state[t2] = p_out[p, 1]
             n_count[p_out[p, 1]] += 1
+            if lateral:
+                _field_change(t2, a2, p_out[p, 1], nbr, col_shell, z_int, eps, h)
         p_count[p] += 1
         done += 1
         # -- local update ----------------------------------------------------------------
@@ -255,7 +297,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha,
                     continue
                 mark[u] = stamp
                 tot = site_rates(u, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out,
-                                 p_rate, p_alpha, lateral, col_shell, z_int, eps, cl_sites,
+                                 p_rate, p_alpha, p_shell, lateral, h, eps, cl_sites,
                                  cl_spec, cl_eps, site_cl, beta, slot_rate)
                 _tree_set(tree, P2, u, tot)
     clock[0] = t

@@ -164,7 +164,12 @@ class Lattice:
             cand.sort()
             dists = sorted({c[0] for c in cand})[: self.n_shells]
             offs_all.append([[(c[2], c[3], c[4]) for c in cand if c[0] == r] for r in dists])
-            dist_all.append(dists)
+            exact = []
+            for sh in offs_all[-1]:
+                b2, di, dj = sh[0]
+                d = (np.array([di, dj]) + self.basis[b2] - self.basis[b]) @ self.cell
+                exact.append(float(np.hypot(*d)))
+            dist_all.append(exact)
         # the shells must not wrap onto themselves on this lattice (no duplicate neighbours)
         m1 = max(abs(o[1]) for ob in offs_all for sh in ob for o in sh)
         m2 = max(abs(o[2]) for ob in offs_all for sh in ob for o in sh)

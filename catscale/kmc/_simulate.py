@@ -36,21 +36,22 @@ from ._observables import (
 class FastDiffusion:
     """Error-controlled scaling of quasi-equilibrated fast reversible channels.
 
-    After every block (a stage), a reversible channel (the forward and reverse processes of
-    one step, diffusion hops included) that fired ``n = n_f + n_r > target`` times with
-    imbalance ``|n_f - n_r| / n < tolerance`` is considered quasi-equilibrated and its rate
-    constants are multiplied by ``target / n`` (never below ``min_scale``), so that it still
-    fires about ``target`` times per stage. A scaled channel that falls out of equilibrium
-    (imbalance >= tolerance) or fires fewer than ``target / 4`` times is scaled back up by a
-    factor 4 (at most to 1). This is the stage-wise scheme of Dybeck, Plaisance & Neurock,
-    J. Chem. Theory Comput. 13, 1525 (2017), with their execution target N_e as ``target``
-    and their equilibration criterion as ``tolerance``; forward and reverse are scaled by the
-    same factor, so equilibrium constants (and detailed balance) are unchanged.
+    Stage-wise scheme after Dybeck, Plaisance & Neurock, J. Chem. Theory Comput. 13, 1525
+    (2017). After every block (a stage) each reversible channel (forward and reverse processes
+    of one step; a hop process is its own reverse) that fired ``n > min_executions`` times
+    with imbalance ``|n_f - n_r| / n < tolerance`` is quasi-equilibrated. Its rate constants
+    are multiplied by a factor chosen so that it still fires ``separation`` times as often as
+    the busiest non-equilibrated process of the stage (never below ``min_scale``, never above
+    1): the time-scale separation that makes the quasi-equilibrium assumption hold is kept at
+    ``separation``, which controls the error (O(1/separation)). A scaled channel that falls out
+    of equilibrium is scaled back up by 4x per stage. Forward and reverse are scaled alike, so
+    equilibrium constants and detailed balance are unchanged.
     """
 
-    target: int = 2000
+    separation: float = 200.0
     tolerance: float = 0.1
-    min_scale: float = 1e-6
+    min_executions: int = 200
+    min_scale: float = 1e-8
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ class Simulation:
         self.p_rate = self.base_rate.copy()
         S = self.c.slot_p.shape[1]
         self.slot_rate = np.zeros((n, S))
+        self.h = np.zeros((n if self.c.lateral else 1, self.ns))
         P2 = 1
         while P2 < n:
             P2 *= 2
@@ -247,8 +249,9 @@ class Simulation:
     def _args(self):
         c = self.c
         return (self.state, c.nbr, c.basis_of, c.slot_p, c.slot_c, c.p_n, c.p_in, c.p_out,
-                self.p_rate, c.p_alpha, c.lateral, c.col_shell, c.z_int, c.eps, c.cl_sites,
-                c.cl_spec, c.cl_eps, c.site_cl, c.beta, self.slot_rate, self.tree)
+                self.p_rate, c.p_alpha, c.p_shell, c.lateral, c.col_shell, c.z_int, self.h,
+                c.eps, c.cl_sites, c.cl_spec, c.cl_eps, c.site_cl, c.beta, self.slot_rate,
+                self.tree)
 
     def rebuild(self) -> None:
         """Recompute every rate from the state (after a change of rate constants)."""
@@ -274,7 +277,12 @@ class Simulation:
         """Execute up to ``n_events`` events (or until time ``t_stop``, s).
 
         Returns (events done, status) with status 0 ok, 1 t_stop reached, 2 absorbing.
+        With lateral interactions every call starts from a rebuild, which removes the
+        round-off accumulated by the incremental interaction field, so results depend only on
+        the state at call boundaries (exact resume from checkpoints).
         """
+        if self.c.lateral:
+            self.rebuild()
         done, status = K.run(*self._args(), self.c.dep, self.rng, self.p_count, self.n_count,
                              self.cov_int, self.clock, self.mark, int(n_events), float(t_stop))
         self.events += int(done)
@@ -415,12 +423,12 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
                 new = _rescale(sim.scales, blocks["count"][b - 1], channels, fd)
                 if not np.array_equal(new, sim.scales):
                     sim.set_scales(new)
-            if progress is not None:
-                progress(int(blocks["events"][:b].sum()), int(config.events))
             if config.checkpoint and (intr.flag or (config.checkpoint_every and
                                                     b % int(config.checkpoint_every) == 0)
                                       or b == nblk or st != 0):
                 _save(config.checkpoint, sim, blocks, b, fp)
+            if progress is not None:
+                progress(int(blocks["events"][:b].sum()), int(config.events))
             if intr.flag:
                 raise KeyboardInterrupt(f"kMC interrupted after block {b}; checkpoint "
                                         f"{config.checkpoint}")
@@ -449,14 +457,21 @@ def _channels(model: KMCModel) -> list[tuple[list[int], list[int]]]:
 
 def _rescale(scales: np.ndarray, counts: np.ndarray, channels, fd: FastDiffusion) -> np.ndarray:
     new = scales.copy()
+    equilibrated = []
     for f, r in channels:
         nf, nr = counts[f].sum(), counts[r].sum()
         n = nf + nr
-        s = scales[f[0]]
         imbalance = (abs(nf - nr) / n if r else 0.0) if n > 0 else 1.0
-        if n > fd.target and imbalance < fd.tolerance:
-            s = max(fd.min_scale, s * fd.target / n)
-        elif s < 1.0 and (imbalance >= fd.tolerance or n < fd.target / 4):
+        equilibrated.append(n > fd.min_executions and imbalance < fd.tolerance)
+    fast = {i for (f, r), eq in zip(channels, equilibrated) if eq for i in f + r}
+    slow = [counts[i] for i in range(len(counts)) if i not in fast]
+    n_slow = max(max(slow, default=0), 1.0)
+    for (f, r), eq in zip(channels, equilibrated):
+        s = scales[f[0]]
+        n = counts[f].sum() + counts[r].sum()
+        if eq:
+            s = float(np.clip(s * fd.separation * n_slow / n, fd.min_scale, 1.0))
+        elif s < 1.0:
             s = min(1.0, s * 4.0)
         new[f + r] = s
     return new

@@ -24,7 +24,7 @@ Example (every key optional; defaults shown where they exist)::
       checkpoint: run.ckpt.npz
       checkpoint_interval: 1   # blocks between checkpoints
       replicas: 1              # independent seeds in parallel local processes
-      fast_diffusion: false    # or true, or {target: 2000, tolerance: 0.1}
+      fast_diffusion: false    # or true, or {separation: 200, tolerance: 0.1}
 """
 
 from __future__ import annotations
@@ -84,9 +84,10 @@ class ClusterSpec(BaseModel):
 
 class FastDiffusionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    target: int = Field(2000, ge=10)
+    separation: float = Field(200.0, ge=2)
     tolerance: float = Field(0.1, gt=0, lt=1)
-    min_scale: float = Field(1e-6, gt=0, le=1)
+    min_executions: int = Field(200, ge=1)
+    min_scale: float = Field(1e-8, gt=0, le=1)
 
 
 class KMCSection(BaseModel):
