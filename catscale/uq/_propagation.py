@@ -232,8 +232,10 @@ def polynomial_chaos(func: Callable, space: UncertaintySpace, order: int = 3, *,
         warnings.simplefilter("ignore")                   # numpoly's 'where' without 'out'
         phi = np.asarray(expansion(*Z.T)).T                   # (n_points, n_terms)
     coef, *_ = np.linalg.lstsq(phi[fit], Y[fit], rcond=None)
-    alpha = np.array([np.asarray(p.exponents).max(axis=0) if p.exponents.size else
-                      np.zeros(space.dim, int) for p in expansion])
+    # multi-index of each basis polynomial: its highest exponent in every germ
+    exps = np.asarray(expansion.exponents)                         # (n_monomials, dim)
+    C = np.array([np.asarray(c) for c in expansion.coefficients])  # (n_monomials, n_terms)
+    alpha = np.array([exps[C[:, i] != 0].max(axis=0) for i in range(n_terms)])
     pred = phi[test] @ coef
     names = ens.output_names
     groups = space.dim_input

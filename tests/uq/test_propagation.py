@@ -88,6 +88,7 @@ def test_ishigami_sobol_indices_salib():
     assert "x1" in r.table("y")
 
 
+@pytest.mark.slow
 def test_ishigami_sobol_indices_from_polynomial_chaos():
     # degree-10 Legendre chaos: indices from the coefficients agree with the exact values to
     # ~1e-3 (the 4-digit references themselves are rounded at 5e-5); tolerance 3e-3.
