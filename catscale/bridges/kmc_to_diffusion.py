@@ -27,11 +27,11 @@ import numpy as np
 
 from ..diffusion import DiffusionCurve
 from ..errors import InvalidParameterError
-from ..kmc.lattice_gas import CanonicalRun, GrandCanonicalRun
+from ..kmc.lattice_gas import CanonicalRun, DiffusionSampling, GrandCanonicalRun
 from ..units import kB
 
 __all__ = ["Estimate", "tracer_diffusivity", "jump_diffusivity", "thermodynamic_factor",
-           "diffusion_curve"]
+           "diffusion_curve", "curve_from_sampling"]
 
 _DIM = 2
 
@@ -45,13 +45,13 @@ class Estimate:
     n_blocks: int
 
 
-def _blocks(run: CanonicalRun, n_blocks: int) -> tuple[int, float]:
-    ns = len(run.times)
+def _blocks(times: np.ndarray, n_blocks: int) -> tuple[int, float]:
+    ns = len(times)
     m = (ns - 1) // n_blocks
     if m < 2:
         raise InvalidParameterError(
             "n_blocks", f"<= (n_samples - 1) / 2 = {(ns - 1) // 2} for this run", n_blocks)
-    return m, float(run.times[1] - run.times[0])
+    return m, float(times[1] - times[0])
 
 
 def _mean_err(vals: list[float]) -> Estimate:
@@ -73,7 +73,7 @@ def _check_runs(runs: Sequence, kind: type) -> None:
 
 
 def _lag(m: int, lag: int | None) -> int:
-    L = max(2, m // 4) if lag is None else int(lag)
+    L = max(2, m // 10) if lag is None else int(lag)
     if not 2 <= L <= m:
         raise InvalidParameterError("lag", f"an integer in [2, {m}] (samples per block)", lag)
     return L
@@ -90,7 +90,7 @@ def tracer_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
     n_blocks : int
         Blocks per run (independent estimates for the error bar).
     lag : int, optional
-        Lag L in sample intervals (default: a quarter of a block). Each block gives
+        Lag L in tagged-sample intervals (default: a tenth of a block). Each block gives
         (MSD(L) - MSD(L/2)) / (2 d (L - L/2) dt), MSD averaged over particles and all time
         origins inside the block. L dt must exceed the memory time of the hops.
 
@@ -102,11 +102,11 @@ def tracer_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
     _check_runs(runs, CanonicalRun)
     vals = []
     for r in runs:
-        m, dt = _blocks(r, n_blocks)
+        m, dt = _blocks(r.tagged_times, n_blocks)
         L = _lag(m, lag)
         half = L // 2
         for b in range(n_blocks):
-            x = r.displacements[b * m: (b + 1) * m + 1]
+            x = r.displacements[b * m: (b + 1) * m + 1].astype(float)
             vals.append((_msd_lag(x, L) - _msd_lag(x, half)) / (2 * _DIM * (L - half) * dt))
     return _mean_err(vals)
 
@@ -121,7 +121,7 @@ def jump_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
     n_blocks : int
         Blocks per run.
     lag : int, optional
-        Lag L in sample intervals (default: a quarter of a block). Each block gives the mean
+        Lag L in sample intervals (default: a tenth of a block). Each block gives the mean
         over lags l = L/2 .. L of <|sum_i dr_i(l dt)|^2> / (2 d N l dt), averaged over all time
         origins inside the block.
 
@@ -133,12 +133,12 @@ def jump_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
     _check_runs(runs, CanonicalRun)
     vals = []
     for r in runs:
-        m, dt = _blocks(r, n_blocks)
+        m, dt = _blocks(r.times, n_blocks)
         L = _lag(m, lag)
         N = r.displacements.shape[1]
         if N == 0:
             raise InvalidParameterError("runs", "runs with at least one particle", 0)
-        R = r.displacements.sum(axis=1)  # (n_t, 2)
+        R = r.com_displacement  # (n_t, 2)
         for b in range(n_blocks):
             x = R[b * m: (b + 1) * m + 1]
             est = np.mean([_msd_lag(x, q) / q for q in range(L // 2, L + 1)])
@@ -207,7 +207,7 @@ def diffusion_curve(canonical: Sequence[Sequence[CanonicalRun]],
     n_blocks : int
         Blocks per canonical run.
     lag : int, optional
-        Lag of the MSD estimators in sample intervals (see :func:`tracer_diffusivity`).
+        Lag of both MSD estimators in their own sample intervals (default: a tenth of a block).
 
     Returns
     -------
@@ -251,3 +251,9 @@ def diffusion_curve(canonical: Sequence[Sequence[CanonicalRun]],
         D0=float(cfg.D0), source="kmc",
         extra={"f": a[11], "f_err": a[12], "theta_gc": a[13], "theta_gc_err": a[14],
                "mu": a[15]})
+
+
+def curve_from_sampling(sampling: DiffusionSampling, n_blocks: int = 10,
+                        lag: int | None = None) -> DiffusionCurve:
+    """:func:`diffusion_curve` of a :class:`DiffusionSampling` (all coverages)."""
+    return diffusion_curve(sampling.canonical, sampling.grand or None, n_blocks, lag)

@@ -98,7 +98,8 @@ def _stats(fn, seeds, cfg, mu, track):
     for s in seeds:
         occ0 = np.zeros(cfg.n_sites, np.int8)
         occ0[np.random.default_rng(s).choice(cfg.n_sites, 6, replace=False)] = 1
-        n, pos, dsp, _, info = fn(occ0, nbr, dvec, hop, ads, des, times, 10**6, track, s)
+        n, pos, dsp, _, _, info = fn(occ0, nbr, dvec, hop, ads, des, times, 10**6, track, 1,
+                                     s)
         if track:
             out.append(float((dsp[1].astype(float) ** 2).sum(-1).mean()))
         else:

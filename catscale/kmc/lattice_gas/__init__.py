@@ -14,6 +14,7 @@ Units: energies eV, T in K, rates s^-1, times s, lengths m.
 
 from ._runner import (
     CanonicalRun,
+    DiffusionSampling,
     GrandCanonicalRun,
     LatticeGasConfig,
     exchange_tables,
@@ -21,11 +22,12 @@ from ._runner import (
     neighbour_table,
     run_canonical,
     run_grand_canonical,
+    sample_diffusion,
     tune_chemical_potential,
 )
 
 __all__ = [
-    "CanonicalRun", "GrandCanonicalRun", "LatticeGasConfig", "exchange_tables",
+    "CanonicalRun", "DiffusionSampling", "GrandCanonicalRun", "LatticeGasConfig", "exchange_tables",
     "hop_rate_table", "neighbour_table", "run_canonical", "run_grand_canonical",
-    "tune_chemical_potential",
+    "sample_diffusion", "tune_chemical_potential",
 ]

@@ -98,7 +98,7 @@ def _refresh(c, occ, nbr, hop_tab, ads_tab, des_tab, rates, tree, stamp, tag):
 
 @njit(cache=True)
 def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, max_events,
-                    track, seed):
+                    track, stride, seed):
     """Run the lattice gas from ``occ0`` and record it at ``sample_times``.
 
     Parameters
@@ -120,6 +120,9 @@ def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, ma
         Upper bound on the number of events.
     track : bool
         Record particle positions and unwrapped displacements (canonical runs only).
+    stride : int64
+        Record tagged particles at every ``stride``-th sample only (the summed displacement
+        is recorded at every sample).
     seed : int64
         Seed of numba's random generator.
 
@@ -127,8 +130,11 @@ def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, ma
     -------
     n_part : int64 (n_samples,)
         Number of particles at each sample time.
-    pos : int32 (n_samples, N) and disp : int32 (n_samples, N, 2)
-        Site and unwrapped cell displacement (di, dj) of every particle (empty if not track).
+    pos : int32 (n_tagged, N) and disp : int32 (n_tagged, N, 2)
+        Site and unwrapped cell displacement (di, dj) of every particle at samples
+        0, stride, 2 stride, ... (empty if not track).
+    com : int64 (n_samples, 2)
+        Summed cell displacement of all particles (hops only).
     occ : int8 (n_sites,)
         Final occupation.
     info : float64 (4,)
@@ -154,8 +160,12 @@ def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, ma
                 cur[p] = s
                 p += 1
     out_n = np.zeros(ns, np.int64)
-    out_pos = np.zeros((ns if track else 0, nt), np.int32)
-    out_dsp = np.zeros((ns if track else 0, nt, 2), np.int32)
+    ntag = (ns - 1) // stride + 1 if track else 0
+    out_pos = np.zeros((ntag, nt), np.int32)
+    out_dsp = np.zeros((ntag, nt, 2), np.int32)
+    out_com = np.zeros((ns, 2), np.int64)
+    com0 = 0
+    com1 = 0
 
     rates = np.zeros(n)
     for s in range(n):
@@ -174,17 +184,21 @@ def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, ma
             if total <= 1e-300 * n:  # frozen state: record the remaining samples
                 while k < ns:
                     out_n[k] = npart
-                    if track:
-                        out_pos[k, :] = cur
-                        out_dsp[k, :, :] = dsp
+                    out_com[k, 0] = com0
+                    out_com[k, 1] = com1
+                    if track and k % stride == 0:
+                        out_pos[k // stride, :] = cur
+                        out_dsp[k // stride, :, :] = dsp
                     k += 1
             break
         t_new = t - np.log(1.0 - np.random.random()) / total
         while k < ns and sample_times[k] < t_new:
             out_n[k] = npart
-            if track:
-                out_pos[k, :] = cur
-                out_dsp[k, :, :] = dsp
+            out_com[k, 0] = com0
+            out_com[k, 1] = com1
+            if track and k % stride == 0:
+                out_pos[k // stride, :] = cur
+                out_dsp[k // stride, :, :] = dsp
             k += 1
         if k >= ns:
             break
@@ -236,6 +250,8 @@ def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, ma
                 j = nbr[s, chosen]
                 occ[s] = 0
                 occ[j] = 1
+                com0 += dvec[chosen, 0]
+                com1 += dvec[chosen, 1]
                 if track:
                     p = pid[s]
                     pid[s] = -1
@@ -256,4 +272,4 @@ def lattice_gas_kmc(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times, ma
                 total += rates[q]
             _fw_build(tree, rates)
     info = np.array([t, float(events), float(k), float(hops)])
-    return out_n, out_pos, out_dsp, occ, info
+    return out_n, out_pos, out_dsp, out_com, occ, info

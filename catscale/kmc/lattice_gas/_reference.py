@@ -14,7 +14,7 @@ import numpy as np
 
 
 def lattice_gas_kmc_reference(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample_times,
-                              max_events, track, seed):
+                              max_events, track, stride, seed):
     """Reference implementation; see :func:`catscale.kmc.lattice_gas._kernels.lattice_gas_kmc`."""
     rng = random.Random(int(seed))
     occ = [int(x) for x in occ0]
@@ -25,15 +25,19 @@ def lattice_gas_kmc_reference(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample
     disp = [[0, 0] for _ in parts]
     ns = len(sample_times)
     out_n = np.zeros(ns, np.int64)
-    out_pos = np.zeros((ns if track else 0, len(parts) if track else 0), np.int32)
-    out_dsp = np.zeros((ns if track else 0, len(parts) if track else 0, 2), np.int32)
+    ntag = (ns - 1) // stride + 1 if track else 0
+    out_pos = np.zeros((ntag, len(parts) if track else 0), np.int32)
+    out_dsp = np.zeros((ntag, len(parts) if track else 0, 2), np.int32)
+    out_com = np.zeros((ns, 2), np.int64)
+    com = [0, 0]
     t, k, events, hops = 0.0, 0, 0, 0
 
     def record(k):
         out_n[k] = sum(occ)
-        if track:
-            out_pos[k] = parts
-            out_dsp[k] = disp
+        out_com[k] = com
+        if track and k % stride == 0:
+            out_pos[k // stride] = parts
+            out_dsp[k // stride] = disp
 
     while k < ns and events < max_events:
         evs = []  # (rate, kind, site, direction)
@@ -77,6 +81,8 @@ def lattice_gas_kmc_reference(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample
         else:
             j = nb[s][c]
             occ[s], occ[j] = 0, 1
+            com[0] += dv[c][0]
+            com[1] += dv[c][1]
             if track:
                 p = parts.index(s)
                 parts[p] = j
@@ -86,4 +92,4 @@ def lattice_gas_kmc_reference(occ0, nbr, dvec, hop_tab, ads_tab, des_tab, sample
         t = t_new
         events += 1
     info = np.array([t, float(events), float(k), float(hops)])
-    return out_n, out_pos, out_dsp, np.array(occ, np.int8), info
+    return out_n, out_pos, out_dsp, out_com, np.array(occ, np.int8), info

@@ -144,9 +144,13 @@ class CanonicalRun:
         N / n_sites.
     times : ndarray (n_samples,)
         Sample times, s (measured from the end of equilibration).
-    positions : ndarray of int32 (n_samples, N)
-        Site of every particle.
-    displacements : ndarray (n_samples, N, 2)
+    com_displacement : ndarray (n_samples, 2)
+        Sum over particles of the unwrapped Cartesian displacements, m.
+    stride : int
+        Tagged particles are recorded at ``times[::stride]``.
+    positions : ndarray of int32 (n_tagged, N)
+        Site of every particle at ``times[::stride]``.
+    displacements : ndarray of float32 (n_tagged, N, 2)
         Unwrapped Cartesian displacement of every particle from its position at time 0, m.
     events : int
         Events executed in the production run.
@@ -156,13 +160,20 @@ class CanonicalRun:
     config: LatticeGasConfig
     coverage: float
     times: NDArray[np.float64]
+    com_displacement: NDArray[np.float64]
+    stride: int
     positions: NDArray[np.int32]
-    displacements: NDArray[np.float64]
+    displacements: NDArray[np.float32]
     events: int
     seed: int
 
+    @property
+    def tagged_times(self) -> NDArray[np.float64]:
+        """Times (s) of the tagged-particle samples."""
+        return self.times[:: self.stride]
+
     def occupancy(self, k: int) -> NDArray[np.int8]:
-        """Occupation of the lattice at sample ``k`` as a (size[0], size[1]) array."""
+        """Occupation of the lattice at tagged sample ``k`` as a (size[0], size[1]) array."""
         occ = np.zeros(self.config.n_sites, np.int8)
         occ[self.positions[k]] = 1
         return occ.reshape(self.config.size)
@@ -206,12 +217,12 @@ def _initial(config: LatticeGasConfig, coverage: float, rng: np.random.Generator
     return occ
 
 
-def _run(occ, nbr, dvec, hop, ads, des, times, max_events, track, seed, what):
+def _run(occ, nbr, dvec, hop, ads, des, times, max_events, track, seed, what, stride=1):
     from ._kernels import lattice_gas_kmc
 
     out = lattice_gas_kmc(occ, nbr, dvec, hop, ads, des, np.ascontiguousarray(times, float),
-                          np.int64(max_events), track, np.int64(seed))
-    info = out[4]
+                          np.int64(max_events), track, np.int64(stride), np.int64(seed))
+    info = out[5]
     if int(info[2]) < len(times):
         raise ConvergenceError(
             f"lattice-gas kMC ({what}) stopped after max_events = {max_events} events at "
@@ -232,7 +243,7 @@ def _check_run_args(t_end: float, n_samples: int, t_equil: float) -> None:
 def run_canonical(config: LatticeGasConfig, coverage: float, t_end: float,
                   n_samples: int = 101, seed: int = 0, t_equil: float = 0.0,
                   max_events: int = 10**9,
-                  initial: NDArray[np.int8] | None = None) -> CanonicalRun:
+                  initial: NDArray[np.int8] | None = None, stride: int = 1) -> CanonicalRun:
     """Canonical hop kMC with tagged particles.
 
     Parameters
@@ -253,12 +264,17 @@ def run_canonical(config: LatticeGasConfig, coverage: float, t_end: float,
         Bound on the number of events of each stage.
     initial : ndarray of int8, optional
         Initial occupation (n_sites,) or (size[0], size[1]).
+    stride : int
+        Record tagged particles every ``stride`` samples (memory: N x 8 bytes per record);
+        the centre of mass is recorded at every sample.
 
     Returns
     -------
     CanonicalRun
     """
     _check_run_args(t_end, n_samples, t_equil)
+    if not (isinstance(stride, (int, np.integer)) and 1 <= stride <= n_samples - 1):
+        raise InvalidParameterError("stride", f"an integer in [1, {n_samples - 1}]", stride)
     rng = np.random.default_rng(seed)
     if initial is not None:
         occ = np.ascontiguousarray(np.asarray(initial, dtype=np.int8).ravel())
@@ -273,21 +289,23 @@ def run_canonical(config: LatticeGasConfig, coverage: float, t_end: float,
     seeds = rng.integers(0, 2**62, size=2)
     if t_equil > 0:
         occ = _run(occ, nbr, dvec, hop, zero, zero, np.array([t_equil]), max_events, False,
-                   seeds[0], "equilibration")[3]
+                   seeds[0], "equilibration")[4]
     times = np.linspace(0.0, t_end, n_samples)
-    _, pos, dsp, _, info = _run(occ, nbr, dvec, hop, zero, zero, times, max_events, True,
-                                seeds[1], "production")
-    lat = Lattice.from_name(config.lattice, config.size, n_shells=1)
-    cart = (dsp.astype(float) @ np.asarray(lat.cell, float)) * config.a
+    _, pos, dsp, com, _, info = _run(occ, nbr, dvec, hop, zero, zero, times, max_events, True,
+                                     seeds[1], "production", stride)
+    cell = np.asarray(Lattice.from_name(config.lattice, config.size, n_shells=1).cell, float)
+    cart = ((dsp.astype(float) @ cell) * config.a).astype(np.float32)
     return CanonicalRun(config=config, coverage=float(occ.sum()) / config.n_sites,
-                        times=times, positions=pos, displacements=cart,
+                        times=times, com_displacement=(com.astype(float) @ cell) * config.a,
+                        stride=int(stride), positions=pos, displacements=cart,
                         events=int(info[1]), seed=int(seed))
 
 
 def run_grand_canonical(config: LatticeGasConfig, mu: float, t_end: float,
                         n_samples: int = 1001, seed: int = 0, t_equil: float = 0.0,
-                        coverage0: float = 0.5, max_events: int = 10**9) -> GrandCanonicalRun:
-    """Grand-canonical kMC (hops plus adsorption/desorption at chemical potential mu).
+                        coverage0: float = 0.5, max_events: int = 10**9,
+                        hops: bool = True) -> GrandCanonicalRun:
+    """Grand-canonical kMC (adsorption/desorption at chemical potential mu, plus hops).
 
     Parameters
     ----------
@@ -304,6 +322,9 @@ def run_grand_canonical(config: LatticeGasConfig, mu: float, t_end: float,
     coverage0 : float
         Coverage of the random initial state.
     max_events : int
+    hops : bool
+        Include hops. Static averages (N fluctuations) need only the exchange events, which
+        alone sample the same grand-canonical distribution.
 
     Returns
     -------
@@ -315,14 +336,14 @@ def run_grand_canonical(config: LatticeGasConfig, mu: float, t_end: float,
     rng = np.random.default_rng(seed)
     occ = _initial(config, coverage0, rng)
     _, nbr, dvec = _geometry(config)
-    hop = hop_rate_table(config)
+    hop = hop_rate_table(config) if hops else np.zeros((config.z, config.z))
     ads, des = exchange_tables(config, mu)
     seeds = rng.integers(0, 2**62, size=2)
     if t_equil > 0:
         occ = _run(occ, nbr, dvec, hop, ads, des, np.array([t_equil]), max_events, False,
-                   seeds[0], "equilibration")[3]
+                   seeds[0], "equilibration")[4]
     times = np.linspace(0.0, t_end, n_samples)
-    nn, _, _, _, info = _run(occ, nbr, dvec, hop, ads, des, times, max_events, False,
+    nn, _, _, _, _, info = _run(occ, nbr, dvec, hop, ads, des, times, max_events, False,
                              seeds[1], "production")
     return GrandCanonicalRun(config=config, mu=float(mu), times=times, n_particles=nn,
                              n_sites=config.n_sites, events=int(info[1]), seed=int(seed))
@@ -360,7 +381,7 @@ def tune_chemical_potential(config: LatticeGasConfig, coverage: float, seed: int
     t_stage = 50.0 / config.exchange_rate if t_stage is None else t_stage
     for s in range(stages):
         r = run_grand_canonical(config, mu, t_stage, 201, seed + 7919 * s,
-                                t_equil=0.2 * t_stage, coverage0=coverage)
+                                t_equil=0.2 * t_stage, coverage0=coverage, hops=False)
         N = r.n_particles.astype(float)
         m, v = N.mean(), N.var()
         if m <= 0 or m >= r.n_sites:
@@ -369,3 +390,125 @@ def tune_chemical_potential(config: LatticeGasConfig, coverage: float, seed: int
         phi = float(np.clip(m / max(v, 1e-12), 0.05, 50.0))
         mu += kT * phi * np.log(coverage / (m / r.n_sites))
     return float(mu)
+
+
+@dataclass(frozen=True)
+class DiffusionSampling:
+    """Canonical and grand-canonical replicas at each coverage (input of the bridge
+    :func:`catscale.bridges.kmc_to_diffusion.diffusion_curve`).
+
+    Attributes
+    ----------
+    config : LatticeGasConfig
+    coverages : tuple of float
+        Requested coverages.
+    canonical : tuple (per coverage) of tuples of CanonicalRun
+    grand : tuple (per coverage) of tuples of GrandCanonicalRun
+    events : int
+        Events executed in all production runs.
+    """
+
+    config: LatticeGasConfig
+    coverages: tuple[float, ...]
+    canonical: tuple[tuple[CanonicalRun, ...], ...]
+    grand: tuple[tuple[GrandCanonicalRun, ...], ...]
+    events: int
+
+
+def _task(args: tuple) -> tuple:
+    kind, i, cfg, theta, t_prod, t_eq, n_samples, stride, seed = args
+    if kind == "c":
+        return kind, i, run_canonical(cfg, theta, t_prod, n_samples, seed, t_eq,
+                                      stride=stride)
+    kT = kB * cfg.T
+    if cfg.eps == 0.0:
+        mu = kT * np.log(theta / (1.0 - theta))
+    else:
+        mu = tune_chemical_potential(cfg, theta, seed, t_stage=min(t_prod, 50.0 /
+                                                                   cfg.exchange_rate))
+    return kind, i, run_grand_canonical(cfg, mu, t_prod, n_samples, seed, t_eq,
+                                        coverage0=theta, hops=False)
+
+
+def sample_diffusion(config: LatticeGasConfig, coverages, events: int = 2_000_000,
+                     replicas: int = 2, n_samples: int = 4001, stride: int = 20,
+                     grand: bool = True, seed: int = 0, workers: int = 1,
+                     equilibration: float = 0.1, grand_size: int = 20,
+                     grand_events: int | None = None) -> DiffusionSampling:
+    """Run canonical (and grand-canonical) replicas at each coverage.
+
+    Parameters
+    ----------
+    config : LatticeGasConfig
+    coverages : sequence of float
+        Coverages, 0 < theta < 1.
+    events : int
+        Approximate number of events of each production run; the production time is
+        events / (z Gamma n_sites theta (1 - theta)) (exact event count for eps = 0).
+    replicas : int
+        Independent replicas per coverage and ensemble.
+    n_samples, stride : int
+        Samples of each run and tagged-particle stride (see :func:`run_canonical`).
+    grand : bool
+        Also run grand-canonical replicas (thermodynamic factor) on a grand_size^2 lattice
+        with exchange events only; mu is tuned to the target coverage (exact Langmuir value
+        for eps = 0). Phi is intensive: a small lattice gives many independent fluctuations
+        of N per event (finite-size effects grow near the critical point).
+    grand_size : int
+        Side of the grand-canonical lattice (capped at the canonical size).
+    grand_events : int, optional
+        Events of each grand-canonical run (default ``events``).
+    seed : int
+    workers : int
+        Processes (runs are independent; 1 runs serially in this process).
+    equilibration : float
+        Equilibration time as a fraction of the production time.
+
+    Returns
+    -------
+    DiffusionSampling
+    """
+    th = [float(t) for t in np.atleast_1d(coverages)]
+    if not th or any(not (0.0 < t < 1.0) for t in th):
+        raise InvalidParameterError("coverages", "values strictly between 0 and 1", coverages)
+    for name, v in (("events", events), ("replicas", replicas), ("workers", workers)):
+        if not (isinstance(v, (int, np.integer)) and v >= 1):
+            raise InvalidParameterError(name, "an integer >= 1", v)
+    if not 0.0 <= equilibration:
+        raise InvalidParameterError("equilibration", ">= 0", equilibration)
+    gcfg = LatticeGasConfig(config.lattice, (min(config.size[0], grand_size),
+                                             min(config.size[1], grand_size)),
+                            config.T, config.eps, config.hop_rate, config.rule, config.a,
+                            config.exchange_rate)
+    g_events = events if grand_events is None else grand_events
+    tasks = []
+    ss = np.random.SeedSequence(seed)
+    seeds = ss.generate_state(2 * len(th) * replicas, dtype=np.uint32)
+    k = 0
+    for i, t in enumerate(th):
+        t_prod = events / (config.z * config.hop_rate * config.n_sites * t * (1.0 - t))
+        # exchange-only events: k_x n_sites (exp(x) theta' + exp(-x) (1 - theta')) ~ 2 k_x n
+        t_gc = g_events / (2.0 * config.exchange_rate * gcfg.n_sites)
+        for _ in range(replicas):
+            tasks.append(("c", i, config, t, t_prod, equilibration * t_prod, n_samples,
+                          stride, int(seeds[k])))
+            k += 1
+            if grand:
+                tasks.append(("g", i, gcfg, t, t_gc, equilibration * t_gc, n_samples,
+                              stride, int(seeds[k])))
+                k += 1
+    if workers == 1:
+        results = [_task(a) for a in tasks]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            results = list(ex.map(_task, tasks))
+    can: list[list] = [[] for _ in th]
+    gc: list[list] = [[] for _ in th]
+    for kind, i, r in results:
+        (can if kind == "c" else gc)[i].append(r)
+    return DiffusionSampling(config=config, coverages=tuple(th),
+                             canonical=tuple(tuple(c) for c in can),
+                             grand=tuple(tuple(g) for g in gc),
+                             events=int(sum(r.events for _, _, r in results)))
