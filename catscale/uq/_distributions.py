@@ -512,8 +512,9 @@ class UncertaintySpace:
             Number of samples.
         method : {"sobol", "random", "lhs"}
             ``"sobol"``: scrambled Sobol sequence (scipy.stats.qmc), best with n a power of 2;
-            ``"random"``: sample i drawn from its own generator seeded by
-            ``SeedSequence(seed).spawn`` child i (reproducible one sample at a time);
+            ``"random"``: sample i drawn from its own generator (stream 0 of
+            ``SeedSequence(seed).spawn`` child i, see :func:`sample_seed`), reproducible one
+            sample at a time;
             ``"lhs"``: Latin hypercube.
         seed : int
             Seed of the scrambling / generators.
@@ -532,7 +533,7 @@ class UncertaintySpace:
             m = int(np.ceil(np.log2(n)))
             return eng.random_base2(m)[:n]
         if method == "random":
-            return np.stack([np.random.default_rng(sample_seed(seed, i)).random(d)
+            return np.stack([np.random.default_rng(sample_seed(seed, i, 0)).random(d)
                              for i in range(n)])
         if method == "lhs":
             return qmc.LatinHypercube(d, rng=np.random.default_rng(seed)).random(n)
@@ -562,9 +563,12 @@ class UncertaintySpace:
                  "dim": i.dim, **i.distribution.describe()} for i in self.inputs]
 
 
-def sample_seed(seed: int, i: int) -> np.random.SeedSequence:
-    """Seed of sample ``i``: child ``i`` of ``SeedSequence(seed).spawn(...)``, built directly.
+def sample_seed(seed: int, i: int, stream: int = 1) -> np.random.SeedSequence:
+    """Seed of sample ``i``: stream ``stream`` of child ``i`` of ``SeedSequence(seed)``.
 
-    The same sample gets the same stream wherever and in whatever order it is computed.
+    Child ``i`` is what ``SeedSequence(seed).spawn(n)[i]`` gives; its stream 0 draws the
+    sample's hypercube point (method ``"random"``), stream 1 is the generator handed to the
+    model function, so the two are independent. Built directly, so a sample gets the same
+    numbers wherever and in whatever order it is computed.
     """
-    return np.random.SeedSequence(int(seed), spawn_key=(int(i),))
+    return np.random.SeedSequence(int(seed), spawn_key=(int(i), int(stream)))

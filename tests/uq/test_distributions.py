@@ -95,7 +95,10 @@ def test_random_method_uses_one_seed_per_sample():
     u3 = sp.unit_sample(3, "random", seed=7)
     assert np.array_equal(u10[:3], u3)
     child = np.random.SeedSequence(7).spawn(5)[4]
-    assert np.array_equal(np.random.default_rng(child).random(2), u10[4])
-    assert sample_seed(7, 4).spawn_key == child.spawn_key
+    point_stream, model_stream = child.spawn(2)
+    assert np.array_equal(np.random.default_rng(point_stream).random(2), u10[4])
+    # the generator handed to the model is another, independent stream of the same child
+    assert sample_seed(7, 4).spawn_key == model_stream.spawn_key
+    assert not np.array_equal(np.random.default_rng(sample_seed(7, 4)).random(2), u10[4])
     with pytest.raises(InvalidParameterError, match="method"):
         sp.unit_sample(4, "halton")
