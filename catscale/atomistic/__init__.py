@@ -47,11 +47,24 @@ from ._pes import (
     saddle_search,
     vibrations,
 )
+from ._qmmm import (
+    COULOMB_EV_A,
+    EmbeddingComparison,
+    MMRegion,
+    QMMMResult,
+    QMRegion,
+    compare_embeddings,
+    mm_mm_energy,
+    proton_transfer_path,
+    qmmm_energy,
+)
 
 __all__ = [
     "CalculatorSpec", "PESCache", "cache_key", "Minimum", "NEBResult", "VibrationalResult",
     "adsorbate_on_slab", "free_atoms", "neb", "read_structure", "relax", "saddle_search",
     "vibrations",
+    "QMRegion", "MMRegion", "QMMMResult", "EmbeddingComparison", "qmmm_energy",
+    "compare_embeddings", "proton_transfer_path", "mm_mm_energy", "COULOMB_EV_A",
     "DiabaticModel", "LandauZenerResult", "landau_zener", "landau_zener_probability",
     "lz_corrected_tst_rate", "lz_transmission", "massey_parameter", "tdse_two_level",
     "thermal_lz_transmission",
