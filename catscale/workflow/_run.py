@@ -105,12 +105,22 @@ def _steady_text(out: dict) -> str:
     return "\n".join(lines)
 
 
+def stage_uq(model: Model, result: RunResult) -> None:
+    """Uncertainty propagation and sensitivity as the ``uncertainty:`` section describes."""
+    from ..uq import study_text, uq_study
+
+    out = uq_study(model, scheduler="local", progress=False)
+    result.stages["uq"] = out
+    result.text["uq"] = study_text(out)
+
+
 Stage = tuple[str, Callable[[Model], bool], Callable[[Model, RunResult], None]]
 
 #: (name, applies-to-model predicate, function), in scale order
 STAGES: list[Stage] = [
     ("rates", lambda m: m.mechanism is not None and bool(m.mechanism.steps), stage_rates),
     ("steady", lambda m: m.mechanism is not None and bool(m.mechanism.adsorbates), stage_steady),
+    ("uq", lambda m: m.uncertainty is not None, stage_uq),
 ]
 
 
