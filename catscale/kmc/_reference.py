@@ -104,10 +104,11 @@ def run_reference(model: KMCModel, lattice: Lattice, state, n_events: int, seed:
         cov_int += np.bincount(state, minlength=ns) * dt
         t += dt
         x = rng.random() * R
-        for r, pi, s, u in evs:
-            if x < r:
-                break
-            x -= r
+        k = 0
+        while k < len(evs) - 1 and x >= evs[k][0]:
+            x -= evs[k][0]
+            k += 1
+        _, pi, s, u = evs[k]
         p = model.processes[pi]
         state[s] = code[p.final[0]]
         if u >= 0:

@@ -57,8 +57,9 @@ def run_replicas(model: KMCModel, lattice: Lattice, config: KMCConfig, n: int,
 
 
 def combine_replicas(results: list[KMCResult]) -> dict:
-    """Mean over replicas of coverages and TOF, with the standard error of the mean from the
-    spread between replicas (independent samples); JSON-ready dict with the keys of
+    """Mean over replicas of coverages and TOF, with the standard error of the mean: the
+    larger of the spread between replicas / sqrt(n) and the replicas' own block errors
+    combined (rms / sqrt(n)); JSON-ready dict with the keys of
     :meth:`KMCResult.summary` (coverages, tof, tof_error, events, events_per_second, time)."""
     if not results:
         raise InvalidParameterError("results", "at least one replica", 0)
@@ -70,11 +71,13 @@ def combine_replicas(results: list[KMCResult]) -> dict:
         for k in names:
             v = np.array([getattr(r, key)[k] for r in results], dtype=float)
             mean[k] = float(np.mean(v))
-            if n > 1:
-                err[k] = float(np.std(v, ddof=1) / np.sqrt(n))
-            else:
-                own = results[0].tof_error if key == "tof" else results[0].coverage_error
-                err[k] = float(own[k])
+            own = np.array([(r.tof_error if key == "tof" else r.coverage_error)[k]
+                            for r in results], dtype=float)
+            within = float(np.sqrt(np.nanmean(own ** 2) / n)) if np.any(np.isfinite(own)) \
+                else 0.0
+            between = float(np.std(v, ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+            # the spread of a few replicas is itself noisy: take the larger of the two
+            err[k] = max(within, between)
         return mean, err
 
     cov, cov_err = stats("coverages")

@@ -126,8 +126,10 @@ class KMCResult:
     wall : float, wall-clock time of the kernel calls, s
     status : "ok", "absorbing" (no event possible: poisoned) or "t_max"
     warmup_blocks : int
-    pair_probability : ndarray (ns, ns) ordered nearest-neighbour pair probabilities
-    random_pair_probability : ndarray (ns, ns) theta_a theta_b (random mixing)
+    pair_probability : ndarray (ns, ns) ordered nearest-neighbour pair probabilities,
+        averaged over the block-end snapshots after warm-up
+    random_pair_probability : ndarray (ns, ns) theta_a theta_b of the same snapshots
+    n_pair_samples : int, ordered NN pairs sampled (snapshots x pairs per snapshot)
     correlation_length : dict species -> cells
     cluster_sizes : dict species -> {size: count}
     state : ndarray final lattice state (species codes)
@@ -153,6 +155,7 @@ class KMCResult:
     state: np.ndarray
     scales: np.ndarray
     blocks: dict = field(default_factory=dict)
+    n_pair_samples: int = 0
 
     @property
     def events_per_second(self) -> float:
@@ -389,7 +392,8 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
     per[-1] += int(config.events) - sum(per)
     P = len(model.processes)
     blocks = dict(t=np.zeros(nblk), cov=np.zeros((nblk, sim.ns)), count=np.zeros((nblk, P)),
-                  events=np.zeros(nblk, dtype=np.int64), status=np.zeros(nblk, dtype=np.int64))
+                  events=np.zeros(nblk, dtype=np.int64), status=np.zeros(nblk, dtype=np.int64),
+                  pairs=np.zeros((nblk, sim.ns, sim.ns)), snap=np.zeros((nblk, sim.ns)))
     fp = _fingerprint(model, lattice, config)
     start = 0
     if config.checkpoint and config.resume and os.path.exists(config.checkpoint):
@@ -418,6 +422,9 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             blocks["count"][b] = sim.p_count - p0
             blocks["events"][b] = done
             blocks["status"][b] = st
+            # snapshot at the block end: NN pair probabilities and the site fractions
+            blocks["pairs"][b] = pair_probabilities(sim.state, lattice, sim.ns)
+            blocks["snap"][b] = sim.n_count / lattice.n_sites
             b += 1
             if fd and st == 0:
                 new = _rescale(sim.scales, blocks["count"][b - 1], channels, fd)
@@ -526,9 +533,17 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
         sre = np.zeros(nsteps)
         for j in range(nsteps):
             sr[j], sre[j] = weighted_mean_error(step_b[sl, j], dt[sl])
-    pp = pair_probabilities(sim.state, lattice, sim.ns)
-    th = np.array([coverages[s] for s in names]) * kind_sizes / n
-    rp = np.outer(th, th)
+    # pair probabilities averaged over the block-end snapshots after warm-up, against the
+    # random-mixing value from the same snapshots
+    first = min(w, max(nb - 1, 0))
+    if nb:
+        pp = blocks["pairs"][first:nb].mean(axis=0)
+        snaps = blocks["snap"][first:nb]
+        rp = np.einsum("ka,kb->ab", snaps, snaps) / len(snaps)
+    else:
+        pp = pair_probabilities(sim.state, lattice, sim.ns)
+        th = sim.n_count / n
+        rp = np.outer(th, th)
     corr, clusters = {}, {}
     for i, s in enumerate(names):
         if s in lattice.kind_names:
@@ -542,4 +557,5 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
                      events=int(sim.events), time=sim.time, wall=wall, status=st,
                      warmup_blocks=int(w), pair_probability=pp, random_pair_probability=rp,
                      correlation_length=corr, cluster_sizes=clusters, state=sim.state.copy(),
-                     scales=sim.scales.copy(), blocks={k: v[:nb] for k, v in blocks.items()})
+                     scales=sim.scales.copy(), blocks={k: v[:nb] for k, v in blocks.items()},
+                     n_pair_samples=int(max(nb - first, 1) * np.sum(lattice.neighbors(1) >= 0)))

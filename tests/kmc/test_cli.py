@@ -1,0 +1,86 @@
+"""`catscale kmc` and `catscale compare`: JSON contract, exit codes, snapshot."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+LANGMUIR = "/work/shared/validation/models/langmuir.yaml"
+LH = """catscale: 1
+name: LH with fast hops
+conditions:
+  T: 500
+  pressures: {A: 1.0, B: 1.0, AB: 0.0}
+sites:
+  "*": {density: 1.0e19 m^-2}
+species:
+  A: {phase: gas}
+  B: {phase: gas}
+  AB: {phase: gas}
+  A*: {}
+  B*: {}
+steps:
+  - {equation: "A + * <=> A*", k_f: 1.0, k_r: 0.2}
+  - {equation: "B + * <=> B*", k_f: 1.0, k_r: 0.2}
+  - {equation: "A* + B* -> AB + 2*", k_f: 2.0}
+kmc: {lattice: square, size: [24, 24], events: 300000, seed: 1, DIFF}
+"""
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "catscale.cli.main", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def _langmuir_path():
+    import os
+    if not os.path.exists(LANGMUIR):
+        pytest.skip("shared/validation not present")
+    return LANGMUIR
+
+
+@pytest.mark.slow
+def test_kmc_json_and_snapshot(tmp_path):
+    png = tmp_path / "snap.png"
+    r = _run("kmc", _langmuir_path(), "--events", "100000", "--seed", "3", "--size", "16",
+             "--snapshot", str(png), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    for key in ("coverages", "tof", "tof_error", "events", "events_per_second", "time"):
+        assert key in out
+    assert out["events"] == 100000
+    assert abs(out["coverages"]["A*"] - 2 / 3) < 0.02  # Langmuir, theta = 2/3
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.slow
+def test_compare_verdicts(tmp_path):
+    # no diffusion: kMC TOF ~12 % below mean field (segregation) -> invalid;
+    # fast hops (Gamma = 200 s^-1 vs k = 2 s^-1) -> random mixing, mean field valid
+    slow = tmp_path / "slow.yaml"
+    slow.write_text(LH.replace(", DIFF", ""))
+    fast = tmp_path / "fast.yaml"
+    fast.write_text(LH.replace("DIFF", "diffusion: {A*: 200, B*: 200}"))
+    r = _run("compare", str(slow), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["verdict"] == "invalid" and out["reasons"]
+    assert out["tof"]["AB"]["kmc"] < 0.92 * out["tof"]["AB"]["mean_field"]
+    r = _run("compare", str(fast), "--events", "1000000", "--json")
+    out = json.loads(r.stdout)
+    assert out["verdict"] == "valid", out["reasons"]
+    assert out["diffusion_reaction_ratio"] > 10
+
+
+def test_bad_input_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LH.replace("DIFF", "lattice_size: 3"))
+    r = _run("kmc", str(bad), "--json")
+    assert r.returncode == 2 and "kmc" in r.stderr and "Traceback" not in r.stderr
+    bad.write_text(LH.replace(", DIFF", "").replace("size: [24, 24]", "size: [2, 2]"))
+    r = _run("kmc", str(bad), "--json")
+    assert r.returncode == 2 and "size" in r.stderr
+    bad.write_text(LH.replace("DIFF", "diffusion: {C*: 1.0}"))
+    r = _run("kmc", str(bad), "--json")
+    assert r.returncode == 2 and "diffusion" in r.stderr
