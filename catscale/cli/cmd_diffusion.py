@@ -202,7 +202,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo("  theta     D*/D0          D_J/D0         Phi            D_c/D0")
                 D0 = out["D0"]
                 for r in out["coverages"]:
-                    def fmt(k: str) -> str:
+                    def fmt(k: str, r: dict = r) -> str:
                         v, e = r[k], r[k + "_err"]
                         sc = D0 if k != "Phi" else 1.0
                         if v is None:
