@@ -132,6 +132,8 @@ class PelletState:
         ``"kinetic"``, ``"diffusion-limited"`` or ``"external-transfer-limited"``.
     mass_balance_error : float
         |surface flux - volume integral of production| / |volume integral| (round-off).
+    observed_heat : float
+        Volume-averaged heat release, W m^-3 per pellet volume.
     """
 
     r: np.ndarray
@@ -149,6 +151,7 @@ class PelletState:
     mears_heat: float
     regime: str
     mass_balance_error: float
+    observed_heat: float = 0.0
     state_vector: np.ndarray = field(repr=False, default=None)
 
     def profiles(self, species: Sequence[str]) -> dict:
@@ -299,9 +302,10 @@ def _state(disc: Discretization, u, pellet: Pellet, kin: RateLaw, c_bulk, T_bulk
         regime = "external-transfer-limited"
     else:
         regime = "diffusion-limited"
+    qobs = float(disc.heat(c[:, :N], T[:N]) @ disc.volumes / V_tot)
     return PelletState(disc.node_r.copy(), c.copy(), T.copy(), cs, Ts, obs, float(eta),
                        float(eta_o), float(phi), phig, float(wp), float(mm), float(mh), regime,
-                       mb, u.copy())
+                       mb, qobs, u.copy())
 
 
 def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_bulk: float,

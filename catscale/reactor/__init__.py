@@ -1,1 +1,10 @@
-"""catscale.reactor (see DESIGN.md)."""
+"""Reactor scale: packed-bed plug-flow reactor (isothermal or adiabatic) and CSTR.
+
+Both take a callable observed rate per volume of bed at local conditions,
+``rate(c [mol m^-3], T [K]) -> (R [mol m^-3 s^-1], q [W m^-3])``; see
+``catscale.bridges.pellet_to_reactor`` for the one built from pellet solves.
+"""
+
+from ._reactors import ReactorResult, cstr, pfr
+
+__all__ = ["ReactorResult", "pfr", "cstr"]

@@ -1,0 +1,208 @@
+"""Bridge kinetics -> pellet: mean-field microkinetics as a pellet rate law.
+
+Unit conversion (documented once, here): a gas production rate per site P_i [s^-1] (TOF,
+negative when consumed) becomes a volumetric rate per pellet volume
+
+    R_i [mol m^-3 s^-1] = P_i x site density [m^-2] x specific surface area [m^2 per m^3 of
+                          pellet] / N_A,
+
+and the local partial pressures seen by the surface are p_i [bar] = c_i R T / 1e5.
+
+Two couplings: ``microkinetic_rate_law`` solves the mean-field steady state at every point
+(direct); ``surrogate_rate_law`` tabulates any rate law on a grid of composition and T and
+interpolates, after checking its error against the direct law at random points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.interpolate import RegularGridInterpolator
+
+from ..errors import CatscaleError, InvalidParameterError
+from ..kinetics import steady_state
+from ..mechanism import Mechanism, RateTable
+from ..pellet import RateLaw
+from ..units import NA
+from ..units import R as R_GAS
+
+__all__ = ["MicrokineticCoupling", "microkinetic_rate_law", "surrogate_rate_law",
+           "tof_to_volumetric"]
+
+
+def tof_to_volumetric(tof, site_density: float, specific_area: float):
+    """TOF [s^-1 per site] -> rate per pellet volume [mol m^-3 s^-1].
+
+    Parameters
+    ----------
+    tof : float or array
+        Turnover frequency, s^-1 per site.
+    site_density : float
+        Sites per m^2 of catalytic surface.
+    specific_area : float
+        Catalytic surface area per pellet volume, m^2 m^-3.
+    """
+    return np.asarray(tof, float) * site_density * specific_area / NA
+
+
+@dataclass(frozen=True)
+class MicrokineticCoupling:
+    """Inputs of the direct coupling.
+
+    Attributes
+    ----------
+    mechanism : Mechanism
+    rates : RateTable or callable T -> RateTable
+        Rate constants (a fixed table is used at every T; give a callable for
+        non-isothermal pellets).
+    site_density : float
+        m^-2 (default: density of the first site kind of the mechanism).
+    specific_area : float
+        m^2 of catalytic surface per m^3 of pellet.
+    gas_species : tuple of str
+        Gases carried in the pellet (default: every gas of the mechanism).
+    enthalpies : mapping gas -> J mol^-1, optional
+        Formation enthalpies for the heat release q = -sum_i H_i R_i (W m^-3).
+    lateral : mapping, optional
+        Lateral interactions for the mean field (eV per pair).
+    coordination : int
+    key : str, optional
+        Key reactant (default: first gas consumed... first gas species).
+    """
+
+    mechanism: Mechanism
+    rates: RateTable | Callable[[float], RateTable]
+    specific_area: float
+    site_density: float | None = None
+    gas_species: tuple[str, ...] | None = None
+    enthalpies: Mapping[str, float] | None = None
+    lateral: Mapping[str, float] | None = None
+    coordination: int = 4
+    key: str | None = None
+
+
+def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
+    """Pellet rate law from the mean-field steady state at every point (direct coupling).
+
+    Parameters
+    ----------
+    cp : MicrokineticCoupling
+
+    Returns
+    -------
+    RateLaw
+        Production per pellet volume, mol m^-3 s^-1; heat in W m^-3 when enthalpies given.
+    """
+    mech = cp.mechanism
+    gases = tuple(cp.gas_species or [s.name for s in mech.gas])
+    if not cp.specific_area > 0:
+        raise InvalidParameterError("specific_area", "> 0 m^2/m^3", cp.specific_area)
+    rho = cp.site_density if cp.site_density is not None else mech.sites[0].density
+    if not rho > 0:
+        raise InvalidParameterError("site_density", "> 0 m^-2", rho)
+    factor = rho * cp.specific_area / NA
+    rates_at = cp.rates if callable(cp.rates) else (lambda T, _r=cp.rates: _r)
+    guess: dict[str, np.ndarray | None] = {"theta": None}
+
+    def point(c, T):
+        p = {g: max(float(ci), 0.0) * R_GAS * T / 1e5 for g, ci in zip(gases, c)}
+        for s in mech.gas:
+            p.setdefault(s.name, 0.0)
+        warm = guess["theta"] is not None
+        try:
+            ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
+                              coordination=cp.coordination, guess=guess["theta"],
+                              multistart=not warm, transient=not warm)
+        except CatscaleError:
+            if not warm:
+                raise
+            ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
+                              coordination=cp.coordination)
+        guess["theta"] = np.asarray(ss.theta)
+        return np.array([ss.production.get(g, 0.0) for g in gases]) * factor
+
+    def production(c, T):
+        return np.stack([point(c[:, m], float(T[m])) for m in range(c.shape[1])], axis=1)
+
+    heat = None
+    if cp.enthalpies is not None:
+        H = np.array([float(cp.enthalpies.get(g, 0.0)) for g in gases])
+
+        def heat(c, T):
+            return -(H @ production(c, T))
+
+    key = gases.index(cp.key) if cp.key is not None else 0
+    return RateLaw(gases, production, heat, key)
+
+
+def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[float, float],
+                       *, n_c: int = 9, n_T: int = 5, n_check: int = 40, seed: int = 0,
+                       method: str = "cubic") -> tuple[RateLaw, float]:
+    """Tabulate a rate law on a grid of concentrations and T and interpolate it.
+
+    Parameters
+    ----------
+    law : RateLaw
+        The direct law (e.g. :func:`microkinetic_rate_law`).
+    c_max : sequence of float
+        Upper concentration of each species, mol m^-3 (grid from 0).
+    T_range : (float, float)
+        Temperature range, K (a single value when equal: isothermal table).
+    n_c, n_T : int
+        Grid points per concentration and along T.
+    n_check : int
+        Random points (inside the grid) where the surrogate is checked against ``law``.
+    seed : int
+        Seed of the check points.
+    method : str
+        Interpolation of :class:`scipy.interpolate.RegularGridInterpolator`.
+
+    Returns
+    -------
+    (RateLaw, float)
+        The surrogate and its largest error on the key species at the check points,
+        relative to the largest |rate| of the table (the verification).
+    """
+    cm = np.asarray(c_max, float)
+    if cm.shape != (law.n,) or np.any(~(cm > 0)):
+        raise InvalidParameterError("c_max", f"{law.n} values > 0 mol/m^3", c_max)
+    T0, T1 = float(T_range[0]), float(T_range[1])
+    axes = [np.linspace(0.0, x, n_c) for x in cm]
+    iso = T1 <= T0
+    if not iso:
+        axes.append(np.linspace(T0, T1, n_T))
+    mesh = np.meshgrid(*axes, indexing="ij")
+    pts = np.stack([m.ravel() for m in mesh])                      # (d, K)
+    C = pts[: law.n]
+    TT = np.full(C.shape[1], T0) if iso else pts[law.n]
+    vals = law(C, TT)                                              # (n, K)
+    shape = mesh[0].shape
+    interps = [RegularGridInterpolator(axes, vals[i].reshape(shape), method=method,
+                                       bounds_error=False, fill_value=None)
+               for i in range(law.n)]
+    hv = None
+    if law.heat is not None:
+        hv = RegularGridInterpolator(axes, law.heat_release(C, TT).reshape(shape),
+                                     method=method, bounds_error=False, fill_value=None)
+
+    def _x(c, T):
+        cols = [np.clip(c[i], 0.0, cm[i]) for i in range(law.n)]
+        if not iso:
+            cols.append(np.clip(T, T0, T1))
+        return np.stack(cols, axis=-1)
+
+    def production(c, T):
+        X = _x(c, T)
+        return np.stack([f(X) for f in interps])
+
+    heat = (lambda c, T: hv(_x(c, T))) if hv is not None else None
+    sur = RateLaw(law.species, production, heat, law.key)
+    rng = np.random.default_rng(seed)
+    Cc = rng.uniform(0, 1, (law.n, n_check)) * cm[:, None]
+    Tc = rng.uniform(T0, T1, n_check) if not iso else np.full(n_check, T0)
+    ref = law(Cc, Tc)[law.key]
+    err = float(np.max(np.abs(sur(Cc, Tc)[law.key] - ref)) /
+                max(np.max(np.abs(vals[law.key])), 1e-300))
+    return sur, err

@@ -1,0 +1,44 @@
+"""Schema of the ``reactor:`` model-file section (owned by catscale.reactor).
+
+Example::
+
+    reactor:
+      type: pfr                 # pfr (packed bed) | cstr
+      volume: 1.0e-4            # bed volume, m^3
+      flow: 1.0e-3              # total inlet molar flow, mol/s (composition: conditions)
+      bed_voidage: 0.4          # gas fraction of the bed
+      adiabatic: false
+      heat_capacity: 30.0       # mean molar heat capacity of the gas, J/(mol K)
+      pressure: 1 bar           # default: sum of the partial pressures of conditions
+      key: CO                   # key reactant (default: the pellet's)
+      products: [CO2]
+      n_points: 41
+      pellet_cells: 60          # finite volumes of each pellet solve along the bed
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._quantities import _quantity
+
+Pressure = Annotated[float, _quantity("pressure", positive=True)]
+
+
+class ReactorSection(BaseModel):
+    """``reactor:`` section (see module docstring for the keys and units)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["pfr", "cstr"] = "pfr"
+    volume: float = Field(gt=0)
+    flow: float = Field(gt=0)
+    bed_voidage: float = Field(0.4, ge=0, lt=1)
+    adiabatic: bool = False
+    heat_capacity: float | None = Field(None, gt=0)
+    pressure: Pressure | None = None
+    key: str | None = None
+    products: list[str] | None = None
+    n_points: int = Field(41, ge=2, le=10000)
+    pellet_cells: int = Field(60, ge=4, le=5000)

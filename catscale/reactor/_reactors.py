@@ -1,0 +1,247 @@
+"""Ideal reactors fed by an observed rate per bed volume: packed-bed PFR and CSTR.
+
+The reactor does not know how the rate was obtained: it receives a callable
+``rate(c, T) -> (R, q)`` giving the production rate of every gas species per volume of
+bed, R in mol m^-3 s^-1, and the heat released per volume of bed, q in W m^-3, at the
+local bulk-gas concentrations c (mol m^-3) and temperature T (K). The pellet-to-reactor
+bridge builds it from pellet solves (effectiveness along the bed); any explicit law works.
+
+Ideal gas at constant pressure (no pressure drop): c_i = (F_i / F_t) P / (R T).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+from scipy.integrate import solve_ivp
+
+from ..errors import ConvergenceError, InvalidParameterError
+from ..units import R as R_GAS
+
+BedRate = Callable[[np.ndarray, float], tuple[np.ndarray, float]]
+
+
+@dataclass(frozen=True)
+class ReactorResult:
+    """Outcome of a reactor calculation.
+
+    Attributes
+    ----------
+    species : tuple of str
+    volume : ndarray (k,)
+        Bed volume coordinate, m^3 (PFR profile; CSTR: [0, V]).
+    F : ndarray (n, k)
+        Molar flows, mol s^-1.
+    T : ndarray (k,)
+        Temperature, K.
+    conversion : float
+        1 - F_key,out / F_key,in.
+    selectivity : dict
+        Moles of each product formed per mole of key reactant converted.
+    key : int
+    closure : float
+        Largest relative violation of the atom/linear invariants supplied (or of
+        F_out - F_in - integral R dV for the CSTR) at the outlet.
+    states : tuple
+        CSTR only: every steady state found, as (F_out, T_out) pairs.
+    """
+
+    species: tuple[str, ...]
+    volume: np.ndarray
+    F: np.ndarray
+    T: np.ndarray
+    conversion: float
+    selectivity: dict
+    key: int
+    closure: float
+    states: tuple = ()
+
+    def concentrations(self, P: float) -> np.ndarray:
+        """Concentrations (n, k), mol m^-3, at total pressure P (Pa)."""
+        return self.F / self.F.sum(axis=0) * P / (R_GAS * self.T)
+
+    def to_dict(self) -> dict:
+        """Plain summary for JSON."""
+        return {"conversion": self.conversion, "selectivity": self.selectivity,
+                "outlet": {s: float(self.F[i, -1]) for i, s in enumerate(self.species)},
+                "T_out": float(self.T[-1]), "closure": self.closure,
+                "profiles": {"volume": self.volume.tolist(), "T": self.T.tolist(),
+                             "F": {s: self.F[i].tolist() for i, s in enumerate(self.species)}},
+                "n_steady_states": max(len(self.states), 1)}
+
+
+def _check(species, F_in, T_in, P, volume, cp, adiabatic):
+    F = np.asarray(F_in, dtype=float)
+    if F.shape != (len(species),) or np.any(~np.isfinite(F)) or np.any(F < 0) or F.sum() <= 0:
+        raise InvalidParameterError("F_in", f"{len(species)} molar flows >= 0 mol/s", F_in)
+    for name, v in (("T_in", T_in), ("P", P), ("volume", volume)):
+        if not (np.isfinite(v) and v > 0):
+            raise InvalidParameterError(name, "> 0", v)
+    if adiabatic and not (cp is not None and cp > 0):
+        raise InvalidParameterError("heat_capacity", "> 0 J/(mol K) for an adiabatic reactor",
+                                    cp)
+    return F
+
+
+def _summary(species, F_in, F_out, key, products):
+    conv = float(1.0 - F_out[key] / F_in[key]) if F_in[key] > 0 else float("nan")
+    converted = F_in[key] - F_out[key]
+    prods = products if products is not None else [
+        s for i, s in enumerate(species) if i != key and F_out[i] > F_in[i]]
+    sel = {}
+    for s in prods:
+        i = species.index(s)
+        sel[s] = float((F_out[i] - F_in[i]) / converted) if converted != 0 else float("nan")
+    return conv, sel
+
+
+def _invariant_closure(invariants, F0, F):
+    if invariants is None:
+        return 0.0
+    A = np.atleast_2d(np.asarray(invariants, float))
+    a0 = A @ F0
+    return float(np.max(np.abs(A @ F - a0) / np.maximum(np.abs(A) @ F0, 1e-300)))
+
+
+def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volume: float,
+        *, adiabatic: bool = False, heat_capacity: float | None = None, key: int = 0,
+        products: Sequence[str] | None = None, invariants=None, n_points: int = 101,
+        rtol: float = 1e-8) -> ReactorResult:
+    """Packed-bed plug-flow reactor, isothermal or adiabatic.
+
+    dF_i/dV = R_i(c, T);  adiabatic: F_t c_p dT/dV = q(c, T).
+
+    Parameters
+    ----------
+    rate : callable
+        ``rate(c, T) -> (R, q)``: production per bed volume (mol m^-3 s^-1, shape (n,)) and
+        heat release per bed volume (W m^-3) at concentrations c (mol m^-3) and T (K).
+    species : sequence of str
+        Gas species, order of ``F_in``.
+    F_in : array (n,)
+        Inlet molar flows, mol s^-1.
+    T_in : float
+        Inlet temperature, K.
+    P : float
+        Total pressure, Pa (constant).
+    volume : float
+        Bed volume, m^3.
+    adiabatic : bool
+        Energy balance with no heat exchange (else isothermal at T_in).
+    heat_capacity : float
+        Mean molar heat capacity of the gas, J mol^-1 K^-1 (adiabatic only).
+    key : int
+        Key reactant for conversion and selectivity.
+    products : sequence of str, optional
+        Products for the selectivities (default: every species whose flow grows).
+    invariants : array (m, n), optional
+        Linear invariants of the stoichiometry (e.g. atom matrix); their outlet closure is
+        reported (Runge-Kutta preserves linear invariants to round-off).
+    n_points : int
+        Points of the output profile.
+    rtol : float
+        Relative tolerance of the integrator.
+
+    Returns
+    -------
+    ReactorResult
+    """
+    species = tuple(species)
+    F0 = _check(species, F_in, T_in, P, volume, heat_capacity, adiabatic)
+    n = len(species)
+
+    def rhs(V, y):
+        F, T = y[:n], (y[n] if adiabatic else T_in)
+        Ft = F.sum()
+        c = np.maximum(F, 0.0) / Ft * P / (R_GAS * T)
+        Rv, q = rate(c, T)
+        d = np.empty(y.size)
+        d[:n] = Rv
+        if adiabatic:
+            d[n] = q / (Ft * heat_capacity)
+        return d
+
+    y0 = np.concatenate([F0, [T_in] if adiabatic else []])
+    Vs = np.linspace(0.0, volume, int(n_points))
+    sol = solve_ivp(rhs, (0.0, volume), y0, method="RK45", t_eval=Vs, rtol=rtol,
+                    atol=1e-14 * F0.sum())
+    if not sol.success:
+        sol = solve_ivp(rhs, (0.0, volume), y0, method="LSODA", t_eval=Vs, rtol=rtol,
+                        atol=1e-14 * F0.sum())
+    if not sol.success:
+        raise ConvergenceError("PFR integration failed", tried=["RK45", "LSODA: " + sol.message])
+    F = sol.y[:n]
+    T = sol.y[n] if adiabatic else np.full(Vs.size, float(T_in))
+    conv, sel = _summary(species, F0, F[:, -1], key, products)
+    return ReactorResult(species, sol.t, F, T, conv, sel, key,
+                         _invariant_closure(invariants, F0, F[:, -1]))
+
+
+def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volume: float,
+         *, adiabatic: bool = False, heat_capacity: float | None = None, key: int = 0,
+         products: Sequence[str] | None = None, T_max: float | None = None) -> ReactorResult:
+    """Continuous stirred-tank reactor (well-mixed bed), every steady state found.
+
+    F_out - F_in = V R(c_out, T_out);  adiabatic: F_in,t c_p (T_out - T_in) = V q.
+    Steady states are searched from the inlet state and, if adiabatic, from temperatures
+    up to ``T_max``; distinct converged solutions are all returned (``states``), the one
+    with the lowest outlet temperature / conversion first.
+
+    Parameters
+    ----------
+    rate, species, F_in, T_in, P, volume, adiabatic, heat_capacity, key, products
+        As in :func:`pfr`.
+    T_max : float, optional
+        Highest starting temperature for the search (adiabatic; default T_in + 1500 K).
+
+    Returns
+    -------
+    ReactorResult
+        ``closure`` = max |F_out - F_in - V R| / F_in,total (round-off at a solution).
+    """
+    species = tuple(species)
+    F0 = _check(species, F_in, T_in, P, volume, heat_capacity, adiabatic)
+    n = len(species)
+    Fs = F0.sum()
+
+    def resid(y):
+        F = y[:n] * Fs
+        T = y[n] * T_in if adiabatic else T_in
+        c = np.maximum(F, 0.0) / max(F.sum(), 1e-300) * P / (R_GAS * T)
+        Rv, q = rate(c, T)
+        r = list((F - F0 - volume * np.asarray(Rv)) / Fs)
+        if adiabatic:
+            r.append((Fs * heat_capacity * (T - T_in) - volume * q) / (Fs * heat_capacity
+                                                                       * T_in))
+        return np.array(r)
+
+    starts = []
+    temps = ([T_in] if not adiabatic else
+             np.linspace(T_in, T_max or T_in + 1500.0, 12))
+    for Tg in temps:
+        for frac in (1.0, 0.5, 0.01):
+            Fg = F0.copy()
+            Fg[key] *= frac
+            starts.append(np.concatenate([Fg / Fs, [Tg / T_in] if adiabatic else []]))
+    sols = []
+    for y0 in starts:
+        s = optimize.root(resid, y0, method="hybr", options={"xtol": 1e-13})
+        if s.success and np.max(np.abs(resid(s.x))) < 1e-10 and np.all(s.x[:n] > -1e-9):
+            if not any(np.max(np.abs(s.x - o)) < 1e-6 for o in sols):
+                sols.append(s.x)
+    if not sols:
+        raise ConvergenceError("no CSTR steady state found",
+                               tried=[f"{len(starts)} hybr starts"])
+    sols.sort(key=lambda y: (y[n] if adiabatic else 0.0, -y[key]))
+    states = []
+    for y in sols:
+        states.append((y[:n] * Fs, float(y[n] * T_in) if adiabatic else float(T_in)))
+    Fout, Tout = states[0]
+    conv, sel = _summary(species, F0, Fout, key, products)
+    closure = float(np.max(np.abs(resid(sols[0])[:n])))
+    return ReactorResult(species, np.array([0.0, volume]), np.stack([F0, Fout], 1),
+                         np.array([float(T_in), Tout]), conv, sel, key, closure,
+                         tuple(states))
