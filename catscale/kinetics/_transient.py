@@ -66,6 +66,8 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
     t_eval : ndarray, optional
         Output times, s (default: the solver's own steps).
     method : {"BDF", "Radau", "LSODA"}
+        First solver tried; on failure the other two are tried in turn (all receive the
+        analytic Jacobian).
     rtol, atol : float
         Solver tolerances (atol on coverages; 1e-14 resolves free sites at 1e-7 to 1e-7
         relative).
@@ -86,12 +88,17 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
     def jac(_t, y):
         return net.jacobian(np.maximum(y, 0.0))
 
-    kw = {} if method == "LSODA" else {"jac": jac}
-    sol = solve_ivp(rhs, (0.0, float(t_end)), theta0, method=method, t_eval=t_eval, rtol=rtol,
-                    atol=atol, **kw)
+    tried = []
+    sol = None
+    for meth in [method] + [m for m in ("Radau", "LSODA") if m != method]:
+        kw = {"jac": jac}
+        sol = solve_ivp(rhs, (0.0, float(t_end)), theta0, method=meth, t_eval=t_eval,
+                        rtol=rtol, atol=atol, **kw)
+        tried.append(f"{meth} rtol={rtol} atol={atol} to t={t_end:g} s: {sol.message}")
+        if sol.success:
+            break
     if not sol.success:
-        raise ConvergenceError(f"transient integration failed: {sol.message}",
-                               tried=[f"{method} rtol={rtol} atol={atol} to t={t_end} s"])
+        raise ConvergenceError("transient integration failed", tried=tried)
     Y = np.maximum(sol.y.T, 0.0)
     err = float(np.max(np.abs(Y @ net.occ.T - 1.0)))
     # project onto the site balances (scale each kind's coverages)

@@ -1,0 +1,12 @@
+"""Importers of other codes' microkinetic models into catscale model files.
+
+* :mod:`.catmap` — CatMAP descriptor models (``.mkm`` + ``energies.txt``): shomate gases,
+  frozen adsorbates, initial/final-state TS scaling.
+* :mod:`.cantera` — Cantera YAML ideal-surface mechanisms at a fixed gas composition.
+"""
+
+from .cantera import CanteraSurface, cantera_surface, write_cantera_model
+from .catmap import CatmapModel, load_catmap, read_energies, read_mkm, write_catmap_model
+
+__all__ = ["CatmapModel", "load_catmap", "read_mkm", "read_energies", "write_catmap_model",
+           "CanteraSurface", "cantera_surface", "write_cantera_model"]

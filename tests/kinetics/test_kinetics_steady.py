@@ -1,0 +1,183 @@
+"""Steady states against closed forms, bistability, verification and failure reporting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from kinetics_helpers import POINT_A, table
+
+from catscale.errors import ConvergenceError, InvalidParameterError
+from catscale.kinetics import (
+    _kernels,
+    _reference,
+    build_network,
+    clean_surface,
+    integrate_network,
+    solve_network,
+    steady_state,
+)
+from catscale.mechanism import Mechanism
+
+
+def test_competitive_langmuir_closed_form():
+    # theta_i = K_i p_i / (1 + sum K p): exact equilibrium of two adsorption steps
+    mech = Mechanism.from_equations(["A + * <=> A*", "B + * <=> B*"])
+    rt = table(mech, [4.0, 1e3], [1.0, 10.0])
+    ss = steady_state(mech, rt, {"A": 0.5, "B": 0.03})
+    KA, KB = 4.0 * 0.5, 100.0 * 0.03
+    den = 1 + KA + KB
+    # round-off only: 1e-12 relative
+    assert ss.coverages["A*"] == pytest.approx(KA / den, rel=1e-12)
+    assert ss.coverages["B*"] == pytest.approx(KB / den, rel=1e-12)
+    assert ss.coverages["*"] == pytest.approx(1 / den, rel=1e-12)
+    assert ss.stable and ss.residual < 1e-12 and ss.n_steady_states == 1
+
+
+def test_dissociative_langmuir_closed_form():
+    # O2 + 2* <=> 2O*: theta = sqrt(K p) / (1 + sqrt(K p))
+    mech = Mechanism.from_equations(["O2 + 2* <=> 2O*"])
+    ss = steady_state(mech, table(mech, [50.0], [2.0]), {"O2": 0.7})
+    s = np.sqrt(25.0 * 0.7)
+    assert ss.coverages["O*"] == pytest.approx(s / (1 + s), rel=1e-12)
+
+
+def test_langmuir_hinshelwood_limit_of_fast_adsorption():
+    # A + * <=> A*, B + * <=> B*, A* + B* -> AB + 2*: when k3 << adsorption rates the
+    # coverages are Langmuir's and TOF = k3 thA thB (Langmuir-Hinshelwood rate law); the
+    # first correction is of relative order k3/k_ads = 1e-9, hence rel 1e-7.
+    mech = Mechanism.from_equations(["A + * <=> A*", "B + * <=> B*", "A* + B* -> AB + 2*"])
+    rt = table(mech, [1e6, 2e6], [1e6, 5e5, ], T=400.0) if False else table(
+        mech, [1e6, 2e6, 1e-3], [1e6, 5e5, 0.0])
+    p = {"A": 1.0, "B": 0.5, "AB": 0.0}
+    ss = steady_state(mech, rt, p)
+    KA, KB = 1.0, 4.0
+    den = 1 + KA * 1.0 + KB * 0.5
+    thA, thB = KA / den, 2.0 / den
+    assert ss.tof["AB"] == pytest.approx(1e-3 * thA * thB, rel=1e-7)
+    assert ss.coverages["A*"] == pytest.approx(thA, rel=1e-7)
+
+
+def test_point_A_free_sites_resolved(co_ox):
+    # theta(*) ~ 2.7e-7: carried as an unknown of its own, not as 1 - sum (CatMAP 100 digits)
+    ss = steady_state(co_ox, table(co_ox, POINT_A["kf"], POINT_A["kr"]),
+                      {"CO": 1.0, "O2": 1 / 3, "CO2": 0.0})
+    for k, v in POINT_A["theta"].items():
+        assert ss.coverages[k] == pytest.approx(v, rel=1e-9)
+    assert ss.tof["CO2"] == pytest.approx(POINT_A["tof"], rel=1e-9)
+    # the free-site coverage from the O2 adsorption balance 2 kf2 p th*^2 = TOF + 2 kr2 thO^2
+    kf2 = POINT_A["kf"][1] / 3
+    th_star = np.sqrt((POINT_A["tof"] / 2) / kf2)
+    assert ss.coverages["*"] == pytest.approx(th_star, rel=1e-6)
+
+
+BISTABLE = dict(kf=[1.0, 1.0, 10.0], kr=[0.01, 1e-6, 1e-8])
+
+
+def test_bistable_co_oxidation_reports_both_stable_branches(co_ox):
+    # Mean-field Langmuir-Hinshelwood CO oxidation is bistable in a window of p(CO)
+    # (e.g. Zhdanov & Kasemo, Surf. Sci. Rep. 20, 113 (1994)); here p(CO)/p(O2) = 0.5.
+    p = {"CO": 0.5, "O2": 1.0, "CO2": 0.0}
+    ss = steady_state(co_ox, table(co_ox, BISTABLE["kf"], BISTABLE["kr"]), p)
+    stable = ss.stable_states
+    assert len(stable) == 2
+    cov = sorted(s.coverages["CO*"] for s in stable)
+    assert cov[0] < 0.1 and cov[1] > 0.9
+    unstable = [s for s in ss.alternatives if not s.stable]
+    assert len(unstable) == 1 and np.max(unstable[0].eigenvalues.real) > 0
+    # independent check: the transient from an O-covered and a CO-covered surface ends on
+    # the two stable branches
+    net = ss.network
+    for start, branch in (([1e-3, 1 - 2e-3, 1e-3], cov[0]), ([1 - 2e-3, 1e-3, 1e-3], cov[1])):
+        tr = integrate_network(net, np.array(start), t_end=1e4)
+        assert tr.final["CO*"] == pytest.approx(branch, rel=1e-5)
+
+
+def test_every_steady_state_is_verified(co_ox):
+    ss = steady_state(co_ox, table(co_ox, BISTABLE["kf"], BISTABLE["kr"]),
+                      {"CO": 0.5, "O2": 1.0, "CO2": 0.0})
+    for s in [ss, *ss.alternatives]:
+        net = s.network
+        rf, rr = net.step_rates(s.theta)
+        gross = np.abs(net.nu) @ (rf + rr)
+        assert np.all(np.abs(net.nu @ (rf - rr)) <= 1e-8 * gross)
+        assert abs(net.occ @ s.theta - 1.0)[0] < 1e-12
+
+
+def test_unverifiable_raises_with_what_was_tried(co_ox):
+    with pytest.raises(ConvergenceError) as exc:
+        steady_state(co_ox, table(co_ox, POINT_A["kf"], POINT_A["kr"]),
+                     {"CO": 1.0, "O2": 1 / 3, "CO2": 0.0}, tol=1e-30,
+                     extended_precision=False)
+    assert exc.value.tried and "Newton" in exc.value.tried[0]
+
+
+def test_bad_tolerance_named(co_ox):
+    with pytest.raises(InvalidParameterError, match="tol"):
+        steady_state(co_ox, table(co_ox, [1, 1, 1], [1, 1, 1]),
+                     {"CO": 1.0, "O2": 1.0, "CO2": 0.0}, tol=2.0)
+
+
+def test_extended_precision_polish_reaches_tight_tolerance(co_ox):
+    # ask for a residual below what double precision can certify: mpmath polishes
+    rt = table(co_ox, POINT_A["kf"], POINT_A["kr"])
+    ss = steady_state(co_ox, rt, {"CO": 1.0, "O2": 1 / 3, "CO2": 0.0}, tol=1e-25)
+    assert ss.method == "mpmath" and ss.residual <= 1e-25
+    assert ss.coverages["CO*"] == pytest.approx(POINT_A["theta"]["CO*"], rel=1e-9)
+
+
+def test_transient_conserves_sites_and_reaches_steady_state(co_ox):
+    net = build_network(co_ox, table(co_ox, POINT_A["kf"], POINT_A["kr"]),
+                        {"CO": 1.0, "O2": 1 / 3, "CO2": 0.0})
+    tr = integrate_network(net, clean_surface(net), t_end=1e3)
+    assert tr.site_balance_error < 1e-10
+    ss = solve_network(net)
+    np.testing.assert_allclose(tr.theta[-1][:2], ss.theta[:2], rtol=1e-6)
+    # free sites at 2.7e-7 to 1e-4 relative from the integration alone (atol 1e-14)
+    assert tr.theta[-1][2] == pytest.approx(ss.theta[2], rel=1e-4)
+
+
+def test_kernel_matches_reference_twin():
+    # numba kernel vs pure-NumPy twin on random small networks (deterministic: no seed
+    # enters the kernels; the random networks use a fixed seed)
+    rng = np.random.default_rng(7)
+    mech = Mechanism.from_equations(["A + * <=> A*", "B2 + 2* <=> 2B*",
+                                     "A* + B* <=> AB + 2*", "A* <=> C*"])
+    for _ in range(10):
+        kf = 10 ** rng.uniform(-3, 6, 4)
+        kr = 10 ** rng.uniform(-3, 6, 4)
+        net = build_network(mech, table(mech, kf, kr), {"A": 1.0, "B2": 0.5, "AB": 0.1})
+        args = (net.kf, net.kr, net.Af, net.Ar, net.nu, net.Gf, net.Gr, net.occ, net.kind)
+        x0 = np.log(np.full(net.n_surface, 1.0 / net.n_surface))
+        F1, J1, f1 = _kernels.residual_jacobian(x0, *args)
+        F2, J2, f2 = _reference.residual_jacobian(x0, *args)
+        np.testing.assert_allclose(F1, F2, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(J1, J2, rtol=1e-12, atol=1e-14)
+        xa, ra, _, sa = _kernels.newton(x0.copy(), *args, 100, 1e-13, 8.0)
+        xb, rb, _, sb = _reference.newton(x0.copy(), *args)
+        assert sa == sb
+        if sa == 0:
+            np.testing.assert_allclose(np.exp(xa), np.exp(xb), rtol=1e-9, atol=1e-300)
+
+
+def test_guess_continuation_and_multistart_off(co_ox):
+    rt = table(co_ox, POINT_A["kf"], POINT_A["kr"])
+    p = {"CO": 1.0, "O2": 1 / 3, "CO2": 0.0}
+    ss = steady_state(co_ox, rt, p, guess={"CO*": 1e-5, "O*": 0.99, "*": 1e-6},
+                      multistart=False)
+    assert ss.coverages["O*"] == pytest.approx(POINT_A["theta"]["O*"], rel=1e-12)
+
+
+def test_fowler_guggenheim_isotherm_with_lateral_interactions():
+    # A + * <=> A* with repulsion eps per pair, z neighbours: at equilibrium
+    # K p = theta/(1-theta) exp(z eps theta / kT) (mean-field Fowler-Guggenheim), for any
+    # TS position alpha (thermodynamic consistency)
+    from catscale.units import kB
+    mech = Mechanism.from_equations(["A + * <=> A*"])
+    T, eps, z = 300.0, 0.02, 4
+    for alpha in (0.0, 0.5, 1.0):
+        ss = steady_state(mech, table(mech, [3.0], [1.0], T=T), {"A": 2.0},
+                          lateral={"A*-A*": eps}, coordination=z, alpha=alpha)
+        th = ss.coverages["A*"]
+        lhs = 6.0
+        rhs = th / (1 - th) * np.exp(z * eps * th / (kB * T))
+        assert rhs == pytest.approx(lhs, rel=1e-10)
