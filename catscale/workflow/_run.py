@@ -105,6 +105,38 @@ def _steady_text(out: dict) -> str:
     return "\n".join(lines)
 
 
+def stage_kmc(model: Model, result: RunResult) -> None:
+    """kMC on the same mechanism, compared with mean field; scale-separation verdict."""
+    from ..cli.cmd_compare import compare_model
+    from ..scales import check_mean_field
+
+    out = compare_model(model)
+    xi = [v for v in (out.get("correlation_length") or {}).values()
+          if v is not None and v == v]
+    size = max(out["kmc"]["lattice"]["size"])
+    check = check_mean_field(max(xi) if xi else 0.0, size)
+    out["scale_check"] = check.to_dict()
+    result.stages["kmc"] = out
+    if out.get("verdict") not in (None, "valid"):
+        result.warnings.append(f"mean field vs kMC: {out['verdict']}: "
+                               + "; ".join(out.get("reasons", [])))
+    if not check.justified:
+        result.warnings.append(check.message + ". " + check.advice)
+    k = out["kmc"]
+    lines = [f"kMC ({k['lattice']['name']} {k['lattice']['size']}, {k['events']} events, "
+             f"{k['events_per_second']:.3g} events/s)"]
+    for s_, c in out["coverages"].items():
+        lines.append(f"  theta({s_}): kMC {c['kmc']:.4g} +- {c['kmc_error']:.2g}, "
+                     f"mean field {c['mean_field']:.4g}")
+    for g, c in out["tof"].items():
+        if c["mean_field"] > 0:
+            lines.append(f"  TOF({g}): kMC {c['kmc']:.4g} +- {c['kmc_error']:.2g}, "
+                         f"mean field {c['mean_field']:.4g} s^-1")
+    lines.append(f"mean-field verdict: {out.get('verdict')}")
+    lines += [f"  - {r}" for r in out.get("reasons", [])]
+    result.text["kmc"] = "\n".join(lines)
+
+
 def stage_uq(model: Model, result: RunResult) -> None:
     """Uncertainty propagation and sensitivity as the ``uncertainty:`` section describes."""
     from ..uq import study_text, uq_study
@@ -120,6 +152,7 @@ Stage = tuple[str, Callable[[Model], bool], Callable[[Model, RunResult], None]]
 STAGES: list[Stage] = [
     ("rates", lambda m: m.mechanism is not None and bool(m.mechanism.steps), stage_rates),
     ("steady", lambda m: m.mechanism is not None and bool(m.mechanism.adsorbates), stage_steady),
+    ("kmc", lambda m: m.kmc is not None, stage_kmc),
     ("uq", lambda m: m.uncertainty is not None, stage_uq),
 ]
 
