@@ -107,7 +107,8 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
     guess: dict[str, np.ndarray | None] = {"theta": None}
 
     def point(c, T):
-        p = {g: max(float(ci), 0.0) * R_GAS * T / 1e5 for g, ci in zip(gases, c)}
+        # p floored at 1e-30 bar: the mean-field solver may fail on exactly empty gases
+        p = {g: max(float(ci), 0.0) * R_GAS * T / 1e5 + 1e-30 for g, ci in zip(gases, c)}
         for s in mech.gas:
             p.setdefault(s.name, 0.0)
         warm = guess["theta"] is not None
@@ -115,7 +116,8 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
             ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
                               coordination=cp.coordination, guess=guess["theta"],
                               multistart=not warm, transient=not warm)
-        except CatscaleError:
+        except (CatscaleError, ArithmeticError):
+            # (mpmath polishing inside the kinetics solver can raise ZeroDivisionError)
             if not warm:
                 raise
             ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
