@@ -205,7 +205,9 @@ def coarse_conductances(cx, cy, cz, g):
 @njit(cache=True)
 def periodic_rhs(cx, cy, cz, axis, b):
     """Right-hand side of the periodic corrector problem for the unit macroscopic gradient e_axis:
-    b_p = c_f(+axis face of p) - c_f(-axis face of p) (voxel size 1)."""
+    b_p = c_f(+axis face of p) - c_f(-axis face of p) (voxel size 1). The difference is taken in
+    float64, where the difference of two float32 values is exact, so the sum of b over every
+    cluster is exactly zero and the singular system stays consistent."""
     nx, ny, nz = b.shape
     for i in range(nx):
         im = i - 1 if i > 0 else nx - 1
@@ -214,11 +216,11 @@ def periodic_rhs(cx, cy, cz, axis, b):
             for k in range(nz):
                 km = k - 1 if k > 0 else nz - 1
                 if axis == 0:
-                    b[i, j, k] = cx[i, j, k] - cx[im, j, k]
+                    b[i, j, k] = np.float64(cx[i, j, k]) - np.float64(cx[im, j, k])
                 elif axis == 1:
-                    b[i, j, k] = cy[i, j, k] - cy[i, jm, k]
+                    b[i, j, k] = np.float64(cy[i, j, k]) - np.float64(cy[i, jm, k])
                 else:
-                    b[i, j, k] = cz[i, j, k] - cz[i, j, km]
+                    b[i, j, k] = np.float64(cz[i, j, k]) - np.float64(cz[i, j, km])
 
 
 @njit(cache=True)

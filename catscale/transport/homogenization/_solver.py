@@ -63,7 +63,7 @@ class AggregationMultigrid:
         piecewise-constant aggregation misses; 1 = plain Galerkin).
     """
 
-    def __init__(self, op: Operator, coarsest: int = 512, alpha: float = 1.8):
+    def __init__(self, op: Operator, coarsest: int = 64, alpha: float = 1.8):
         self.alpha = float(alpha)
         self.ops = [op]
         while int(np.prod(self.ops[-1].shape)) > coarsest and max(self.ops[-1].shape) > 1:
@@ -131,6 +131,7 @@ def pcg(
     rz = float(np.dot(rf, zf))
     res = float(np.linalg.norm(rf)) / bn
     it = 0
+    best = res
     while res > tol and it < maxiter:
         it += 1
         op(p, q)
@@ -144,6 +145,9 @@ def pcg(
         if callback is not None:
             callback(it, res)
         if res <= tol:
+            break
+        best = min(best, res)
+        if res > 1e3 * best:  # divergence after stagnation (inconsistent round-off): stop
             break
         precond(r, z)
         rz_new = float(np.dot(rf, zf))
