@@ -45,7 +45,7 @@ def _product(ss: SteadyState, product: str | None) -> int:
 def _system(ss: SteadyState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Row-scaled G_x (S x S), the row scales and the rows that hold species balances."""
     net = ss.network
-    theta = ss.theta
+    theta = ss.theta_network
     rf, rr = ss.rate_f, ss.rate_r
     DRf = rf[:, None] * (net.Af.T + net.Gf * theta[None, :])   # d rf / dx  (J x S)
     DRr = rr[:, None] * (net.Ar.T + net.Gr * theta[None, :])
@@ -205,8 +205,8 @@ def apparent_activation_energy(ss: SteadyState, dlnkf_dT: np.ndarray | None = No
                                         "the T-derivatives of ln k or a callable T -> RateTable",
                                         None)
         dlnkf_dT, dlnkr_dT = rate_constant_T_derivatives(rates_at, T)
-    a = np.asarray(dlnkf_dT, dtype=float) - (net.Gf @ ss.theta) / T
-    b = np.asarray(dlnkr_dT, dtype=float) - (net.Gr @ ss.theta) / T
+    a = np.asarray(dlnkf_dT, dtype=float) - (net.Gf @ ss.theta_network) / T
+    b = np.asarray(dlnkr_dT, dtype=float) - (net.Gr @ ss.theta_network) / T
     return float(kB * T * T * sensitivity(ss, a, b, product))
 
 

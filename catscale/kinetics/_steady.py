@@ -67,7 +67,10 @@ class SteadyState:
     alternatives : tuple of SteadyState
         Other verified steady states found (stable or not), most stable first.
     network : Network
-        The compiled rate law (rate constants, pressures, coverage effects).
+        The compiled rate law (rate constants, pressures, coverage effects) of the species
+        that can be formed at all; species that no active step can produce from the bare
+        surface (e.g. CH3* without CH4 in the gas) have coverage exactly 0 and are left out
+        of it (``present`` marks the others in ``species``).
     tried : tuple of str
         The strategies that ran.
     """
@@ -86,6 +89,12 @@ class SteadyState:
     alternatives: tuple[SteadyState, ...] = ()
     tried: tuple[str, ...] = ()
     x: np.ndarray | None = field(default=None, repr=False)
+    present: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def theta_network(self) -> np.ndarray:
+        """Coverages of the species of ``network`` (those that can be formed at all)."""
+        return self.theta if self.present is None else self.theta[self.present]
 
     @property
     def coverages(self) -> dict[str, float]:
@@ -282,10 +291,68 @@ def _mp_polish(net: Network, x0: np.ndarray, dps: int = 40, iters: int = 30
     return np.array([float(v) for v in x]), float(res)
 
 
+def formable(net: Network) -> np.ndarray:
+    """Surface species that active steps can form starting from the bare surface (bool, S).
+
+    A step direction is active when its rate constant is > 0 (gas pressures included) and
+    all its surface reactants are formable; its products are then formable. The others
+    have zero coverage at every steady state reached from a formable state.
+    """
+    vac = {v.name for v in net.mechanism.vacancies}
+    ok = np.array([n in vac for n in net.surface])
+    changed = True
+    while changed:
+        changed = False
+        for k, A, B in ((net.kf, net.Af, net.Ar), (net.kr, net.Ar, net.Af)):
+            for j in range(net.n_steps):
+                if k[j] > 0 and np.all(ok[A[:, j] > 0]):
+                    new = (B[:, j] > 0) & ~ok
+                    if np.any(new):
+                        ok |= B[:, j] > 0
+                        changed = True
+    return ok
+
+
+def _reduce(net: Network, keep: np.ndarray) -> Network:
+    """The network restricted to the species ``keep``; directions needing others are off."""
+    drop = ~keep
+    kf = np.where(np.any(net.Af[drop] > 0, axis=0), 0.0, net.kf)
+    kr = np.where(np.any(net.Ar[drop] > 0, axis=0), 0.0, net.kr)
+    sub = np.flatnonzero(keep)
+    return replace(net, surface=tuple(net.surface[i] for i in sub), kf=kf, kr=kr,
+                   Af=np.ascontiguousarray(net.Af[sub]), Ar=np.ascontiguousarray(net.Ar[sub]),
+                   nu=np.ascontiguousarray(net.nu[sub]),
+                   Gf=np.ascontiguousarray(net.Gf[:, sub]),
+                   Gr=np.ascontiguousarray(net.Gr[:, sub]),
+                   occ=np.ascontiguousarray(net.occ[:, sub]),
+                   kind=np.ascontiguousarray(net.kind[sub]))
+
+
 def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float = DEFAULT_TOL,
                   multistart: bool = True, transient: bool = True,
                   extended_precision: bool = True) -> SteadyState:
     """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`)."""
+    keep = formable(net)
+    if not np.all(keep):
+        sub = _reduce(net, keep)
+        g = None
+        if guess is not None:
+            g = np.asarray(guess, dtype=float)
+            g = g[keep] if g.shape == (net.n_surface,) else g
+        ss = _solve(sub, g, tol, multistart, transient, extended_precision)
+        return _pad(ss, net, keep)
+    return _solve(net, guess, tol, multistart, transient, extended_precision)
+
+
+def _pad(ss: SteadyState, full: Network, keep: np.ndarray) -> SteadyState:
+    theta = np.zeros(full.n_surface)
+    theta[keep] = ss.theta
+    alts = tuple(_pad(a, full, keep) for a in ss.alternatives)
+    return replace(ss, species=full.surface, theta=theta, present=keep, alternatives=alts)
+
+
+def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
+           transient: bool, extended_precision: bool) -> SteadyState:
     if not (0 < tol < 1):
         raise InvalidParameterError("tol", "a residual tolerance in (0, 1)", tol)
     if guess is not None:

@@ -68,6 +68,30 @@ SHOMATE: dict[str, list[tuple[tuple[float, float], list[float]]]] = {
 }
 
 
+_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+        ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
+        ast.Pow: lambda a, b: a ** b}
+
+
+def _literal(node: ast.AST) -> Any:
+    """Value of a literal expression, with + - * / ** on numbers (``1./3.``); no calls."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        a, b = _literal(node.left), _literal(node.right)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+            return _OPS[type(node.op)](a, b)
+        raise ValueError("arithmetic on non-numbers")
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _literal(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.List):
+        return [_literal(e) for e in node.elts]
+    if isinstance(node, ast.Tuple):
+        return tuple(_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values)}
+    return ast.literal_eval(node)
+
+
 def read_mkm(path: str | pathlib.Path) -> dict[str, Any]:
     """Literal assignments of a CatMAP ``.mkm`` file (``x = [...]``, ``d['k'] = {...}``)."""
     text = pathlib.Path(path).read_text()
@@ -82,8 +106,8 @@ def read_mkm(path: str | pathlib.Path) -> dict[str, Any]:
             continue
         tgt = node.targets[0]
         try:
-            val = ast.literal_eval(node.value)
-        except ValueError:
+            val = _literal(node.value)
+        except (ValueError, TypeError, ZeroDivisionError):
             continue      # expressions that are not literals (rare in .mkm files) are skipped
         if isinstance(tgt, ast.Name):
             out[tgt.id] = val
