@@ -1,0 +1,57 @@
+"""``catscale import catmap|cantera ...``: write a catscale model file from another code."""
+
+from __future__ import annotations
+
+import typer
+
+from ._common import cli_errors, print_json
+
+
+def register(app: typer.Typer) -> None:
+    imp = typer.Typer(help="Import CatMAP or Cantera models as catscale model files.",
+                      no_args_is_help=True)
+    app.add_typer(imp, name="import")
+
+    @imp.command("catmap")
+    def catmap(mkm: str = typer.Argument(..., help="CatMAP .mkm setup file."),
+               energies: str = typer.Option(None, "--energies", help="Energy table."),
+               surface: str = typer.Option(None, "--surface",
+                                           help="Surface whose descriptor point is written "
+                                                "(default: the first surface)."),
+               out: str = typer.Option(..., "--out", help="Model file to write (YAML)."),
+               json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+        """CatMAP descriptor model -> catscale model at one surface's descriptor point."""
+        with cli_errors():
+            from catscale.model.importers import load_catmap, write_catmap_model
+
+            cm = load_catmap(mkm, energies)
+            name = surface or next(iter(cm.surfaces))
+            path = write_catmap_model(cm, out, name)
+            res = {"out": str(path), "surface": name, "point": cm.surfaces.get(name),
+                   "steps": [s.equation for s in cm.mechanism.steps],
+                   "ts_scaling": [{"step": t.step, "reference": t.reference,
+                                   "alpha": t.alpha, "beta": t.beta}
+                                  for t in cm.descriptor_model.ts_scaling]}
+            print_json(res) if json_out else typer.echo(f"wrote {path}")
+
+    @imp.command("cantera")
+    def cantera(mech: str = typer.Argument(..., help="Cantera YAML (e.g. ptcombust.yaml)."),
+                T: float = typer.Option(..., "--T", help="Temperature, K."),
+                P: float = typer.Option(101325.0, "--P", help="Pressure, Pa."),
+                X: str = typer.Option(..., "--X", help="Gas mole fractions 'A:0.1, B:0.9'."),
+                phase: str = typer.Option(None, "--phase", help="Surface phase name."),
+                out: str = typer.Option(..., "--out", help="Model file to write (YAML)."),
+                json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+        """Cantera ideal-surface mechanism -> catscale model at fixed T and gas composition."""
+        with cli_errors():
+            from catscale.model.importers import cantera_surface, write_cantera_model
+
+            try:
+                cs = cantera_surface(mech, T, P, X, surface_phase=phase)
+            except ImportError as exc:
+                from catscale.errors import CatscaleError
+                raise CatscaleError(f"cantera is not installed: {exc}") from None
+            path = write_cantera_model(cs, out)
+            res = {"out": str(path), "steps": len(cs.mechanism.steps),
+                   "pressures": cs.pressures, "T": T}
+            print_json(res) if json_out else typer.echo(f"wrote {path}")
