@@ -371,6 +371,16 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     found: list[tuple[np.ndarray, float, str, int]] = []
     for m in range(len(X0)):
         found.append((X[m], float(res[m]), "newton", m))
+    for step in (2.0, 0.5):      # shorter Newton steps when every start stalled
+        if n_ok or np.any(status == 0):
+            break
+        X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT,
+                                                           _NEWTON_FTOL, step)
+        n_ok = int(np.sum(res <= tol))
+        tried.append(f"damped Newton with log-steps <= {step:g}: {n_ok} verified "
+                     f"(best residual {np.min(res):.2e})")
+        for m in range(len(X0)):
+            found.append((X[m], float(res[m]), "newton", m))
     converged = bool(np.any(status == 0))
     if n_ok == 0 and transient and not converged:
         starts = [clean_surface(net)] + ([guess / (net.occ @ guess)[net.kind]]
