@@ -91,7 +91,7 @@ def bench_ptcombust(results, n):
         ref.append(dict(zip(surf.species_names, surf.coverages)))
     # agreement with Cantera (1e-6 absolute, 1e-4 relative above 1e-8)
     agree = 0
-    for ss, r, net in zip(sols, ref, nets):
+    for ss, r in zip(sols, ref):
         names = {"PT(S)": "*"}
         ok = True
         for cname, v in r.items():
