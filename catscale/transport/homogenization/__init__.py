@@ -22,6 +22,7 @@ from ._generators import (
     layers,
     nonoverlapping_spheres,
     overlapping_spheres,
+    parse_spec,
 )
 from ._image import Percolation, as_phase_image, load_image, percolation, porosity
 from ._stochastic import (
@@ -54,6 +55,7 @@ __all__ = [
     "inclusion_array",
     "layers",
     "from_spec",
+    "parse_spec",
     "REVLevel",
     "REVResult",
     "rev_analysis",

@@ -21,6 +21,7 @@ __all__ = [
     "inclusion_array",
     "layers",
     "from_spec",
+    "parse_spec",
     "GENERATORS",
 ]
 
@@ -181,9 +182,9 @@ def nonoverlapping_spheres(
     return img
 
 
-def lattice_packing(shape, radius: float, spacing: float, kind: str = "sc") -> np.ndarray:
+def lattice_packing(shape, radius: float, spacing: float, lattice: str = "sc") -> np.ndarray:
     """Solid spheres (disks in 2-D) on a simple cubic ("sc"), body-centred ("bcc") or
-    face-centred ("fcc") lattice (2-D: "square" or "hex" is not offered; use "sc").
+    face-centred ("fcc", 3-D only) lattice; in 2-D "sc" is the square array.
 
     Parameters
     ----------
@@ -193,7 +194,7 @@ def lattice_packing(shape, radius: float, spacing: float, kind: str = "sc") -> n
         Sphere radius (voxels).
     spacing : float
         Cubic lattice constant (voxels).
-    kind : {"sc", "bcc", "fcc"}
+    lattice : {"sc", "bcc", "fcc"}
     """
     s = _shape(shape)
     rad = _positive("radius", radius)
@@ -204,12 +205,12 @@ def lattice_packing(shape, radius: float, spacing: float, kind: str = "sc") -> n
         "bcc": [[0.0] * nd, [0.5] * nd],
         "fcc": [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]] if nd == 3 else None,
     }
-    if kind not in basis or basis[kind] is None:
-        raise InvalidParameterError("kind", "'sc', 'bcc' or 'fcc' (fcc only in 3-D)", kind)
+    if lattice not in basis or basis[lattice] is None:
+        raise InvalidParameterError("lattice", "'sc', 'bcc' or 'fcc' (fcc only in 3-D)", lattice)
     counts = [int(round(n / a)) for n in s]
     img = np.ones(s, bool)
     for cell in np.ndindex(*counts):
-        for b in basis[kind]:
+        for b in basis[lattice]:
             c = (np.array(cell) + np.array(b)) * a + a / 2.0
             _stamp(img, c, rad, False)
     return img
@@ -277,13 +278,8 @@ def _parse_value(v: str):
     return v
 
 
-def from_spec(spec: str | dict) -> np.ndarray:
-    """Build an image from a generator spec.
-
-    ``spec`` is a dict ``{"kind": "blobs", "shape": [64, 64, 64], "porosity": 0.4, "seed": 1,
-    ...}`` or a string ``"blobs:shape=64x64x64,porosity=0.4,blobiness=1,seed=1"``; kinds are
-    the keys of :data:`GENERATORS`, the other keys their keyword arguments.
-    """
+def parse_spec(spec: str | dict) -> dict:
+    """Generator spec (string ``"kind:key=value,..."`` or dict) as a dict with ``kind``."""
     if isinstance(spec, str):
         kind, _, rest = spec.partition(":")
         d: dict = {"kind": kind.strip()}
@@ -292,11 +288,25 @@ def from_spec(spec: str | dict) -> np.ndarray:
                 raise InvalidParameterError("spec", "'kind:key=value,...'", spec)
             k, v = item.split("=", 1)
             k = k.strip()
-            d[k] = [int(t) for t in v.split("x")] if k == "shape" else _parse_value(v.strip())
-    elif isinstance(spec, dict):
-        d = dict(spec)
-    else:
-        raise InvalidParameterError("spec", "a dict or 'kind:key=value,...' string", spec)
+            try:
+                d[k] = ([int(t) for t in v.split("x")] if k == "shape"
+                        else _parse_value(v.strip()))
+            except ValueError:
+                raise InvalidParameterError("spec.shape", "integers like 64x64x64", v) from None
+        return d
+    if isinstance(spec, dict):
+        return dict(spec)
+    raise InvalidParameterError("spec", "a dict or 'kind:key=value,...' string", spec)
+
+
+def from_spec(spec: str | dict) -> np.ndarray:
+    """Build an image from a generator spec.
+
+    ``spec`` is a dict ``{"kind": "blobs", "shape": [64, 64, 64], "porosity": 0.4, "seed": 1,
+    ...}`` or a string ``"blobs:shape=64x64x64,porosity=0.4,blobiness=1,seed=1"``; kinds are
+    the keys of :data:`GENERATORS`, the other keys their keyword arguments.
+    """
+    d = parse_spec(spec)
     kind = d.pop("kind", None)
     if kind not in GENERATORS:
         raise InvalidParameterError("spec.kind", f"one of {sorted(GENERATORS)}", kind)

@@ -50,7 +50,7 @@ def test_cylinder_square_array_sangani_acrivos(c):
     first-order Richardson from 48 and 96 is within 1 % (observed); tolerance 2 %."""
     cs = np.array(sorted(SANGANI_ACRIVOS))
     coef = np.polyfit(cs, np.log([SANGANI_ACRIVOS[x] for x in cs]), 5)
-    ks, krefs = [], []
+    ks = []
     for n in (48, 96):
         img = inclusion_array(n, c, 2)
         cv = 1.0 - img.mean()
