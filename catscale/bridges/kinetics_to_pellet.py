@@ -141,7 +141,8 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
 
 def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[float, float],
                        *, n_c: int = 9, n_T: int = 5, n_check: int = 40, seed: int = 0,
-                       method: str = "cubic") -> tuple[RateLaw, float]:
+                       method: str = "cubic", c_min: Sequence[float] | None = None
+                       ) -> tuple[RateLaw, float]:
     """Tabulate a rate law on a grid of concentrations and T and interpolate it.
 
     Parameters
@@ -149,7 +150,10 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
     law : RateLaw
         The direct law (e.g. :func:`microkinetic_rate_law`).
     c_max : sequence of float
-        Upper concentration of each species, mol m^-3 (grid from 0).
+        Upper concentration of each species, mol m^-3.
+    c_min : sequence of float, optional
+        Lower concentration of each species, mol m^-3 (default 0): a local table over the
+        concentrations a pellet actually visits is far more accurate than one from 0.
     T_range : (float, float)
         Temperature range, K (a single value when equal: isothermal table).
     n_c, n_T : int
@@ -171,7 +175,10 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
     if cm.shape != (law.n,) or np.any(~(cm > 0)):
         raise InvalidParameterError("c_max", f"{law.n} values > 0 mol/m^3", c_max)
     T0, T1 = float(T_range[0]), float(T_range[1])
-    axes = [np.linspace(0.0, x, n_c) for x in cm]
+    cl = np.zeros_like(cm) if c_min is None else np.asarray(c_min, float)
+    if cl.shape != cm.shape or np.any(cl < 0) or np.any(cl >= cm):
+        raise InvalidParameterError("c_min", f"{law.n} values in [0, c_max)", c_min)
+    axes = [np.linspace(lo, hi, n_c) for lo, hi in zip(cl, cm)]
     iso = T1 <= T0
     if not iso:
         axes.append(np.linspace(T0, T1, n_T))
@@ -190,7 +197,7 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
                                      method=method, bounds_error=False, fill_value=None)
 
     def _x(c, T):
-        cols = [np.clip(c[i], 0.0, cm[i]) for i in range(law.n)]
+        cols = [np.clip(c[i], cl[i], cm[i]) for i in range(law.n)]
         if not iso:
             cols.append(np.clip(T, T0, T1))
         return np.stack(cols, axis=-1)
@@ -202,9 +209,79 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
     heat = (lambda c, T: hv(_x(c, T))) if hv is not None else None
     sur = RateLaw(law.species, production, heat, law.key)
     rng = np.random.default_rng(seed)
-    Cc = rng.uniform(0, 1, (law.n, n_check)) * cm[:, None]
+    Cc = cl[:, None] + rng.uniform(0, 1, (law.n, n_check)) * (cm - cl)[:, None]
     Tc = rng.uniform(T0, T1, n_check) if not iso else np.full(n_check, T0)
     ref = law(Cc, Tc)[law.key]
     err = float(np.max(np.abs(sur(Cc, Tc)[law.key] - ref)) /
                 max(np.max(np.abs(vals[law.key])), 1e-300))
     return sur, err
+
+
+def solve_pellet_verified(pellet, direct: RateLaw, c_bulk, T_bulk: float, *, tol: float = 1e-3,
+                          n_cells: int = 200, n_verify: int = 12, max_rounds: int = 3,
+                          direct_cells: int = 40):
+    """Pellet steady state with a microkinetic surrogate verified on the solution itself.
+
+    The surrogate is tabulated first over [0, 1.05] x bulk, then over the concentrations the
+    pellet visits (with a margin), and after each solve the
+    surrogate and the direct law are compared at ``n_verify`` radial points of the solution.
+    When their largest difference in the key species' rate, relative to the largest direct
+    rate there, exceeds ``tol``, the table is rebuilt on the visited range and the pellet is
+    solved again; after ``max_rounds`` the pellet is solved with the direct law (one
+    mean-field steady state per cell and Newton iteration) on ``direct_cells`` cells.
+
+    Parameters
+    ----------
+    pellet : catscale.pellet.Pellet
+    direct : RateLaw
+        The direct microkinetic law (:func:`microkinetic_rate_law`), mol m^-3 s^-1.
+    c_bulk : array (n,)
+        Bulk concentrations, mol m^-3.
+    T_bulk : float
+        K (isothermal tables; non-isothermal pellets tabulate T_bulk .. T_bulk + 200 K).
+
+    Returns
+    -------
+    (PelletResult, float, str)
+        The solution, the surrogate's error on it (relative, key species; 0.0 for direct)
+        and the method used ("surrogate" or "direct").
+    """
+    from ..errors import ConvergenceError
+    from ..pellet import solve_pellet
+
+    cb = np.asarray(c_bulk, float)
+    floor = 1e-9 * max(float(cb.max()), 1e-30)
+    lo = np.zeros_like(cb)                       # round 1: the whole range, robust to solve
+    hi = np.maximum(1.05 * cb, 2 * floor)
+    Tr = (T_bulk, T_bulk) if pellet.conductivity is None else (T_bulk, T_bulk + 200.0)
+    err = np.inf
+    prev = None
+    for _ in range(max_rounds):
+        sur, _table_err = surrogate_rate_law(direct, hi, Tr, c_min=lo)
+        try:
+            if prev is not None:
+                try:   # the previous solution is an excellent start for the refined table
+                    res = solve_pellet(pellet, sur, cb, T_bulk, n_cells=n_cells,
+                                       method="newton", initial=prev)
+                except ConvergenceError:
+                    res = solve_pellet(pellet, sur, cb, T_bulk, n_cells=n_cells)
+            else:
+                res = solve_pellet(pellet, sur, cb, T_bulk, n_cells=n_cells)
+        except ConvergenceError:
+            break
+        st = res.states[0]
+        prev = st
+        idx = np.unique(np.linspace(0, st.c.shape[1] - 1, n_verify).astype(int))
+        C, TT = st.c[:, idx], np.asarray(st.T)[idx]
+        ref = direct(C, TT)[direct.key]
+        err = float(np.max(np.abs(sur(C, TT)[direct.key] - ref))
+                    / max(np.max(np.abs(ref)), 1e-300))
+        cmin, cmax = st.c.min(axis=1), st.c.max(axis=1)
+        inside = np.all(cmin >= lo - 1e-12 * hi) and np.all(cmax <= hi * (1 + 1e-12))
+        if err <= tol and inside:
+            return res, err, "surrogate"
+        span = np.maximum(cmax - cmin, 0.05 * np.maximum(cmax, floor))
+        lo = np.maximum(cmin - 0.25 * span, 0.0)
+        hi = np.maximum(cmax + 0.25 * span, lo + floor)
+    res = solve_pellet(pellet, direct, cb, T_bulk, n_cells=direct_cells, method="newton")
+    return res, 0.0, "direct"

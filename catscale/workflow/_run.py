@@ -137,6 +137,57 @@ def stage_kmc(model: Model, result: RunResult) -> None:
     result.text["kmc"] = "\n".join(lines)
 
 
+def stage_pellet(model: Model, result: RunResult) -> None:
+    """Reaction-diffusion in one pellet: Thiele modulus, effectiveness, regime, profiles."""
+    import dataclasses
+
+    from ..cli.cmd_pellet import pellet_inputs, pellet_summary
+    from ..pellet import solve_pellet
+
+    sec = model.pellet
+    if sec.kinetics is None:
+        # microkinetics inside the pellet: a surrogate verified on the solution itself
+        from ..bridges.kinetics_to_pellet import solve_pellet_verified
+
+        direct_model = dataclasses.replace(model, sections={
+            **model.sections, "pellet": sec.model_copy(update={"surrogate": False})})
+        pel, kin, c_bulk, T, sec, _ = pellet_inputs(direct_model)
+        res, err, how = solve_pellet_verified(pel, kin, c_bulk, T, n_cells=sec.n_cells or 200)
+    else:
+        pel, kin, c_bulk, T, sec, err = pellet_inputs(model)
+        res, how = solve_pellet(pel, kin, c_bulk, T, n_cells=sec.n_cells or 200), "explicit"
+    out = pellet_summary(res, pel, kin, err)
+    out["rate_law"] = how
+    out["shape"], out["size"] = sec.shape, sec.size
+    result.stages["pellet"] = out
+    if len(out["steady_states"]) > 1:
+        result.warnings.append(f"pellet: {len(out['steady_states'])} steady states "
+                               "(multiplicity); all are listed in the results")
+    lines = [f"{sec.shape}, size {sec.size:g} m, key species {out['key']}",
+             f"Thiele modulus {out['thiele']:.4g} (generalised {out['thiele_generalized']:.4g}),"
+             f" effectiveness {out['effectiveness']:.4g}, regime: {out['regime']}",
+             f"Weisz-Prater {out['weisz_prater']:.3g}; mass balance error "
+             f"{out['mass_balance_error']:.1e}"]
+    if how == "surrogate":
+        lines.append(f"microkinetic rates from a surrogate verified on the solution "
+                     f"(max relative error {err:.1e})")
+    elif how == "direct":
+        lines.append("microkinetic rates coupled directly (a surrogate could not be verified)")
+    result.text["pellet"] = "\n".join(lines)
+
+
+def stage_reactor(model: Model, result: RunResult) -> None:
+    """Packed-bed PFR or CSTR with the pellet effectiveness along the bed."""
+    from ..cli.cmd_reactor import reactor_summary
+
+    out = reactor_summary(model)
+    result.stages["reactor"] = out
+    sel = out.get("selectivity")
+    result.text["reactor"] = (f"{out['type']}: conversion {out['conversion']:.4g}, "
+                              f"selectivity {sel}, T_out {out['T_out']:.1f} K, "
+                              f"balance closure {out.get('closure')}")
+
+
 def stage_uq(model: Model, result: RunResult) -> None:
     """Uncertainty propagation and sensitivity as the ``uncertainty:`` section describes."""
     from ..uq import study_text, uq_study
@@ -153,6 +204,8 @@ STAGES: list[Stage] = [
     ("rates", lambda m: m.mechanism is not None and bool(m.mechanism.steps), stage_rates),
     ("steady", lambda m: m.mechanism is not None and bool(m.mechanism.adsorbates), stage_steady),
     ("kmc", lambda m: m.kmc is not None, stage_kmc),
+    ("pellet", lambda m: m.pellet is not None, stage_pellet),
+    ("reactor", lambda m: m.reactor is not None and m.pellet is not None, stage_reactor),
     ("uq", lambda m: m.uncertainty is not None, stage_uq),
 ]
 
