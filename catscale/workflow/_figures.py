@@ -337,8 +337,6 @@ def fig_volcano(stage: Mapping | None, model: Any = None, dataset: Any = None):
         names = list(tof.dims)
         grids = [np.asarray(dataset[n].values, float) for n in names]
         z = np.asarray(tof.values, float)
-        for v in dataset.data_vars:
-            pass
     else:
         _need(stage, "axes", "tof")
         axes = stage["axes"]
@@ -442,26 +440,32 @@ def fig_kmc_vs_mean_field(stage: Mapping, model: Any = None):
     return fig
 
 
-def _pair_table(stage: Mapping) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(pairs, probability p, random-mixing probability) from the kmc stage."""
-    for key in ("pair_correlations", "pair_probabilities"):
-        for d in (stage.get(key), (stage.get("kmc") or {}).get(key)
-                  if isinstance(stage.get("kmc"), Mapping) else None):
-            if isinstance(d, Mapping) and d:
-                pairs, p, r = [], [], []
-                for n, v in d.items():
-                    if isinstance(v, Mapping):
-                        pv, rv = v.get("p"), v.get("random")
-                    else:
-                        pv, rv = v, None
-                    if pv is None:
-                        continue
-                    pairs.append(n)
-                    p.append(float(pv))
-                    r.append(np.nan if rv is None else float(rv))
-                if pairs:
-                    return pairs, np.array(p), np.array(r)
-    raise FigureSkipped("stage has no 'pair_probabilities' or 'pair_correlations'")
+def _pair_table(stage: Mapping) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+    """(pairs, probability p, random-mixing probability, pairs never seen) from the kmc stage.
+
+    Merges ``pair_probabilities`` and ``pair_correlations`` (top level or under ``kmc``);
+    values are {pair: {p, random}} or {pair: p}. Pairs with p = random = 0 are returned
+    separately (neither kMC nor random mixing has them: no information).
+    """
+    sub = stage.get("kmc") if isinstance(stage.get("kmc"), Mapping) else {}
+    table: dict[str, tuple[float, float]] = {}
+    for d in (sub.get("pair_probabilities"), stage.get("pair_probabilities"),
+              sub.get("pair_correlations"), stage.get("pair_correlations")):
+        if not isinstance(d, Mapping):
+            continue
+        for n, v in d.items():
+            pv, rv = (v.get("p"), v.get("random")) if isinstance(v, Mapping) else (v, None)
+            if pv is None or str(n) in table:
+                continue
+            table[str(n)] = (float(pv), np.nan if rv is None else float(rv))
+    if not table:
+        raise FigureSkipped("stage has no 'pair_probabilities' or 'pair_correlations'")
+    empty = [n for n, (p, r) in table.items() if p == 0 and (r == 0 or not np.isfinite(r))]
+    pairs = [n for n in table if n not in empty]
+    if not pairs:
+        raise FigureSkipped("every pair probability is zero")
+    return (pairs, np.array([table[n][0] for n in pairs]),
+            np.array([table[n][1] for n in pairs]), empty)
 
 
 def fig_pair_correlations(stage: Mapping, model: Any = None):
@@ -470,7 +474,7 @@ def fig_pair_correlations(stage: Mapping, model: Any = None):
     The ratio p/p_random is 1 for a random (mean-field) arrangement; > 1 means the pair
     is enriched (islands), < 1 depleted (segregation or ordering).
     """
-    pairs, p, r = _pair_table(stage)
+    pairs, p, r, empty = _pair_table(stage)
     fig, axes = _figure(1, 2, w=8.6, h=3.6)
     x = np.arange(len(pairs))
     ax = axes[0, 0]
@@ -495,8 +499,10 @@ def fig_pair_correlations(stage: Mapping, model: Any = None):
     ax.set_xticks(x)
     ax.set_xticklabels([_short(n, 12) for n in pairs], fontsize=7, rotation=20)
     ax.set_ylabel("p / p_random")
-    fig.suptitle("Pair correlations (1 = random mixing, the mean-field assumption)",
-                 fontsize=9)
+    title = "Pair correlations (1 = random mixing, the mean-field assumption)"
+    if empty:
+        title += "\nnever seen (p = p_random = 0): " + ", ".join(empty)
+    fig.suptitle(title, fontsize=9)
     return fig
 
 
@@ -510,9 +516,9 @@ def fig_kmc_snapshot(stage: Mapping, model: Any = None):
     a = np.asarray(snap)
     if a.ndim != 2 or a.dtype.kind not in "iub":
         raise FigureSkipped(f"'snapshot' is not a 2-D integer array (shape {a.shape})")
+    sub = stage.get("kmc") if isinstance(stage.get("kmc"), Mapping) else {}
     names = (stage.get("snapshot_states") or stage.get("states")
-             or (stage.get("kmc") or {}).get("states") if isinstance(stage.get("kmc"), Mapping)
-             else stage.get("snapshot_states") or stage.get("states"))
+             or sub.get("snapshot_states") or sub.get("states"))
     if not names and model is not None and getattr(model, "mechanism", None) is not None:
         names = [s.name for s in model.mechanism.surface]
     n = int(a.max()) + 1
