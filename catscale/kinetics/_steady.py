@@ -451,7 +451,8 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
                  lateral: Mapping[str, float] | None = None, coordination: int = 4,
                  alpha: float = 0.5, guess: Mapping[str, float] | np.ndarray | None = None,
                  tol: float = DEFAULT_TOL, multistart: bool = True, transient: bool = True,
-                 extended_precision: bool = True) -> SteadyState:
+                 extended_precision: bool = True,
+                 coverage_effects: tuple | None = None) -> SteadyState:
     """Verified mean-field steady state of a mechanism.
 
     Parameters
@@ -479,6 +480,10 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
         Fall back to integrating the transient when Newton fails.
     extended_precision : bool
         Polish with mpmath when double precision cannot reach ``tol``.
+    coverage_effects : (Gf, Gr, Af, Ar), optional
+        Further coverage dependence of the rate constants (e.g. imported from Cantera):
+        d ln k / d theta, shape (J, S), added to the lateral terms, and coverage exponents,
+        shape (S, J) (see :func:`build_network`).
 
     Returns
     -------
@@ -491,10 +496,14 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
     ConvergenceError
         When no solution can be verified; ``.tried`` lists the strategies.
     """
-    Gf = Gr = None
+    Gf = Gr = Af = Ar = None
     if lateral:
         Gf, Gr = lateral_matrices(mechanism, lateral, rates.T, coordination, alpha)
-    net = build_network(mechanism, rates, pressures, Gf=Gf, Gr=Gr)
+    if coverage_effects is not None:
+        cGf, cGr, Af, Ar = coverage_effects
+        Gf = cGf if Gf is None else Gf + cGf
+        Gr = cGr if Gr is None else Gr + cGr
+    net = build_network(mechanism, rates, pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
     g = None
     if guess is not None:
         if isinstance(guess, Mapping):

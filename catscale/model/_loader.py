@@ -328,13 +328,32 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
             continue
         key = (tuple(sorted(r.items())), tuple(sorted(p.items())))
         rkey = (key[1], key[0])
-        if key in seen or rkey in seen:
-            other = seen.get(key, seen.get(rkey))
+        # the same equation twice, or a reversible step written again backwards, counts a
+        # channel twice unless marked `duplicate: true`; two irreversible steps in opposite
+        # directions (Cantera style) are fine
+        clash = seen.get(key)
+        if clash is None and rkey in seen:
+            other = seen[rkey]
+            if rev or step_specs[other] is not None and parse_equation(
+                    step_specs[other].equation)[2]:
+                clash = other
+        if clash is not None and not (spec.duplicate or step_specs[clash].duplicate):
             col.add(("steps", i, "equation"),
-                    f"duplicate of steps[{other}] ('{spec.equation}')")
+                    f"duplicate of steps[{clash}] ('{spec.equation}'); mark both "
+                    "'duplicate: true' if they are distinct channels")
             ok = False
             continue
-        seen[key] = i
+        seen.setdefault(key, i)
+        for key in ("orders", "coverage_dependence"):
+            for n in (getattr(spec, key) or {}):
+                if n not in species_objs or species_objs[n].phase == "gas":
+                    col.add(("steps", i, key, n), f"expected an adsorbate or site of the model "
+                            f"(coverage effects act through coverages), found '{n}'")
+        if spec.orders:
+            bad = [n for n in spec.orders if n not in r]
+            if bad:
+                col.add(("steps", i, "orders"), f"orders are given for reactants only; {bad} "
+                        f"is not a reactant of '{spec.equation}'")
         if not rev and spec.k_r is not None:
             col.add(("steps", i, "k_r"), "an irreversible step ('->') has no reverse rate "
                     "constant; use '<=>' or drop k_r")

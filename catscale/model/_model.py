@@ -116,6 +116,36 @@ class Model:
                 out[n] = s.energy + self.energy_shifts.get(n, 0.0)
         return out
 
+    def coverage_effects(self):
+        """(Gf, Gr, Af, Ar) of the steps' ``orders`` and ``coverage_dependence`` keys, or None.
+
+        Gf, Gr (n_steps, n_surface): d ln k / d theta added to the forward and reverse rate
+        constants; Af, Ar (n_surface, n_steps): coverage exponents (stoichiometric unless
+        changed). Surface species in mechanism order (adsorbates, then vacancies).
+        """
+        import numpy as np
+
+        if not any(sp.orders or sp.coverage_dependence for sp in self.step_specs):
+            return None
+        mech = self.mechanism
+        surf = [s.name for s in mech.surface]
+        idx = [mech.index(n) for n in surf]
+        Af = np.array(mech.reactant_matrix[idx, :], dtype=float)
+        Ar = np.array(mech.product_matrix[idx, :], dtype=float)
+        J, S = len(mech.steps), len(surf)
+        Gf, Gr = np.zeros((J, S)), np.zeros((J, S))
+        for j, (st, spec) in enumerate(zip(mech.steps, self.step_specs)):
+            for n, o in (spec.orders or {}).items():
+                Af[surf.index(n), j] = o
+            for n, cd in (spec.coverage_dependence or {}).items():
+                i = surf.index(n)
+                Gf[j, i] += cd.dlnk_dtheta
+                Af[i, j] += cd.m
+                if st.reversible:
+                    Gr[j, i] += cd.dlnk_dtheta
+                    Ar[i, j] += cd.m
+        return Gf, Gr, Af, Ar
+
     def rates(self, T: float | None = None) -> RateTable:
         """Rate constants of every step at T (default: the model's), thermodynamically
         consistent (k_f / k_r = K from the same thermochemistry)."""

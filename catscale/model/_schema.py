@@ -220,6 +220,14 @@ class BEPSpec(_Strict):
     beta: Energy
 
 
+class CoverageDependenceSpec(_Strict):
+    """k multiplied by theta^m exp(dlnk_dtheta theta) (Cantera's coverage dependence with
+    dlnk_dtheta = a ln 10 - E / RT at the model T)."""
+
+    dlnk_dtheta: Finite = 0.0
+    m: Finite = 0.0
+
+
 class StepSpec(_Strict):
     """One elementary step and how its rate constants are obtained."""
 
@@ -233,6 +241,9 @@ class StepSpec(_Strict):
     k_f: Finite | None = None
     k_r: Finite | None = None
     tunneling: Literal["none", "wigner", "eckart"] = "none"
+    orders: dict[str, Finite] | None = None
+    coverage_dependence: dict[str, CoverageDependenceSpec] | None = None
+    duplicate: bool = False        # an intended parallel channel of the same equation
     reference: str | None = None
 
     @model_validator(mode="after")

@@ -60,7 +60,8 @@ def stage_steady(model: Model, result: RunResult) -> None:
 
     rt = model.rates()
     ss = steady_state(model.mechanism, rt, model.pressures, lateral=lateral_map(model),
-                      coordination=model.coordination())
+                      coordination=model.coordination(),
+                      coverage_effects=model.coverage_effects())
     out = ss.to_dict()
     an = analyze(ss)
     out.update({k: v for k, v in an.items() if k not in out})

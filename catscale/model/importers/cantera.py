@@ -242,25 +242,31 @@ def write_cantera_model(cs: CanteraSurface, out: str | pathlib.Path) -> pathlib.
     """Write the converted mechanism as a catscale model file (fixed k_f/k_r per step).
 
     Non-stoichiometric orders and coverage dependencies are written as the step keys
-    ``orders`` and ``coverage_dependence`` (d ln k / d theta).
+    ``orders`` (forward coverage exponents replacing the stoichiometric ones) and
+    ``coverage_dependence: {species: {dlnk_dtheta, m}}`` (k multiplied by
+    theta^m exp(dlnk_dtheta theta), forward and, for reversible steps, reverse: Cantera's
+    reverse rate is k_f / K).
     """
     import yaml
 
     mech = cs.mechanism
     surf = [s.name for s in mech.species if s.phase != "gas"]
     steps: list[dict[str, Any]] = []
+    keys = [(tuple(sorted(st.reactants)), tuple(sorted(st.products))) for st in mech.steps]
     for j, st in enumerate(mech.steps):
         d: dict[str, Any] = {"equation": st.equation, "k_f": float(cs.rates.k_f[j])}
         if st.reversible:
             d["k_r"] = float(cs.rates.k_r[j])
-        R = dict(st.reactants)
-        o = {s: float(cs.Af[i, j]) for i, s in enumerate(surf)
-             if cs.Af[i, j] != R.get(s, 0)}
-        if o:
-            d["orders"] = o
-        g = {s: float(cs.Gf[j, i]) for i, s in enumerate(surf) if cs.Gf[j, i]}
-        if g:
-            d["coverage_dependence"] = g
+        if keys.count(keys[j]) > 1:
+            d["duplicate"] = True          # parallel channels (Cantera `duplicate: true`)
+        if cs.orders[j]:
+            d["orders"] = dict(cs.orders[j])
+        cov = {}
+        for s_name, rec in cs.coverage_dependence[j].items():
+            i = surf.index(s_name)
+            cov[s_name] = {"dlnk_dtheta": float(cs.Gf[j, i]), "m": float(rec["m"])}
+        if cov:
+            d["coverage_dependence"] = cov
         steps.append(d)
     species: dict[str, Any] = {s.name: ({"phase": "gas"} if s.phase == "gas" else {})
                                for s in mech.species if s.phase != "site"}
