@@ -9,6 +9,7 @@ Solids Struct. 40, 3647 (2003)); the mean carries a bias that also decays with l
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import numpy as np
 from scipy import stats
 
 from ...errors import InvalidParameterError
-from ._diffusion import effective_diffusivity
+from ._diffusion import PercolationWarning, effective_diffusivity
 
 __all__ = ["REVLevel", "REVResult", "rev_analysis", "ResolutionResult", "richardson",
            "resolution_convergence"]
@@ -28,7 +29,8 @@ class REVLevel:
 
     ``samples`` (n_samples, d): diagonal of D_eff/D_free of each realisation; ``mean``, ``std``
     (sample standard deviation, ddof=1), ``cv`` = std/mean, ``ci_low``/``ci_high``: two-sided
-    confidence interval of the mean (Student t) at the level of the analysis."""
+    confidence interval of the mean (Student t) at the level of the analysis;
+    ``n_nonpercolating``: realisations blocked along some axis (their D_eff is 0 there)."""
 
     size: int
     samples: np.ndarray
@@ -38,6 +40,7 @@ class REVLevel:
     ci_low: np.ndarray
     ci_high: np.ndarray
     porosity_mean: float
+    n_nonpercolating: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ class REVResult:
             "levels": [
                 {"size": lv.size, "n": int(lv.samples.shape[0]), "mean": lv.mean.tolist(),
                  "std": lv.std.tolist(), "cv": lv.cv.tolist(), "ci_low": lv.ci_low.tolist(),
-                 "ci_high": lv.ci_high.tolist(), "porosity_mean": lv.porosity_mean}
+                 "ci_high": lv.ci_high.tolist(), "porosity_mean": lv.porosity_mean,
+                 "n_nonpercolating": lv.n_nonpercolating}
                 for lv in self.levels
             ],
         }
@@ -135,6 +139,7 @@ def rev_analysis(
     for i_s, size in enumerate(sizes):
         rows = []
         eps = []
+        blocked = 0
         for s in range(n_samples):
             if generator is not None:
                 im = np.asarray(generator(size, seed + 1000003 * i_s + s))
@@ -142,7 +147,11 @@ def rev_analysis(
                 corner = [int(rng.integers(0, n - size + 1)) for n in image.shape]
                 im = image[tuple(slice(c, c + size) for c in corner)]
             nd = im.ndim
-            r = effective_diffusivity(im, method=method, tol=tol)
+            with warnings.catch_warnings():
+                # a window that does not percolate is a legitimate sample (D_eff = 0); counted
+                warnings.simplefilter("ignore", PercolationWarning)
+                r = effective_diffusivity(im, method=method, tol=tol)
+            blocked += not all(r.spans[: im.ndim])
             rows.append(np.diag(r.D_eff)[:nd])
             eps.append(r.porosity)
             done += 1
@@ -154,7 +163,8 @@ def rev_analysis(
         with np.errstate(divide="ignore", invalid="ignore"):
             cv = np.where(m > 0, sd / m, np.inf)
         half = stats.t.ppf(0.5 + confidence / 2, df=n_samples - 1) * sd / np.sqrt(n_samples)
-        levels.append(REVLevel(size, x, m, sd, cv, m - half, m + half, float(np.mean(eps))))
+        levels.append(REVLevel(size, x, m, sd, cv, m - half, m + half, float(np.mean(eps)),
+                               blocked))
     rev = next((lv.size for lv in levels if np.max(lv.cv) < cv_target), None)
     return REVResult(tuple(levels), float(cv_target), float(confidence), rev, method)
 

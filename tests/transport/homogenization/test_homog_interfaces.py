@@ -33,6 +33,7 @@ def test_cli_json_on_npy_image(tmp_path):
         assert key in out
 
 
+@pytest.mark.slow
 def test_cli_generate_and_errors():
     p = _cli("--generate", "blobs:shape=16x16x16,porosity=0.5,seed=2", "--json")
     assert p.returncode == 0, p.stderr

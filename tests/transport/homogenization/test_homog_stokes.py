@@ -42,6 +42,7 @@ SANGANI_ACRIVOS = {0.05: 15.56, 0.1: 24.83, 0.2: 51.53, 0.3: 102.90, 0.4: 217.89
                    0.5: 532.55}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c", [0.2, 0.4])
 def test_cylinder_square_array_sangani_acrivos(c):
     """k = pi a^2 / (c F/(mu U)), the table interpolated (log F, degree-5 polynomial through
