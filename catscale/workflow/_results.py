@@ -242,19 +242,24 @@ class _Builder:
         self.coord_attrs: dict[str, dict] = {}
 
     # dimensions ----------------------------------------------------------------------
-    def dim(self, base: str, labels: Iterable) -> str:
-        """A dimension named ``base`` (or ``base_2``, ...) whose coordinate is ``labels``."""
+    def dim(self, base: str, labels: Iterable, alt: str | None = None) -> str:
+        """A dimension named ``base`` (else ``alt``, else ``base_2``, ...) whose coordinate
+        is ``labels``; an existing dimension with the same labels is reused."""
         lab = np.asarray(list(labels))
         if lab.dtype.kind in "USO":
             lab = lab.astype(str).astype(object)
-        cand, i = base, 2
-        while cand in self.coords or cand in self.data_vars:
-            old = self.coords.get(cand)
-            if old is not None and old.shape == lab.shape and np.array_equal(old, lab):
-                return cand
-            cand, i = f"{base}_{i}", i + 1
-        self.coords[cand] = lab
-        return cand
+        names = [base] + ([alt] if alt and alt != base else [])
+        i = 2
+        while True:
+            for cand in names:
+                old = self.coords.get(cand)
+                if old is not None and old.shape == lab.shape and np.array_equal(old, lab):
+                    return cand
+            free = [c for c in names if c not in self.coords and c not in self.data_vars]
+            if free:
+                self.coords[free[0]] = lab
+                return free[0]
+            names, i = [f"{base}_{i}"], i + 1
 
     def index_dim(self, name: str, n: int) -> str:
         base = f"{name.split('.')[-1]}_index"
@@ -286,7 +291,7 @@ class _Builder:
             base = _DIM_FOR_KEY[leaf]
         else:
             base = f"{leaf or 'key'}_name"
-        return self.dim(base, keys)
+        return self.dim(base, keys, alt=f"{leaf}_{base}" if leaf and leaf != base else None)
 
     # variables -----------------------------------------------------------------------
     def var(self, path: str, dims: tuple[str, ...], data: Any, **attrs: Any) -> None:
