@@ -337,6 +337,10 @@ def fig_volcano(stage: Mapping | None, model: Any = None, dataset: Any = None):
         names = list(tof.dims)
         grids = [np.asarray(dataset[n].values, float) for n in names]
         z = np.asarray(tof.values, float)
+        if "surface" in dataset.dims and all(f"surface_{n}" in dataset for n in names):
+            for sname in dataset["surface"].values:
+                surfaces[str(sname)] = [float(dataset[f"surface_{n}"].sel(surface=sname))
+                                        for n in names]
     else:
         _need(stage, "axes", "tof")
         axes = stage["axes"]
@@ -728,7 +732,8 @@ def fig_reactor_profiles(stage: Mapping, model: Any = None):
             ax.legend(fontsize=7)
         ax.set_xlabel(xk[1], fontsize=8)
         ax.set_ylabel(_Y_LABELS.get(k, k), fontsize=8)
-        ax.ticklabel_format(axis="y", useOffset=False)
+        ax.ticklabel_format(axis="both", style="sci", scilimits=(-3, 4), useOffset=False)
+        ax.tick_params(labelsize=7)
     for j in range(len(panels), nrows * ncols):
         axes[j // ncols, j % ncols].set_visible(False)
     kind = stage.get("type")

@@ -221,8 +221,11 @@ def _facts(name: str, st: Mapping) -> str:
                 rows.append([o, d.get("mean"), d.get("std"), d.get("median"), d.get("ci_low"),
                              d.get("ci_high")])
         parts.append(_table(["output", "mean", "std", "median", "CI low", "CI high"], rows))
+        n = st.get("samples")
+        if isinstance(n, Mapping):
+            n = max((len(v) for v in n.values() if isinstance(v, (list, tuple))), default=0)
         parts.append(f'<p class="meta">method {_e(st.get("method"))}, '
-                     f'{_e(_fmt(st.get("samples")))} samples, seed {_e(st.get("seed"))}; '
+                     f'{_e(_fmt(n))} samples, seed {_e(st.get("seed"))}; '
                      "TOF in s^-1 per site, DRC and coverages dimensionless.</p>")
         return "".join(parts)
     # generic: top-level scalars and short dicts of scalars

@@ -248,6 +248,8 @@ class _Builder:
         lab = np.asarray(list(labels))
         if lab.dtype.kind in "USO":
             lab = lab.astype(str).astype(object)
+        base = _safe_name(base)
+        alt = _safe_name(alt) if alt else None
         names = [base] + ([alt] if alt and alt != base else [])
         i = 2
         while True:
@@ -262,7 +264,7 @@ class _Builder:
             names, i = [f"{base}_{i}"], i + 1
 
     def index_dim(self, name: str, n: int) -> str:
-        base = f"{name.split('.')[-1]}_index"
+        base = _safe_name(f"{name.split('.')[-1]}_index")
         cand, i = base, 2
         while cand in self.coords or cand in self.data_vars:
             if cand in self.coords and self.coords[cand].dtype.kind in "iu" and \
@@ -295,7 +297,7 @@ class _Builder:
 
     # variables -----------------------------------------------------------------------
     def var(self, path: str, dims: tuple[str, ...], data: Any, **attrs: Any) -> None:
-        name = path or "value"
+        name = _safe_name(path or "value")
         if name in self.data_vars or name in self.coords:
             name = f"{name}_"
         arr = np.asarray(data)
@@ -306,7 +308,7 @@ class _Builder:
     def attr(self, path: str, value: Any) -> None:
         if isinstance(value, (bool, np.bool_)):
             value = int(value)
-        self.attrs[path] = value
+        self.attrs[_safe_name(path)] = value
 
     # the walk --------------------------------------------------------------------------
     def walk(self, v: Any, path: str, ctx: dict[int, str]) -> None:
@@ -515,6 +517,11 @@ class _Builder:
         ds = xr.Dataset({k: (dims, arr, a) for k, (dims, arr, a) in self.data_vars.items()},
                         coords=coords, attrs=self.attrs)
         return ds
+
+
+def _safe_name(name: str) -> str:
+    """A netCDF-4 name: '/' separates groups, so it is spelled out."""
+    return name.replace("/", " per ")
 
 
 def _is_pair(k: str, species: set[str]) -> bool:

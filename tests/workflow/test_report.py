@@ -391,3 +391,34 @@ def test_run_end_to_end_writes_results_and_report(tmp_path):
         assert __import__("html").escape(w, quote=True) in text
     assert json.loads((out / "summary.json").read_text())["model"] == res.model.name
     shutil.rmtree(out)
+
+
+# ---- figures from other layouts -----------------------------------------------------------
+def test_volcano_from_descriptor_map_dataset():
+    """The map stage may hand over the Dataset of kinetics.descriptor_map (tof over the
+    descriptor axes, named surfaces as surface_<axis> variables): drawn with the surfaces."""
+    from catscale.workflow._figures import fig_volcano
+
+    x, y = np.linspace(-1, 0, 5), np.linspace(-0.5, 0.5, 4)
+    tof = 10.0 ** (-np.abs(x[:, None] + 0.5) * 4 - np.abs(y[None, :]))
+    ds = xr.Dataset({"tof": (("O*", "CO*"), tof), "surface_O*": ("surface", [-0.4]),
+                     "surface_CO*": ("surface", [0.1])},
+                    coords={"O*": x, "CO*": y, "surface": ["Pt"]})
+    fig = fig_volcano(None, None, dataset=ds)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "O* / eV" and ax.get_ylabel() == "CO* / eV"
+    assert [t.get_text() for t in ax.texts] == ["Pt"]
+
+
+def test_results_accept_numpy_arrays_and_odd_names(tmp_path, model):
+    from catscale.workflow._run import RunResult
+
+    res = RunResult(model=model)
+    snap = np.arange(12, dtype=np.int64).reshape(3, 4) % 3
+    res.stages = {"kmc": {"snapshot": snap, "ratios": {"L/xi": 12.0},
+                          "odd": {"a/b": np.float64(2.5)}, "flag": np.bool_(True)}}
+    back = read_results(write_results(res, tmp_path))["kmc"]
+    np.testing.assert_array_equal(back["snapshot"].values, snap)
+    assert float(back["odd.a per b"]) == 2.5
+    assert float(back["ratios"].sel(scale_ratio="L/xi")) == 12.0
+    assert int(back["flag"]) == 1
