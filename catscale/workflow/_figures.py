@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from ..units import kB
+
 __all__ = ["FigureSkipped", "horiuti_numbers", "free_energy_profile", "coverage_transient",
            "fig_free_energy", "fig_coverages_vs_time", "fig_rate_control", "fig_volcano",
            "fig_kmc_vs_mean_field", "fig_pair_correlations", "fig_kmc_snapshot",
@@ -114,7 +116,8 @@ class FreeEnergyProfile:
     sigma: np.ndarray | None
 
 
-def free_energy_profile(steps: Sequence[Mapping], mechanism: Any = None) -> FreeEnergyProfile:
+def free_energy_profile(steps: Sequence[Mapping], mechanism: Any = None,
+                        T: float | None = None) -> FreeEnergyProfile:
     """Cumulative free energy along the overall reaction, with transition-state levels.
 
     Parameters
@@ -125,6 +128,9 @@ def free_energy_profile(steps: Sequence[Mapping], mechanism: Any = None) -> Free
         means non-activated).
     mechanism : Mechanism, optional
         For the Horiuti numbers; without it (or with several routes) each step is taken once.
+    T : float, optional
+        Temperature, K: a step without ``dG`` (fixed rate constants) takes
+        dG = -kB T ln K_eq when its ``K_eq`` is finite.
 
     Returns
     -------
@@ -141,8 +147,14 @@ def free_energy_profile(steps: Sequence[Mapping], mechanism: Any = None) -> Free
     ts: list[float] = []
     for st, n in zip(steps, reps):
         dG = st.get("dG")
+        if (dG is None or not np.isfinite(dG)) and T is not None:
+            # fixed rate constants: dG = -kT ln K_eq (K_eq = k_f/k_r, standard state 1 bar)
+            K = st.get("K_eq")
+            if K is not None and np.isfinite(K) and K > 0:
+                dG = -kB * float(T) * np.log(float(K))
         if dG is None or not np.isfinite(dG):
-            raise FigureSkipped(f"no reaction free energy for step '{st.get('equation')}'")
+            raise FigureSkipped(f"no reaction free energy for step '{st.get('equation')}' "
+                                "(irreversible with fixed rate constants)")
         ga = st.get("dG_act")
         for _ in range(int(n)):
             g0 = states[-1]
@@ -157,7 +169,7 @@ def fig_free_energy(stage: Mapping, model: Any = None):
     """Free-energy diagram of the mechanism (rates stage): cumulative dG and TS levels, eV."""
     _need(stage, "steps")
     mech = getattr(model, "mechanism", None)
-    prof = free_energy_profile(stage["steps"], mech)
+    prof = free_energy_profile(stage["steps"], mech, stage.get("T"))
     n = len(prof.labels)
     fig, ax = _figure(w=max(6.4, 0.9 * n + 2.5), h=4.2)
     ax = ax[0, 0]
@@ -227,7 +239,8 @@ def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int 
     Parameters
     ----------
     model : Model
-        ``mechanism``, ``rates()``, ``pressures`` (bar), ``lateral``, ``coordination()``.
+        ``mechanism``, ``rates()``, ``pressures`` (bar), ``lateral``, ``coordination()``,
+        ``coverage_effects()`` (the same rate law as the steady stage).
     steady : dict, optional
         The steady stage (``coverages``: name -> coverage); used for the time span and as
         the reference lines.
@@ -245,10 +258,15 @@ def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int 
     mech = model.mechanism
     rt = model.rates()
     lat = _lateral_map(model)
-    Gf = Gr = None
+    Gf = Gr = Af = Ar = None
     if lat:
         Gf, Gr = lateral_matrices(mech, lat, rt.T, model.coordination())
-    net = build_network(mech, rt, model.pressures, Gf=Gf, Gr=Gr)
+    ce = model.coverage_effects() if hasattr(model, "coverage_effects") else None
+    if ce is not None:          # as the steady stage: added to the lateral terms
+        cGf, cGr, Af, Ar = ce
+        Gf = cGf if Gf is None else Gf + cGf
+        Gr = cGr if Gr is None else Gr + cGr
+    net = build_network(mech, rt, model.pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
     cov = dict((steady or {}).get("coverages") or {})
     th_ref = None
     if cov and all(n in cov for n in net.surface):
@@ -730,6 +748,11 @@ def fig_reactor_profiles(stage: Mapping, model: Any = None):
             ax.plot(x, y, label=s if len(lines) > 1 else None)
         if len(lines) > 1:
             ax.legend(fontsize=7)
+        ally = np.concatenate([y[np.isfinite(y)] for y in lines.values()])
+        if ally.size and np.ptp(ally) <= 1e-9 * max(np.abs(ally).max(), 1e-300):
+            m = float(ally.mean())          # constant along the bed: do not magnify noise
+            pad = 0.05 * abs(m) if m != 0 else 1.0
+            ax.set_ylim(m - pad, m + pad)
         ax.set_xlabel(xk[1], fontsize=8)
         ax.set_ylabel(_Y_LABELS.get(k, k), fontsize=8)
         ax.ticklabel_format(axis="both", style="sci", scilimits=(-3, 4), useOffset=False)

@@ -241,8 +241,8 @@ def _facts(name: str, st: Mapping) -> str:
             rows.append((k, list(v)))
     from ._results import units_of
 
-    return _kv_table(rows[:40], {k: ("" if units_of(k) in ("not stated",) else units_of(k))
-                                 for k, _ in rows})
+    return _kv_table(rows[:40], {k: ("" if units_of(k, name) == "not stated"
+                                     else units_of(k, name)) for k, _ in rows})
 
 
 def _stage_section(name: str, st: Any, result: Any, model: Any) -> str:

@@ -105,13 +105,26 @@ _LABEL_FIELDS = ("equation", "name", "input", "output", "species", "pair", "labe
 _SUFFIXES = ("_error", "_err", "_conf", "_std", "_low", "_high")
 
 
-def units_of(path: str) -> str:
+#: per-stage exceptions to the table above (stage -> leaf name -> units)
+_STAGE_UNITS: dict[str, dict[str, str]] = {
+    "pellet": {"size": "m", "r": "m", "k": "s^-1", "D_eff": "m^2 s^-1",
+               "specific_area": "m^-1"},
+    "reactor": {"size": "m", "volume": "m^3", "pressure": "Pa", "flow": "mol s^-1"},
+    "homogenization": {"size": "voxels"},
+    "diffusion": {"a": "m", "size": "lattice sites"},
+}
+
+
+def units_of(path: str, stage: str | None = None) -> str:
     """Units of a results variable from its name.
 
     Parameters
     ----------
     path : str
         Variable name, components separated by ``"."`` (e.g. ``"kmc.tof_error"``).
+    stage : str, optional
+        Stage the variable belongs to (some names mean different things in different
+        stages, e.g. ``size``: lattice sites in kmc, m in pellet).
 
     Returns
     -------
@@ -119,6 +132,9 @@ def units_of(path: str) -> str:
         The units string (``"1"`` for dimensionless, ``"not stated"`` when unknown).
     """
     parts = path.split(".")
+    over = _STAGE_UNITS.get(stage or "", {})
+    if parts[-1] in over:
+        return over[parts[-1]]
     for leaf in reversed(parts):
         base = leaf
         for suf in _SUFFIXES:
@@ -130,7 +146,7 @@ def units_of(path: str) -> str:
         if base in _DIMENSIONLESS or leaf in _DIMENSIONLESS:
             return "1"
         if base.startswith("log10_"):
-            return "1 (log10 of " + units_of(base[6:]) + ")"
+            return "1 (log10 of " + units_of(base[6:], stage) + ")"
         if base.startswith("ci_") or base in ("mean", "std", "median", "sem", "mean_ci"):
             continue            # a statistic: the units of what it describes (outer key)
     if parts and parts[0] in ("outputs", "samples"):
@@ -234,8 +250,9 @@ def _as_table(v: Any) -> tuple[list[str], dict[str, list]] | None:
 class _Builder:
     """Collects variables, labelled dimensions and attributes of one Dataset."""
 
-    def __init__(self, names: Mapping[str, set[str]]):
+    def __init__(self, names: Mapping[str, set[str]], stage: str | None = None):
         self.names = names
+        self.stage = stage
         self.data_vars: dict[str, tuple[tuple[str, ...], np.ndarray, dict]] = {}
         self.coords: dict[str, np.ndarray] = {}
         self.attrs: dict[str, Any] = {}
@@ -301,7 +318,7 @@ class _Builder:
         if name in self.data_vars or name in self.coords:
             name = f"{name}_"
         arr = np.asarray(data)
-        a = {"units": units_of(path)} if arr.dtype.kind in "biuf" else {}
+        a = {"units": units_of(path, self.stage)} if arr.dtype.kind in "biuf" else {}
         a.update(attrs)
         self.data_vars[name] = (dims, arr, a)
 
@@ -366,7 +383,7 @@ class _Builder:
                         len(set(vals)) == len(vals):
                     d = self.dim("coverage" if ck in ("theta", "coverage") else ck,
                                  np.array(vals, dtype=float))
-                    self.coord_attrs.setdefault(d, {"units": units_of(ck)})
+                    self.coord_attrs.setdefault(d, {"units": units_of(ck, self.stage)})
                     cols = {k: x for k, x in cols.items() if k != ck}
                     break
             if d is None:
@@ -488,7 +505,7 @@ class _Builder:
                     np.array_equal(self.coords.get(ctx[lens[k]], np.array([])),
                                    _numeric_array(x)):
                 # the coordinate itself: units on the coordinate
-                self.coord_attrs.setdefault(ctx[lens[k]], {"units": units_of(str(k))})
+                self.coord_attrs.setdefault(ctx[lens[k]], {"units": units_of(str(k), self.stage)})
                 continue
             self.walk(x, p, ctx)
 
@@ -566,7 +583,7 @@ def stage_to_dataset(name: str, stage: Mapping[str, Any], model: Any = None):
         Variables with ``units`` attributes; the stage dict itself as JSON in
         ``attrs["summary_json"]``; ``attrs["stage"] = name``.
     """
-    b = _Builder(_names(model))
+    b = _Builder(_names(model), name)
     if not isinstance(stage, Mapping):
         stage = {"value": stage}
     b.walk(dict(stage), "", {})

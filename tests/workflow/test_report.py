@@ -91,12 +91,29 @@ def test_free_energy_diagram_obeys_hess_law(model, result):
     assert len(prof.labels) == 5
 
 
-def test_coverage_transient_reaches_steady_state(model, result):
+@pytest.mark.parametrize("lateral", [None, {"CO*-CO*": 0.15, "CO*-O*": 0.1}])
+def test_coverage_transient_reaches_steady_state(model, result, lateral, tmp_path):
     """The transient from the clean surface (BDF) ends at the steady state found by Newton's
-    method: two independent routes to the same fixed point. 30 relaxation times leave
-    e^-30 of the slowest mode, so 1e-6 relative (plus 1e-12 absolute for O* ~ 3e-7) is
-    the solver tolerance (rtol 1e-8) with margin."""
-    st = result.stages["steady"]
+    method: two independent routes to the same fixed point, with and without lateral
+    interactions (same rate law as the steady stage). 30 relaxation times leave e^-30 of
+    the slowest mode, so 1e-6 relative (plus 1e-12 absolute for O* ~ 3e-7) is the solver
+    tolerance (rtol 1e-8) with margin."""
+    if lateral is None:
+        st = result.stages["steady"]
+    else:
+        import yaml
+
+        from catscale.workflow._run import RunResult, stage_steady
+
+        data = yaml.safe_load(FLAGSHIP.read_text())
+        data.pop("uncertainty", None)
+        data["lateral"] = lateral
+        f = tmp_path / "lateral.yaml"
+        f.write_text(yaml.safe_dump(data, sort_keys=False))
+        model = load_model(f)
+        res = RunResult(model=model)
+        stage_steady(model, res)
+        st = res.stages["steady"]
     tr = coverage_transient(model, st)
     final = dict(zip(tr.species, tr.theta[-1]))
     for n, v in st["coverages"].items():
@@ -422,3 +439,63 @@ def test_results_accept_numpy_arrays_and_odd_names(tmp_path, model):
     assert float(back["odd.a per b"]) == 2.5
     assert float(back["ratios"].sel(scale_ratio="L/xi")) == 12.0
     assert int(back["flag"]) == 1
+
+
+PELLET_MODEL = """catscale: 1
+name: A to B on pellets
+conditions:
+  T: 500
+  pressures: {A: 1.0, B: 0.0}
+sites:
+  "*": {density: 1.0e19 m^-2}
+species:
+  A: {phase: gas}
+  B: {phase: gas}
+  A*: {}
+steps:
+  - equation: A + * <=> A*
+    k_f: 1.0e3
+    k_r: 1.0e3
+  - equation: A* -> B + *
+    k_f: 50.0
+pellet:
+  shape: sphere
+  size: 1 mm
+  D_eff: 1.0e-6 m^2/s
+  kinetics: {order: 1, k: 10.0, product: B}
+reactor: {type: pfr, volume: 1.0e-5, flow: 1.0e-3, bed_voidage: 0.4, n_points: 5}
+"""
+
+
+@pytest.mark.slow
+def test_run_with_pellet_and_reactor_stages(tmp_path):
+    """The lead's pellet and reactor stages, as they are, through results.nc and the
+    report: profiles on their coordinates with units, both figures drawn."""
+    from catscale.pellet import effectiveness_first_order
+    from catscale.workflow import run
+
+    mf = tmp_path / "pellet.yaml"
+    mf.write_text(PELLET_MODEL)
+    out = tmp_path / "out"
+    res = run(mf, out=out)
+    assert {"pellet", "reactor"} <= set(res.stages)
+    write_results(res, out)
+    write_report(res, out)
+    d = read_results(out)
+    pel = d["pellet"]
+    assert pel["profiles.c"].dims == ("gas", "r") and pel["r"].attrs["units"] == "m"
+    assert pel["size"].attrs["units"] == "m" and float(pel["size"]) == 1e-3
+    # the point drawn on the eta(phi) figure lies on the analytic first-order sphere curve
+    # (200 finite volumes: O(h^2) ~ 2e-5 relative, as tests/reactor states)
+    assert float(pel["effectiveness"]) == pytest.approx(
+        float(effectiveness_first_order(float(pel["thiele"]), "sphere")), rel=2e-5)
+    rx = d["reactor"]
+    F = rx["profiles.F"]                    # molar flows (gas, volume); the gas dimension is
+    assert F.dims[1] == "volume"            # named after the first labels seen ('gas' is
+    assert list(rx[F.dims[0]].values) == ["A", "B"]     # taken by the selectivity, B only)
+    assert rx["volume"].attrs["units"] == "m^3" and F.attrs["units"] == "mol s^-1"
+    text = (out / "report.html").read_text(encoding="utf-8")
+    p = _parse(text)
+    for fid in ("pellet_profiles", "effectiveness", "reactor_profiles"):
+        assert f"fig-{fid}" in p.ids, fid
+    assert 'class="figure-error"' not in text
