@@ -107,8 +107,7 @@ def test_surface_diffusion_example_cli_closure():
 
 @pytest.mark.slow
 def test_pellet_example_D_eff_is_knudsen_times_homogenized_image():
-    from catscale.transport.homogenization import effective_diffusivity
-    from catscale.transport.homogenization._generators import overlapping_spheres
+    from catscale.transport.homogenization import effective_diffusivity, overlapping_spheres
     from catscale.units import R
 
     m = load_model(EX / "pellet_microstructure.yaml")
