@@ -259,8 +259,18 @@ class Compiled:
     cl_spec: np.ndarray       # int32 (n_inst, m)
     cl_eps: np.ndarray        # float64 (n_inst,)
     site_cl: np.ndarray       # int32 (n, kmax)
-    dep: np.ndarray           # int32 (n, D): anchors to refresh when a site changes
-    beta: float
+    beta: float               # 1/kT, eV^-1
+    qscale: float             # energy quanta per eV (a power of two)
+    eps_q: np.ndarray         # int64 (3, ns, ns) pair energies in quanta
+    cl_eps_q: np.ndarray      # int64 (n_inst,) cluster energies in quanta
+    p_corr_q: np.ndarray      # int64 (P,) pair self-term of the reaction energy, quanta
+    de_lo: np.ndarray         # float64 (P,) lower bound of the local reaction energy, eV
+    de_hi: np.ndarray         # float64 (P,) upper bound, eV
+    pair_cols: np.ndarray     # int32 (nb, PC) neighbour columns used by pair slots
+    rev_anchor: np.ndarray    # int32 (n, RA) anchors having the site as a pair partner
+    rev_bits: np.ndarray      # uint64 (nb, RA, W) their slots pointing at the site
+    hset: np.ndarray          # int32 (n, H) sites whose rate inputs read the site
+    n_words: int              # W = ceil(S / 64) mask words per site
 
 
 def _add(o1, o2):
@@ -382,7 +392,78 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
             site_cl[:, b, k] = inst
     site_cl = np.ascontiguousarray(site_cl.reshape(n_cells * nb, max(kmax, 1)))
 
-    # -- dependency offsets: anchors whose slot rates read a given site --------------------
+    # -- integer energy quanta: every incremental update of the field is exact ------------
+    zb = [[c for c in range(z_int) if c in col_of[b]] for b in range(nb)]
+    n_memb = [len(member_lists[b]) for b in range(nb)]
+    cl_max = float(np.max(np.abs(cl_eps))) if cl_eps.size else 0.0
+    h_max = max(sum(float(np.max(np.abs(eps[col_shell[c]]))) for c in zb[b]) + n_memb[b] * cl_max
+                for b in range(nb))
+    qscale = 2.0 ** 50
+    while 8.0 * h_max * qscale >= 2.0 ** 60:
+        qscale /= 2.0
+    eps_q = np.rint(eps * qscale).astype(np.int64)
+    cl_eps_q = np.ascontiguousarray(np.rint(cl_eps * qscale).astype(np.int64))
+    epq = eps_q / qscale  # the quantised energies, eV
+
+    # -- per-process lateral bounds on the local reaction energy (eV) ----------------------
+    def dh_range(bb: int, a: int, a2: int) -> tuple[float, float]:
+        lo = hi = 0.0
+        for c in zb[bb]:
+            d = epq[col_shell[c], a2, :] - epq[col_shell[c], a, :]
+            lo += float(d.min())
+            hi += float(d.max())
+        return lo, hi
+
+    p_corr_q = np.zeros(P, dtype=np.int64)
+    de_lo = np.zeros(P)
+    de_hi = np.zeros(P)
+    for i in range(P):
+        a, a2, b1, b2 = p_in[i, 0], p_out[i, 0], p_in[i, 1], p_out[i, 1]
+        if p_n[i] == 2:
+            sh = p_shell[i]
+            p_corr_q[i] = (eps_q[sh, a2, b2] - eps_q[sh, a2, b1] - eps_q[sh, b2, a]
+                           + eps_q[sh, b1, a])
+        lo, hi = np.inf, -np.inf
+        for b in range(nb):
+            for p_j, c in slots[b]:
+                if p_j != i:
+                    continue
+                l0, h0 = dh_range(b, a, a2)
+                cl = n_memb[b]
+                if c >= 0:
+                    bt = col_of[b][c][0]
+                    l1, h1 = dh_range(bt, b1, b2)
+                    l0 += l1 + p_corr_q[i] / qscale
+                    h0 += h1 + p_corr_q[i] / qscale
+                    cl += n_memb[bt]
+                lo = min(lo, l0 - 2 * cl * cl_max)
+                hi = max(hi, h0 + 2 * cl * cl_max)
+        de_lo[i], de_hi[i] = (lo, hi) if lo <= hi else (0.0, 0.0)
+
+    # -- neighbourhood tables of the kernel -------------------------------------------------
+    pcols = [sorted({c for _, c in slots[b] if c >= 0}) for b in range(nb)]
+    pair_cols = np.full((nb, max(1, max(len(x) for x in pcols))), -1, dtype=np.int32)
+    for b in range(nb):
+        pair_cols[b, :len(pcols[b])] = pcols[b]
+    W = (S + 63) // 64
+    # anchors u for which a site x (basis bx) is the partner of slot q of u
+    rev: list[dict] = [{} for _ in range(nb)]
+    for bu in range(nb):
+        for q, (_, c) in enumerate(slots[bu]):
+            if c < 0:
+                continue
+            bx, di, dj = col_of[bu][c]
+            rev[bx].setdefault((bu, -di, -dj), []).append(q)
+    rev_off = [sorted(r) for r in rev]
+    rev_anchor = lattice.table(rev_off) if any(rev_off) else np.full((lattice.n_sites, 1), -1,
+                                                                       dtype=np.int32)
+    rev_bits = np.zeros((nb, rev_anchor.shape[1], W), dtype=np.uint64)
+    for bx in range(nb):
+        for k, o in enumerate(rev_off[bx]):
+            for q in rev[bx][o]:
+                rev_bits[bx, k, q // 64] |= np.uint64(1) << np.uint64(q % 64)
+
+    # sites whose rate inputs (field, clusters) change when a site of basis b changes
     def env(b: int) -> set:
         out = set()
         if lateral:
@@ -394,27 +475,18 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
                     if bm == b:
                         for (bk, dik, djk) in c.sites:
                             out.add((bk, dik - dim, djk - djm))
+        out.discard((b, 0, 0))
         return out
 
-    infl: list[set] = []
-    for b in range(nb):
-        pattern = {(b, 0, 0)}
-        for _, c in slots[b]:
-            if c >= 0:
-                pattern.add(col_of[b][c])
-        s = set(pattern)
-        for o in pattern:
-            s |= {_add(o, e) for e in env(o[0])}
-        infl.append(s)
-    dep_off: list[set] = [set() for _ in range(nb)]
-    for b in range(nb):
-        for (b2, di, dj) in infl[b]:
-            dep_off[b2].add((b, -di, -dj))
-    dep = lattice.table([sorted(d) for d in dep_off])
+    hoff = [sorted(env(b)) for b in range(nb)]
+    hset = lattice.table(hoff) if any(hoff) else np.full((lattice.n_sites, 1), -1,
+                                                         dtype=np.int32)
 
     return Compiled(nbr=nbr, col_shell=col_shell, z_int=z_int,
                     basis_of=np.ascontiguousarray(lattice.basis_index, dtype=np.int32),
                     slot_p=slot_p, slot_c=slot_c, p_n=p_n, p_in=p_in, p_out=p_out,
                     p_rate=p_rate, p_alpha=p_alpha, p_shell=p_shell, lateral=lateral, eps=eps,
                     cl_sites=cl_sites, cl_spec=cl_spec, cl_eps=cl_eps, site_cl=site_cl,
-                    dep=dep, beta=model.beta)
+                    beta=model.beta, qscale=qscale, eps_q=eps_q, cl_eps_q=cl_eps_q,
+                    p_corr_q=p_corr_q, de_lo=de_lo, de_hi=de_hi, pair_cols=pair_cols,
+                    rev_anchor=rev_anchor, rev_bits=rev_bits, hset=hset, n_words=W)

@@ -1,24 +1,46 @@
-"""Numba kernels of the lattice kMC engine: rejection-free VSSM (n-fold way).
+"""Numba kernels of the lattice kMC engine: VSSM (n-fold way) with per-process event lists.
 
-Data layout (all contiguous):
+Events are *slots*: slot ``q`` of an anchor site ``u`` (basis index ``b``) is process
+``slot_p[b, q]`` on ``u`` alone or on the pair (``u``, ``nbr[u, slot_c[b, q]]``). The slot id
+is ``u * S + q``.
+
+Data layout (all contiguous, all kept in arrays so that the kernel never allocates):
 
 * ``state`` int8 (n,): species code on every site.
-* ``slot_rate`` float64 (n, S): rate of every event slot anchored at a site; slot ``q`` of a
-  site with basis index ``b`` is process ``slot_p[b, q]`` on the neighbour in column
-  ``slot_c[b, q]`` of ``nbr`` (or a single-site process when -1).
-* ``tree`` float64 (2 P2,): binary sum tree over the per-site totals (leaf of site s at
-  ``P2 + s``); a parent is always recomputed as the sum of its two children, so the tree is an
-  exact function of the leaves (restarting from a checkpoint reproduces it bit for bit).
+* ``mask`` uint64 (n, W): bit ``q`` set when slot ``q`` of the site is enabled (its occupancy
+  pattern matches and its process has a non-zero rate). A mask is recomputed from the states
+  of the anchor and its pair partners by table look-up: ``A[b, state[u]] & AND_k C[b, k,
+  state[partner k]]``.
+* Per process ``p`` a list ``lst[off[p]:off[p] + count]`` of enabled slot ids with a position
+  index ``pos[id]`` (O(1) insertion and removal). The list of a process whose rate depends on
+  the local configuration (lateral interactions) is cut into ``G[p]`` contiguous *rate groups*
+  (composition-rejection, Slepoy, Thompson & Plimpton, J. Chem. Phys. 128, 205101 (2008)):
+  group ``g`` (``seg[p, g] <= i < seg[p, g + 1]``) holds the instances with rate in
+  ``(bound_g / 2, bound_g]``, ``bound_g = top_p 2^(g - G + 1)``; the lowest group also holds
+  anything slower. ``Wp[p] = sum_g count_g 2^g`` is an exact integer, and the bound on the
+  total rate of the process is ``unit[p] * Wp[p]``.
+* ``h`` int64 (n, ns): lateral field, ``h[x, k]`` = pair energy that species k would have on
+  site x with the current neighbours, in integer quanta (``eps`` is quantised to 2^-50 eV by
+  the caller, so that every incremental update is exact and the field is always a function of
+  the state alone).
 * ``rng`` uint64 (4,): xoshiro256** state (Blackman & Vigna 2018), saved in checkpoints.
 
-Selection costs O(log n) (tree descent) plus O(S) within the site; after an event only the
-anchors listed in ``dep`` of the changed sites are recomputed (local updates).
+A step draws the process from the totals ``unit[p] * Wp[p]`` (linear scan over the few
+processes), a rate group by its integer weight, an instance uniformly inside the group, and
+accepts it with probability ``rate / bound_g`` (>= 1/2; always 1 for a process of constant
+rate). A rejected draw is a null event: the clock still advances by an exponential time of the
+bound total (thinning), which leaves the dynamics exact. After an event only the slots whose
+pattern contains a changed site are re-masked (``rev_anchor``: the anchors for which a site is
+a partner) and, with lateral interactions, only the enabled instances touching a site whose
+field changed are re-grouped (``hset``). No exponential is evaluated for that: the group of an
+instance follows from its integer reaction energy by one multiply and a floor.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 _U5 = np.uint64(5)
 _U9 = np.uint64(9)
@@ -26,10 +48,11 @@ _S7 = np.uint64(7)
 _S11 = np.uint64(11)
 _S17 = np.uint64(17)
 _S45 = np.uint64(45)
-_S57 = np.uint64(57)
-_S19 = np.uint64(19)
 _S64 = np.uint64(64)
+_ONE = np.uint64(1)
+_ZERO = np.uint64(0)
 _INV53 = 1.0 / 9007199254740992.0
+_LN2 = 0.6931471805599453
 
 
 @njit(cache=True, inline="always")
@@ -37,7 +60,7 @@ def _rotl(x, k):
     return (x << k) | (x >> (_S64 - k))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next_u64(s):
     """xoshiro256** step on the state array ``s`` (uint64, 4); returns a uint64."""
     result = _rotl(s[1] * _U5, _S7) * _U9
@@ -51,16 +74,18 @@ def next_u64(s):
     return result
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next_double(s):
     """Uniform double in [0, 1) with 53 random bits."""
     return float(next_u64(s) >> _S11) * _INV53
 
 
+# -- lateral energies (integer quanta) -------------------------------------------------------
+
 @njit(cache=True)
 def _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl):
-    """Energy (eV) of the many-body clusters containing site s or t (t may be -1)."""
-    e = 0.0
+    """Energy (quanta) of the many-body clusters containing site s or t (t may be -1)."""
+    e = 0
     for k in range(2):
         c = s if k == 0 else t
         if c < 0:
@@ -90,34 +115,20 @@ def _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl):
 
 
 @njit(cache=True)
-def delta_energy(s, t, a_new, b_new, sh_st, state, h, eps, cl_sites, cl_spec, cl_eps,
-                 site_cl):
-    """Local lateral reaction energy (final - initial, eV) of setting s->a_new, t->b_new.
-
-    Pair terms come from the field ``h[x, species]`` (sum of the pair energies a species
-    would have on site x with the current neighbours); ``sh_st`` is the shell (0-based)
-    joining s and t. Clusters are evaluated directly (apply, evaluate, revert).
-    """
+def _cluster_delta(s, t, a_new, b_new, state, cl_sites, cl_spec, cl_eps, site_cl):
+    """Change of the cluster energy (quanta) when s -> a_new and t -> b_new."""
+    e0 = _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl)
     a = state[s]
-    de = h[s, a_new] - h[s, a]
+    state[s] = a_new
+    b_old = a
     if t >= 0:
-        b = state[t]
-        de += h[t, b_new] - h[t, b]
-        # h[s, .] counted t in its old state b, h[t, .] counted s in its old state a
-        de += (eps[sh_st, a, b] - eps[sh_st, a_new, b] - eps[sh_st, b_new, a]
-               + eps[sh_st, a_new, b_new])
-    if cl_sites.shape[0] > 0:
-        e0 = _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl)
-        state[s] = a_new
-        if t >= 0:
-            b_old = state[t]
-            state[t] = b_new
-        e1 = _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl)
-        state[s] = a
-        if t >= 0:
-            state[t] = b_old
-        de += e1 - e0
-    return de
+        b_old = state[t]
+        state[t] = b_new
+    e1 = _cluster_energy(s, t, state, cl_sites, cl_spec, cl_eps, site_cl)
+    state[s] = a
+    if t >= 0:
+        state[t] = b_old
+    return e1 - e0
 
 
 @njit(cache=True)
@@ -125,7 +136,7 @@ def field_site(x, state, nbr, col_shell, z_int, eps, h):
     """Recompute h[x, :] = sum over interaction neighbours u of eps[shell, :, state[u]]."""
     ns = h.shape[1]
     for k in range(ns):
-        h[x, k] = 0.0
+        h[x, k] = 0
     for col in range(z_int):
         u = nbr[x, col]
         if u < 0:
@@ -136,7 +147,7 @@ def field_site(x, state, nbr, col_shell, z_int, eps, h):
             h[x, k] += eps[sh, k, b]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _field_change(c, old, new, nbr, col_shell, z_int, eps, h):
     """Site c changed from species old to new: update h of its interaction neighbours."""
     ns = h.shape[1]
@@ -149,88 +160,160 @@ def _field_change(c, old, new, nbr, col_shell, z_int, eps, h):
             h[u, k] += eps[sh, k, new] - eps[sh, k, old]
 
 
+@njit(cache=True, inline="always")
+def inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h, cl_sites,
+            cl_spec, cl_eps, site_cl):
+    """Local lateral reaction energy (final - initial, quanta) of the enabled slot (u, q).
+
+    Pair terms from the field h; ``p_corr[p]`` removes the double counting of the pair
+    (u, t) itself (it depends on the process only). Clusters are evaluated directly.
+    """
+    p = slot_p[b, q]
+    de = h[u, p_out[p, 0]] - h[u, p_in[p, 0]]
+    t = -1
+    if p_n[p] == 2:
+        t = nbr[u, slot_c[b, q]]
+        de += h[t, p_out[p, 1]] - h[t, p_in[p, 1]] + p_corr[p]
+    if cl_sites.shape[0] > 0:
+        de += _cluster_delta(u, t, p_out[p, 0], p_out[p, 1], state, cl_sites, cl_spec, cl_eps,
+                             site_cl)
+    return de
+
+
+@njit(cache=True, inline="always")
+def _group(x, G):
+    """Rate group of an instance with scaled log-distance x >= 0 below the top bound."""
+    if x < 0.0:
+        return G - 1
+    if x >= G:
+        return 0
+    return G - 1 - int(x)
+
+
+# -- masks -----------------------------------------------------------------------------------
+
+@njit(cache=True, inline="always")
+def compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C):
+    """Word w of the enabled-slot mask of anchor u, from the states of u and its partners."""
+    b = basis_of[u]
+    m = A[b, state[u], w]
+    for k in range(pair_cols.shape[1]):
+        col = pair_cols[b, k]
+        if col < 0:
+            break
+        m &= C[b, k, state[nbr[u, col]], w]
+    return m
+
+
+# -- grouped per-process lists ----------------------------------------------------------------
+
+@njit(cache=True, inline="always")
+def _insert(idv, p, g, lst, pos, grp, seg, Wp, off, G):
+    """Insert slot id ``idv`` into group g of process p (shifts one element per group above)."""
+    base = off[p]
+    hole = seg[p, G]
+    for k in range(G - 1, g, -1):
+        a = seg[p, k]
+        if a < hole:
+            j = lst[base + a]
+            lst[base + hole] = j
+            pos[j] = hole
+            hole = a
+        seg[p, k + 1] += 1
+    seg[p, g + 1] += 1
+    lst[base + hole] = idv
+    pos[idv] = hole
+    grp[idv] = g
+    Wp[p] += np.int64(1) << g
+
+
+@njit(cache=True, inline="always")
+def _remove(idv, p, lst, pos, grp, seg, Wp, off, G):
+    """Remove slot id ``idv`` from the list of process p."""
+    base = off[p]
+    g = np.int64(grp[idv])
+    hole = np.int64(pos[idv])
+    for k in range(g, G):
+        e = seg[p, k + 1] - 1
+        if e > hole:
+            j = lst[base + e]
+            lst[base + hole] = j
+            pos[j] = hole
+            hole = e
+        seg[p, k + 1] -= 1
+    pos[idv] = -1
+    Wp[p] -= np.int64(1) << g
+
+
+# -- build and run ---------------------------------------------------------------------------
+
 @njit(cache=True)
-def site_rates(s, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha,
-               p_shell, lateral, h, eps, cl_sites, cl_spec, cl_eps, site_cl, beta,
-               slot_rate):
-    """Recompute the slot rates (s^-1) of anchor site s; returns their sum."""
-    b = basis_of[s]
-    a = state[s]
-    tot = 0.0
-    for q in range(slot_p.shape[1]):
-        p = slot_p[b, q]
-        r = 0.0
-        if p >= 0 and a == p_in[p, 0]:
-            t = -1
-            ok = True
-            if p_n[p] == 2:
-                t = nbr[s, slot_c[b, q]]
-                ok = t >= 0 and state[t] == p_in[p, 1]
-            if ok:
-                r = p_rate[p]
-                if lateral and p_alpha[p] != 0.0 and r > 0.0:
-                    de = delta_energy(s, t, p_out[p, 0], p_out[p, 1], p_shell[p], state, h,
-                                      eps, cl_sites, cl_spec, cl_eps, site_cl)
-                    r *= np.exp(-p_alpha[p] * beta * de)
-        slot_rate[s, q] = r
-        tot += r
-    return tot
+def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
+          z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
+          c0, sp, lst, pos, grp, seg, Wp, off):
+    """Compute the field, every mask and every per-process list from the state (O(n S)).
 
-
-@njit(cache=True)
-def _tree_set(tree, P2, s, value):
-    node = P2 + s
-    tree[node] = value
-    node >>= 1
-    while node >= 1:
-        tree[node] = tree[2 * node] + tree[2 * node + 1]
-        node >>= 1
-
-
-@njit(cache=True)
-def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha, p_shell,
-          lateral, col_shell, z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, beta,
-          slot_rate, tree):
-    """Compute the interaction field, every slot rate and the whole sum tree (O(n))."""
+    The lists come out in a canonical order (sites ascending, slots ascending), so the
+    structure is a function of the state alone.
+    """
     n = state.shape[0]
-    P2 = tree.shape[0] // 2
-    tree[:] = 0.0
+    S = slot_p.shape[1]
     if lateral:
         for s in range(n):
             field_site(s, state, nbr, col_shell, z_int, eps, h)
-    for s in range(n):
-        tree[P2 + s] = site_rates(s, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out,
-                                  p_rate, p_alpha, p_shell, lateral, h, eps, cl_sites,
-                                  cl_spec, cl_eps, site_cl, beta, slot_rate)
-    for node in range(P2 - 1, 0, -1):
-        tree[node] = tree[2 * node] + tree[2 * node + 1]
+    seg[:, :] = 0
+    Wp[:] = 0
+    pos[:] = -1
+    grp[:] = 0
+    for u in range(n):
+        b = basis_of[u]
+        for w in range(mask.shape[1]):
+            m = compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C)
+            mask[u, w] = m
+            d = m
+            while d != _ZERO:
+                q = w * 64 + int(trailing_zeros(d))
+                d &= d - _ONE
+                p = slot_p[b, q]
+                g = 0
+                if varies[p]:
+                    de = inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr,
+                                 h, cl_sites, cl_spec, cl_eps, site_cl)
+                    g = _group(c0[p] + sp[p] * de, G[p])
+                _insert(u * S + q, p, g, lst, pos, grp, seg, Wp, off, G[p])
 
 
-@njit(cache=True)
-def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha, p_shell,
-        lateral, col_shell, z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, beta, slot_rate,
-        tree, dep, rng, p_count, n_count, cov_int, clock, mark, n_events, t_stop):
+@njit(cache=True, _nrt=False)
+def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
+        z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
+        c0, sp, lst, pos, grp, seg, Wp, off, unit, rev_anchor, rev_bits, latbits, hset, rng,
+        p_count, n_count, cov_int, clock, mark, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
-    Updates in place: state, slot_rate, tree, rng, p_count (firings per process), n_count
-    (sites per species), cov_int (time integral of n_count, site s), clock[0] (time, s),
-    mark (scratch, int64 (n + 1,), last entry is the stamp counter).
+    Updates in place: state, masks, lists, field, rng, p_count (firings per process),
+    n_count (sites per species), cov_int (time integral of n_count, site s), clock[0]
+    (time, s), mark (scratch, int64 (n + 1,), last entry is the stamp counter).
 
     Returns
     -------
-    (events done, status): status 0 = n_events done, 1 = t_stop reached, 2 = no event
-    possible (absorbing state).
+    (events done, status, null events): status 0 = n_events done, 1 = t_stop reached,
+    2 = no event possible (absorbing state).
     """
-    P2 = tree.shape[0] // 2
+    P = unit.shape[0]
     S = slot_p.shape[1]
     ns = n_count.shape[0]
-    D = dep.shape[1]
+    W = mask.shape[1]
+    RA = rev_anchor.shape[1]
+    HS = hset.shape[1]
     done = 0
+    nulls = 0
     t = clock[0]
     stamp = mark[mark.shape[0] - 1]
     status = 0
     while done < n_events:
-        R = tree[1]
+        R = 0.0
+        for p in range(P):
+            R += unit[p] * Wp[p]
         if not R > 0.0:
             status = 2
             break
@@ -244,65 +327,164 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_rate, p_alpha,
         for k in range(ns):
             cov_int[k] += n_count[k] * dt
         t += dt
-        # -- select the site (tree descent) and the slot ---------------------------------
+        # -- select the process, the rate group and the instance -------------------------
         x = next_double(rng) * R
-        node = 1
-        while node < P2:
-            left = 2 * node
-            if x < tree[left] or not tree[left + 1] > 0.0:
-                node = left
-            else:
-                x -= tree[left]
-                node = left + 1
-        s = node - P2
-        b = basis_of[s]
-        q_sel = -1
-        for q in range(S):
-            r = slot_rate[s, q]
-            if r > 0.0:
-                q_sel = q
+        p = -1
+        for pp in range(P):
+            if Wp[pp] > 0:
+                p = pp
+                r = unit[pp] * Wp[pp]
                 if x < r:
                     break
                 x -= r
-        p = slot_p[b, q_sel]
+        Gp = G[p]
+        if Gp == 1:
+            cnt = seg[p, 1]
+            i = np.int64(next_double(rng) * cnt)
+            if i >= cnt:
+                i = cnt - 1
+        else:
+            y = np.int64(next_u64(rng) >> _ONE) % Wp[p]
+            g = Gp - 1
+            i = 0
+            while g >= 0:
+                c = (seg[p, g + 1] - seg[p, g]) << g
+                if y < c:
+                    i = seg[p, g] + (y >> g)
+                    break
+                y -= c
+                g -= 1
+        idv = lst[off[p] + i]
+        s = idv // S
+        q = idv - s * S
+        b = basis_of[s]
+        if varies[p]:
+            de = inst_de(s, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h,
+                         cl_sites, cl_spec, cl_eps, site_cl)
+            xx = c0[p] + sp[p] * de
+            gg = np.int64(grp[idv])
+            # accept with rate / bound = 2^((G - 1 - g) - x), in (1/2, 1] unless clamped
+            if next_double(rng) >= np.exp(((Gp - 1 - gg) - xx) * _LN2):
+                nulls += 1
+                continue
         # -- execute ---------------------------------------------------------------------
         a = state[s]
+        a_new = p_out[p, 0]
         n_count[a] -= 1
-        state[s] = p_out[p, 0]
-        n_count[p_out[p, 0]] += 1
+        state[s] = a_new
+        n_count[a_new] += 1
         if lateral:
-            _field_change(s, a, p_out[p, 0], nbr, col_shell, z_int, eps, h)
+            _field_change(s, a, a_new, nbr, col_shell, z_int, eps, h)
         t2 = -1
         if p_n[p] == 2:
-            t2 = nbr[s, slot_c[b, q_sel]]
+            t2 = nbr[s, slot_c[b, q]]
             a2 = state[t2]
+            b_new = p_out[p, 1]
             n_count[a2] -= 1
-            state[t2] = p_out[p, 1]
-            n_count[p_out[p, 1]] += 1
+            state[t2] = b_new
+            n_count[b_new] += 1
             if lateral:
-                _field_change(t2, a2, p_out[p, 1], nbr, col_shell, z_int, eps, h)
+                _field_change(t2, a2, b_new, nbr, col_shell, z_int, eps, h)
         p_count[p] += 1
         done += 1
-        # -- local update ----------------------------------------------------------------
-        stamp += 1
+        # -- pattern update: anchors whose slots contain a changed site ------------------
+        # (written out in the loop: a call passing all these arrays would cost more than
+        # the work it does)
         for k in range(2):
             c = s if k == 0 else t2
             if c < 0:
                 continue
-            for j in range(D):
-                u = dep[c, j]
+            for j in range(-1, RA):
+                u = c if j < 0 else rev_anchor[c, j]
                 if u < 0:
+                    break
+                bu = basis_of[u]
+                for w in range(W):
+                    new = compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C)
+                    old = mask[u, w]
+                    if new == old:
+                        continue
+                    mask[u, w] = new
+                    d = old & ~new
+                    while d != _ZERO:
+                        qq = w * 64 + int(trailing_zeros(d))
+                        d &= d - _ONE
+                        pq = slot_p[bu, qq]
+                        _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, G[pq])
+                    d = new & ~old
+                    while d != _ZERO:
+                        qq = w * 64 + int(trailing_zeros(d))
+                        d &= d - _ONE
+                        pq = slot_p[bu, qq]
+                        g = 0
+                        if varies[pq]:
+                            de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
+                                         p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
+                            g = _group(c0[pq] + sp[pq] * de, G[pq])
+                        _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, G[pq])
+        # -- rate groups of instances touching a site whose field changed ----------------
+        if lateral:
+            stamp += 1
+            for k in range(2):
+                c = s if k == 0 else t2
+                if c < 0:
                     continue
-                if mark[u] == stamp:
-                    continue
-                mark[u] = stamp
-                tot = site_rates(u, state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out,
-                                 p_rate, p_alpha, p_shell, lateral, h, eps, cl_sites,
-                                 cl_spec, cl_eps, site_cl, beta, slot_rate)
-                _tree_set(tree, P2, u, tot)
+                for j in range(-1, HS):
+                    y = c if j < 0 else hset[c, j]
+                    if y < 0:
+                        break
+                    if mark[y] == stamp:
+                        continue
+                    mark[y] = stamp
+                    by = basis_of[y]
+                    # instances anchored at y (jj = -1) or having y as partner
+                    for jj in range(-1, RA):
+                        u = y if jj < 0 else rev_anchor[y, jj]
+                        if u < 0:
+                            break
+                        bu = basis_of[u]
+                        for w in range(W):
+                            bits = mask[u, w] & latbits[bu, w]
+                            if jj >= 0:
+                                bits &= rev_bits[by, jj, w]
+                            while bits != _ZERO:
+                                qq = w * 64 + int(trailing_zeros(bits))
+                                bits &= bits - _ONE
+                                pq = slot_p[bu, qq]
+                                de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
+                                             p_out, p_corr, h, cl_sites, cl_spec, cl_eps,
+                                             site_cl)
+                                Gp = G[pq]
+                                g = _group(c0[pq] + sp[pq] * de, Gp)
+                                idv2 = u * S + qq
+                                if g != grp[idv2]:
+                                    _remove(idv2, pq, lst, pos, grp, seg, Wp, off, Gp)
+                                    _insert(idv2, pq, g, lst, pos, grp, seg, Wp, off, Gp)
     clock[0] = t
     mark[mark.shape[0] - 1] = stamp
-    return done, status
+    return done, status, nulls
+
+
+@njit(cache=True)
+def slot_rates(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, p_rate,
+               p_alpha, beta_q, lateral, h, cl_sites, cl_spec, cl_eps, site_cl, mask):
+    """Rate (s^-1) of every slot, (n, S): ``p_rate * exp(-alpha beta dE)`` where enabled,
+    0 elsewhere (diagnostics and tests; ``beta_q`` is 1/kT per energy quantum)."""
+    n = state.shape[0]
+    S = slot_p.shape[1]
+    out = np.zeros((n, S))
+    for u in range(n):
+        b = basis_of[u]
+        for q in range(S):
+            if (mask[u, q // 64] >> np.uint64(q % 64)) & _ONE:
+                p = slot_p[b, q]
+                r = p_rate[p]
+                if lateral and p_alpha[p] != 0.0:
+                    de = inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr,
+                                 h, cl_sites, cl_spec, cl_eps, site_cl)
+                    r *= np.exp(-p_alpha[p] * beta_q * de)
+                out[u, q] = r
+    return out
 
 
 @njit(cache=True)

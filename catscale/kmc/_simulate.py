@@ -234,32 +234,92 @@ class Simulation:
         self.base_rate = self.c.p_rate.copy()
         self.scales = np.ones(len(model.processes))
         self.p_rate = self.base_rate.copy()
-        S = self.c.slot_p.shape[1]
-        self.slot_rate = np.zeros((n, S))
-        self.h = np.zeros((n if self.c.lateral else 1, self.ns))
-        P2 = 1
-        while P2 < n:
-            P2 *= 2
-        self.tree = np.zeros(2 * P2)
-        self.p_count = np.zeros(len(model.processes), dtype=np.int64)
+        c = self.c
+        S = c.slot_p.shape[1]
+        P = len(model.processes)
+        self.h = np.zeros((n if c.lateral else 1, self.ns), dtype=np.int64)
+        self.mask = np.zeros((n, c.n_words), dtype=np.uint64)
+        self.pos = np.full(n * S, -1, dtype=np.int32)
+        self.grp = np.zeros(n * S, dtype=np.int8)
+        # list capacity of every process: its slots over the whole lattice
+        cap = np.zeros(P, dtype=np.int64)
+        for bb in range(lattice.nb):
+            for p in c.slot_p[bb]:
+                if p >= 0:
+                    cap[p] += lattice.n_cells
+        self.off = np.zeros(P + 1, dtype=np.int64)
+        self.off[1:] = np.cumsum(cap)
+        self.lst = np.full(max(int(self.off[-1]), 1), -1, dtype=np.int32)
+        # rate groups (composition-rejection) of the processes whose rate varies: group g
+        # spans a factor 2 of rate; enough groups to cover the bounds of the local reaction
+        # energy, capped so that the integer weights sum_g count_g 2^g stay below 2^62
+        span = np.abs(c.p_alpha) * c.beta * (c.de_hi - c.de_lo) / np.log(2.0)
+        gcap = np.array([max(1, min(40, 61 - int(x).bit_length())) for x in cap])
+        self.varies = np.ascontiguousarray(c.lateral & (span > 1e-12) & (c.p_alpha != 0.0))
+        self.G = np.where(self.varies, np.minimum(gcap, np.floor(span + 1e-9).astype(int) + 1),
+                          1).astype(np.int64)
+        # x = c0 + sp * dE_q: base-2 log of top bound / rate (>= 0 for dE >= de_lo)
+        self.c0 = np.where(self.varies, -c.p_alpha * c.beta * c.de_lo / np.log(2.0) + 1e-9,
+                           0.0)
+        self.sp = np.where(self.varies, c.p_alpha * c.beta / c.qscale / np.log(2.0), 0.0)
+        self.seg = np.zeros((P, int(self.G.max()) + 1), dtype=np.int64)
+        self.Wp = np.zeros(P, dtype=np.int64)
+        self.unit = np.zeros(P)
+        self.p_count = np.zeros(P, dtype=np.int64)
         self.cov_int = np.zeros(self.ns)
         self.clock = np.zeros(1)
         self.mark = np.zeros(n + 1, dtype=np.int64)
         self.events = 0
+        self.null_events = 0
         self.rebuild()
 
     # -- kernel calls ----------------------------------------------------------------------
-    def _args(self):
+    def _tables(self) -> None:
+        """Pattern tables (depend on which processes have a non-zero rate) and the rate unit
+        of every process (depends on the rates)."""
+        c, ns = self.c, self.ns
+        nb, S = c.slot_p.shape
+        W = c.n_words
+        active = self.p_rate > 0
+        A = np.zeros((nb, ns, W), dtype=np.uint64)
+        C = np.zeros((nb, c.pair_cols.shape[1], ns, W), dtype=np.uint64)
+        lat = np.zeros((nb, W), dtype=np.uint64)
+        for b in range(nb):
+            cols = list(c.pair_cols[b])
+            for q in range(S):
+                p = c.slot_p[b, q]
+                bit = np.uint64(1) << np.uint64(q % 64)
+                if p >= 0 and active[p]:
+                    A[b, c.p_in[p, 0], q // 64] |= bit
+                    if self.varies[p]:
+                        lat[b, q // 64] |= bit
+                for k, col in enumerate(cols):
+                    if col < 0:
+                        continue
+                    for a in range(ns):
+                        if p < 0 or c.slot_c[b, q] != col or c.p_in[p, 1] == a:
+                            C[b, k, a, q // 64] |= bit
+        self.A, self.C, self.latbits = A, C, lat
+        # rate of a constant process (lateral energy fixed by the pattern) or top bound
+        top = self.p_rate * np.exp(-c.p_alpha * c.beta * c.de_lo)
+        self.unit = np.ascontiguousarray(np.where(
+            self.varies, top * 2.0 ** (1e-9 - (self.G - 1)),
+            np.where(c.lateral, top, self.p_rate)))
+
+    def _state_args(self):
         c = self.c
         return (self.state, c.nbr, c.basis_of, c.slot_p, c.slot_c, c.p_n, c.p_in, c.p_out,
-                self.p_rate, c.p_alpha, c.p_shell, c.lateral, c.col_shell, c.z_int, self.h,
-                c.eps, c.cl_sites, c.cl_spec, c.cl_eps, c.site_cl, c.beta, self.slot_rate,
-                self.tree)
+                c.p_corr_q, c.lateral, c.col_shell, c.z_int, self.h, c.eps_q, c.cl_sites,
+                c.cl_spec, c.cl_eps_q, c.site_cl, c.pair_cols, self.A, self.C, self.mask,
+                self.varies, self.G, self.c0, self.sp, self.lst, self.pos, self.grp, self.seg,
+                self.Wp, self.off)
 
     def rebuild(self) -> None:
-        """Recompute every rate from the state (after a change of rate constants)."""
+        """Recompute the field, every enabled event and the per-process lists from the state
+        (after a change of rate constants or of the state from outside)."""
         self.n_count = np.bincount(self.state, minlength=self.ns).astype(np.int64)
-        K.build(*self._args())
+        self._tables()
+        K.build(*self._state_args())
 
     def set_scales(self, scales: np.ndarray) -> None:
         """Multiply the base rate of every process by ``scales`` and rebuild the rates."""
@@ -267,10 +327,19 @@ class Simulation:
         self.p_rate[:] = self.base_rate * self.scales
         self.rebuild()
 
+    def slot_rates(self) -> np.ndarray:
+        """Rate of every event slot (n_sites, S), s^-1: slot q of site s is process
+        ``c.slot_p[basis_of[s], q]``; 0 where the slot is not enabled (diagnostics)."""
+        c = self.c
+        return K.slot_rates(self.state, c.nbr, c.basis_of, c.slot_p, c.slot_c, c.p_n, c.p_in,
+                            c.p_out, c.p_corr_q, self.p_rate, c.p_alpha, c.beta / c.qscale,
+                            c.lateral, self.h, c.cl_sites, c.cl_spec, c.cl_eps_q, c.site_cl,
+                            self.mask)
+
     @property
     def total_rate(self) -> float:
-        """Sum of all event rates, s^-1."""
-        return float(self.tree[1])
+        """Sum of all event rates, s^-1 (exact; O(n) evaluation)."""
+        return float(self.slot_rates().sum())
 
     @property
     def time(self) -> float:
@@ -280,15 +349,18 @@ class Simulation:
         """Execute up to ``n_events`` events (or until time ``t_stop``, s).
 
         Returns (events done, status) with status 0 ok, 1 t_stop reached, 2 absorbing.
-        With lateral interactions every call starts from a rebuild, which removes the
-        round-off accumulated by the incremental interaction field, so results depend only on
-        the state at call boundaries (exact resume from checkpoints).
+        Every call starts from a rebuild, which puts the event lists in their canonical
+        order, so the trajectory depends only on the state and the random stream at call
+        boundaries (exact resume from checkpoints).
         """
-        if self.c.lateral:
-            self.rebuild()
-        done, status = K.run(*self._args(), self.c.dep, self.rng, self.p_count, self.n_count,
-                             self.cov_int, self.clock, self.mark, int(n_events), float(t_stop))
+        self.rebuild()
+        c = self.c
+        done, status, nulls = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
+                                    self.latbits, c.hset, self.rng, self.p_count, self.n_count,
+                                    self.cov_int, self.clock, self.mark, int(n_events),
+                                    float(t_stop))
         self.events += int(done)
+        self.null_events += int(nulls)
         return int(done), int(status)
 
     def coverages(self) -> np.ndarray:
@@ -304,8 +376,8 @@ class Simulation:
     # -- checkpoints -----------------------------------------------------------------------
     def arrays(self) -> dict:
         return dict(state=self.state, rng=self.rng, p_count=self.p_count,
-                    cov_int=self.cov_int, clock=self.clock, stamp=self.mark[-1:],
-                    events=np.array([self.events]), scales=self.scales)
+                    cov_int=self.cov_int, clock=self.clock, events=np.array([self.events]),
+                    scales=self.scales)
 
     def restore(self, d: dict) -> None:
         self.state[:] = d["state"]
@@ -314,7 +386,6 @@ class Simulation:
         self.cov_int[:] = d["cov_int"]
         self.clock[:] = d["clock"]
         self.mark[:] = 0
-        self.mark[-1] = int(d["stamp"][0])
         self.events = int(d["events"][0])
         self.set_scales(d["scales"])
 

@@ -29,12 +29,13 @@ def test_random_mixing_rate_equals_mean_field(lat, rng):
     mf = {("CO + * <=> CO*", 1): kf[0] * p["CO"] * v, ("CO + * <=> CO*", -1): kr[0] * co,
           ("O2 + 2* <=> 2O*", 1): kf[1] * p["O2"] * v * v, ("O2 + 2* <=> 2O*", -1): kr[1] * o * o,
           (EQS[2], 1): kf[2] * co * o, (EQS[2], -1): kr[2] * p["CO2"] * v * v}
+    rates = sim.slot_rates()
     for pi, proc in enumerate(m.processes):
         tot = 0.0
         for s in range(lat.n_sites):
             for q, pp in enumerate(sim.c.slot_p[sim.c.basis_of[s]]):
                 if pp == pi:
-                    tot += sim.slot_rate[s, q]
+                    tot += rates[s, q]
         lattice_rate = tot / lat.n_sites
         expect = mf[(EQS[proc.step], proc.direction)]
         # pair counts on a random lattice fluctuate: relative sd ~ 1/sqrt(N z theta_a theta_b)

@@ -32,32 +32,74 @@ def test_rates_equal_reference(lat, rng):
         for r, p, _, _ in ref:
             per_proc[p] += r
         ker = np.zeros(len(m.processes))
+        rates = sim.slot_rates()
         for s in range(lat.n_sites):
             for q, p in enumerate(sim.c.slot_p[sim.c.basis_of[s]]):
                 if p >= 0:
-                    ker[p] += sim.slot_rate[s, q]
+                    ker[p] += rates[s, q]
         np.testing.assert_allclose(ker, per_proc, rtol=1e-12, atol=1e-300)
         assert sim.total_rate == pytest.approx(sum(per_proc), rel=1e-12)
 
 
+def _structure(sim):
+    """The incrementally maintained event structure, in an order-independent form."""
+    S = sim.c.slot_p.shape[1]
+    members = []
+    for p in range(len(sim.Wp)):
+        ids = sim.lst[sim.off[p]:sim.off[p] + sim.seg[p, sim.G[p]]]
+        assert np.all(sim.pos[ids] == np.arange(len(ids)))  # position index consistent
+        members.append(sorted((int(i), int(sim.grp[i])) for i in ids))
+        # every id is an enabled slot of this process
+        assert all(sim.c.slot_p[sim.c.basis_of[i // S], i % S] == p for i in ids)
+    return dict(mask=sim.mask.copy(), h=sim.h.copy(), Wp=sim.Wp.copy(), seg=sim.seg.copy(),
+                members=members, rates=sim.slot_rates())
+
+
 def test_local_updates_equal_rebuild():
-    # after 20000 events with interactions and clusters, the incrementally updated rates
-    # and sum tree must equal a rebuild from scratch (a missed neighbour would differ at
-    # O(1)); 1e-9 relative allows the round-off of the incremental interaction field.
-    # Without interactions the update is exact.
+    # after 20000 events with interactions and clusters, the incrementally updated masks,
+    # per-process lists, rate groups, integer interaction field and slot rates must equal a
+    # rebuild from scratch exactly (a missed neighbour would differ at O(1); the field is
+    # kept in integer energy quanta, so there is no round-off to allow for).
     lat = Lattice.square(8)
     for inter in (INTER, None):
         _, _, m = co_ox(lat, lateral=inter, diffusion={"CO*": 3.0, "O*": 1.5})
         sim = Simulation(m, lat, seed=7)
         sim.advance(20000)
-        rates, tree = sim.slot_rate.copy(), sim.tree.copy()
+        if inter is not None:
+            assert sim.null_events > 0 and np.any(sim.G > 1)  # rate groups were exercised
+        a = _structure(sim)
         sim.rebuild()
-        if inter is None:
-            np.testing.assert_array_equal(rates, sim.slot_rate)
-            np.testing.assert_array_equal(tree, sim.tree)
-        else:
-            np.testing.assert_allclose(rates, sim.slot_rate, rtol=1e-9, atol=1e-14)
-            np.testing.assert_allclose(tree, sim.tree, rtol=1e-9)
+        b = _structure(sim)
+        for k in a:
+            if k == "members":
+                assert a[k] == b[k]
+            else:
+                np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+        assert sim.total_rate > 0
+
+
+def test_rate_groups_bound_rates(rng):
+    # composition-rejection invariant: every enabled instance of a varying process lies in
+    # its group, rate in (bound/2, bound] (the lowest group: rate <= bound), and the total of
+    # the bounds is >= the exact total rate and < twice it
+    lat = Lattice.square(6)
+    _, _, m = co_ox(lat, lateral=INTER, diffusion={"CO*": 3.0, "O*": 1.5})
+    sim = Simulation(m, lat, seed=3)
+    S = sim.c.slot_p.shape[1]
+    for _ in range(3):
+        _random_state(sim, rng, 3)
+        rates = sim.slot_rates()
+        bound_total = float(np.sum(sim.unit * sim.Wp))
+        assert sim.total_rate <= bound_total * (1 + 1e-12)
+        assert bound_total < 2 * sim.total_rate
+        for p in np.flatnonzero(sim.varies):
+            for i in sim.lst[sim.off[p]:sim.off[p] + sim.seg[p, sim.G[p]]]:
+                g = int(sim.grp[i])
+                bound = sim.unit[p] * 2.0 ** g
+                r = rates[i // S, i % S]
+                assert r <= bound * (1 + 1e-12)
+                if g > 0:
+                    assert r > bound / 2 * (1 - 1e-12)
 
 
 def test_detailed_balance_event_by_event(rng):
