@@ -271,6 +271,8 @@ class Compiled:
     rev_bits: np.ndarray      # uint64 (nb, RA, W) their slots pointing at the site
     hset: np.ndarray          # int32 (n, H) sites whose rate inputs read the site
     n_words: int              # W = ceil(S / 64) mask words per site
+    knbr: np.ndarray          # int32 (n, zk) the first zk columns of nbr (all the kernel reads)
+    kbasis: np.ndarray        # int8 (n,) basis index of every site
 
 
 def _add(o1, o2):
@@ -454,9 +456,24 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
                 continue
             bx, di, dj = col_of[bu][c]
             rev[bx].setdefault((bu, -di, -dj), []).append(q)
-    rev_off = [sorted(r) for r in rev]
-    rev_anchor = lattice.table(rev_off) if any(rev_off) else np.full((lattice.n_sites, 1), -1,
-                                                                       dtype=np.int32)
+    # the kernel's neighbour table: only the columns it reads (interactions, pair partners)
+    zk = max([z_int] + [c + 1 for pc in pcols for c in pc] + [1])
+    knbr = np.ascontiguousarray(nbr[:, :zk])
+    kcols = [[col_of[b][c] for c in range(zk) if c in col_of[b]] for b in range(nb)]
+
+    def in_knbr_order(offs: list[set]) -> list[list] | None:
+        # the same offsets as the kernel table's columns: share that table (less memory)
+        if all(set(o) == set(kc) and len(kc) == zk for o, kc in zip(offs, kcols)):
+            return kcols
+        return None
+
+    rev_off = in_knbr_order([set(r) for r in rev]) or [sorted(r) for r in rev]
+    if rev_off is kcols:
+        rev_anchor = knbr
+    elif any(rev_off):
+        rev_anchor = lattice.table(rev_off)
+    else:
+        rev_anchor = np.full((lattice.n_sites, 1), -1, dtype=np.int32)
     rev_bits = np.zeros((nb, rev_anchor.shape[1], W), dtype=np.uint64)
     for bx in range(nb):
         for k, o in enumerate(rev_off[bx]):
@@ -478,9 +495,13 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
         out.discard((b, 0, 0))
         return out
 
-    hoff = [sorted(env(b)) for b in range(nb)]
-    hset = lattice.table(hoff) if any(hoff) else np.full((lattice.n_sites, 1), -1,
-                                                         dtype=np.int32)
+    envs = [env(b) for b in range(nb)]
+    if in_knbr_order(envs) is not None:
+        hset = knbr
+    elif any(envs):
+        hset = lattice.table([sorted(e) for e in envs])
+    else:
+        hset = np.full((lattice.n_sites, 1), -1, dtype=np.int32)
 
     return Compiled(nbr=nbr, col_shell=col_shell, z_int=z_int,
                     basis_of=np.ascontiguousarray(lattice.basis_index, dtype=np.int32),
@@ -489,4 +510,5 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
                     cl_sites=cl_sites, cl_spec=cl_spec, cl_eps=cl_eps, site_cl=site_cl,
                     beta=model.beta, qscale=qscale, eps_q=eps_q, cl_eps_q=cl_eps_q,
                     p_corr_q=p_corr_q, de_lo=de_lo, de_hi=de_hi, pair_cols=pair_cols,
-                    rev_anchor=rev_anchor, rev_bits=rev_bits, hset=hset, n_words=W)
+                    rev_anchor=rev_anchor, rev_bits=rev_bits, hset=hset, n_words=W, knbr=knbr,
+                    kbasis=np.ascontiguousarray(lattice.basis_index, dtype=np.int8))

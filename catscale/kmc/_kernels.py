@@ -223,15 +223,46 @@ def _insert(idv, p, g, lst, pos, grp, seg, Wp, off, G):
     seg[p, g + 1] += 1
     lst[base + hole] = idv
     pos[idv] = hole
-    grp[idv] = g
+    if G > 1:
+        grp[idv] = g
     Wp[p] += np.int64(1) << g
+
+
+@njit(cache=True, inline="always")
+def _move(idv, p, g_to, lst, pos, grp, seg, Wp, off):
+    """Move slot id ``idv`` of process p to group g_to: one swap per group boundary crossed."""
+    base = off[p]
+    g = np.int64(grp[idv])
+    i = np.int64(pos[idv])
+    while g < g_to:  # swap with the last of group g, which then ends before it
+        e = seg[p, g + 1] - 1
+        if e != i:
+            j = lst[base + e]
+            lst[base + i] = j
+            pos[j] = i
+            i = e
+        seg[p, g + 1] = e
+        g += 1
+    while g > g_to:  # swap with the first of group g, which then starts after it
+        a = seg[p, g]
+        if a != i:
+            j = lst[base + a]
+            lst[base + i] = j
+            pos[j] = i
+            i = a
+        seg[p, g] = a + 1
+        g -= 1
+    lst[base + i] = idv
+    pos[idv] = i
+    Wp[p] += (np.int64(1) << g_to) - (np.int64(1) << np.int64(grp[idv]))
+    grp[idv] = g_to
 
 
 @njit(cache=True, inline="always")
 def _remove(idv, p, lst, pos, grp, seg, Wp, off, G):
     """Remove slot id ``idv`` from the list of process p."""
     base = off[p]
-    g = np.int64(grp[idv])
+    g = np.int64(grp[idv]) if G > 1 else 0
     hole = np.int64(pos[idv])
     for k in range(g, G):
         e = seg[p, k + 1] - 1
@@ -287,12 +318,13 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
 def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
         z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
         c0, sp, lst, pos, grp, seg, Wp, off, unit, rev_anchor, rev_bits, latbits, hset, rng,
-        p_count, n_count, cov_int, clock, mark, n_events, t_stop):
+        p_count, n_count, cov_int, clock, mark, hbuf, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
     Updates in place: state, masks, lists, field, rng, p_count (firings per process),
     n_count (sites per species), cov_int (time integral of n_count, site s), clock[0]
-    (time, s), mark (scratch, int64 (n + 1,), last entry is the stamp counter).
+    (time, s), mark (scratch, int64 (n + 1,), last entry is the stamp counter), hbuf
+    (scratch, int64 (2 H + 2,)).
 
     Returns
     -------
@@ -423,8 +455,12 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                             g = _group(c0[pq] + sp[pq] * de, G[pq])
                         _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, G[pq])
         # -- rate groups of instances touching a site whose field changed ----------------
+        # H = changed sites and the sites reading them (hset). Every varying instance with
+        # its anchor or its partner in H is re-grouped once: the instances anchored in H,
+        # plus those anchored outside H whose partner is in H.
         if lateral:
             stamp += 1
+            nh = 0
             for k in range(2):
                 c = s if k == 0 else t2
                 if c < 0:
@@ -433,33 +469,35 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                     y = c if j < 0 else hset[c, j]
                     if y < 0:
                         break
-                    if mark[y] == stamp:
+                    if mark[y] != stamp:
+                        mark[y] = stamp
+                        hbuf[nh] = y
+                        nh += 1
+            for ih in range(nh):
+                y = hbuf[ih]
+                by = basis_of[y]
+                for jj in range(-1, RA):
+                    u = y if jj < 0 else rev_anchor[y, jj]
+                    if u < 0:
+                        break
+                    if jj >= 0 and mark[u] == stamp:
                         continue
-                    mark[y] = stamp
-                    by = basis_of[y]
-                    # instances anchored at y (jj = -1) or having y as partner
-                    for jj in range(-1, RA):
-                        u = y if jj < 0 else rev_anchor[y, jj]
-                        if u < 0:
-                            break
-                        bu = basis_of[u]
-                        for w in range(W):
-                            bits = mask[u, w] & latbits[bu, w]
-                            if jj >= 0:
-                                bits &= rev_bits[by, jj, w]
-                            while bits != _ZERO:
-                                qq = w * 64 + int(trailing_zeros(bits))
-                                bits &= bits - _ONE
-                                pq = slot_p[bu, qq]
-                                de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
-                                             p_out, p_corr, h, cl_sites, cl_spec, cl_eps,
-                                             site_cl)
-                                Gp = G[pq]
-                                g = _group(c0[pq] + sp[pq] * de, Gp)
-                                idv2 = u * S + qq
-                                if g != grp[idv2]:
-                                    _remove(idv2, pq, lst, pos, grp, seg, Wp, off, Gp)
-                                    _insert(idv2, pq, g, lst, pos, grp, seg, Wp, off, Gp)
+                    bu = basis_of[u]
+                    for w in range(W):
+                        bits = mask[u, w] & latbits[bu, w]
+                        if jj >= 0:
+                            bits &= rev_bits[by, jj, w]
+                        while bits != _ZERO:
+                            qq = w * 64 + int(trailing_zeros(bits))
+                            bits &= bits - _ONE
+                            pq = slot_p[bu, qq]
+                            de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
+                                         p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
+                            Gp = G[pq]
+                            g = _group(c0[pq] + sp[pq] * de, Gp)
+                            idv2 = u * S + qq
+                            if g != grp[idv2]:
+                                _move(idv2, pq, g, lst, pos, grp, seg, Wp, off)
     clock[0] = t
     mark[mark.shape[0] - 1] = stamp
     return done, status, nulls

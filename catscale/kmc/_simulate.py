@@ -269,6 +269,7 @@ class Simulation:
         self.cov_int = np.zeros(self.ns)
         self.clock = np.zeros(1)
         self.mark = np.zeros(n + 1, dtype=np.int64)
+        self.hbuf = np.zeros(2 * c.hset.shape[1] + 2, dtype=np.int64)
         self.events = 0
         self.null_events = 0
         self.rebuild()
@@ -308,7 +309,7 @@ class Simulation:
 
     def _state_args(self):
         c = self.c
-        return (self.state, c.nbr, c.basis_of, c.slot_p, c.slot_c, c.p_n, c.p_in, c.p_out,
+        return (self.state, c.knbr, c.kbasis, c.slot_p, c.slot_c, c.p_n, c.p_in, c.p_out,
                 c.p_corr_q, c.lateral, c.col_shell, c.z_int, self.h, c.eps_q, c.cl_sites,
                 c.cl_spec, c.cl_eps_q, c.site_cl, c.pair_cols, self.A, self.C, self.mask,
                 self.varies, self.G, self.c0, self.sp, self.lst, self.pos, self.grp, self.seg,
@@ -331,7 +332,7 @@ class Simulation:
         """Rate of every event slot (n_sites, S), s^-1: slot q of site s is process
         ``c.slot_p[basis_of[s], q]``; 0 where the slot is not enabled (diagnostics)."""
         c = self.c
-        return K.slot_rates(self.state, c.nbr, c.basis_of, c.slot_p, c.slot_c, c.p_n, c.p_in,
+        return K.slot_rates(self.state, c.knbr, c.kbasis, c.slot_p, c.slot_c, c.p_n, c.p_in,
                             c.p_out, c.p_corr_q, self.p_rate, c.p_alpha, c.beta / c.qscale,
                             c.lateral, self.h, c.cl_sites, c.cl_spec, c.cl_eps_q, c.site_cl,
                             self.mask)
@@ -357,7 +358,8 @@ class Simulation:
         c = self.c
         done, status, nulls = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
                                     self.latbits, c.hset, self.rng, self.p_count, self.n_count,
-                                    self.cov_int, self.clock, self.mark, int(n_events),
+                                    self.cov_int, self.clock, self.mark, self.hbuf,
+                                    int(n_events),
                                     float(t_stop))
         self.events += int(done)
         self.null_events += int(nulls)
