@@ -2,6 +2,12 @@
 diffusion, at 64^2, 256^2 (and 1024^2 in the full run), with and without pair interactions;
 JIT compile time measured separately in a fresh process with an empty numba cache.
 
+Reported per case: events per wall-clock second, events per CPU second of this process (less
+sensitive to other jobs on a shared machine) and the fraction of null (rejected) draws of the
+composition-rejection groups; per model the cost-per-event ratio 256^2 / 64^2 (CPU time); the
+load average before and after. ``--instructions`` adds instructions per event from valgrind
+callgrind (difference of two fixed-seed runs; slow: minutes per case).
+
 Peer: kmos / kmcos (Fortran backend generated and compiled per model with f2py/gfortran) has
 no self-contained wheel that runs a model without that compile step, so it is not timed here;
 its published figures (issue 4) are 1.11 M events/s at 64^2, 0.93 M at 256^2 (0.66 M with
@@ -44,16 +50,42 @@ LATERAL = {"CO*-CO*": 0.02, "CO*-O*": 0.05, "O*-O*": 0.03}
 
 
 def time_case(make, L, lateral, events):
+    """(events/s wall, events/s CPU, null fraction), best of two runs after a warm-up."""
     lat = Lattice.square(L)
     sim = Simulation(make(lat, LATERAL if lateral else None), lat, seed=1)
     sim.advance(min(events // 4, 200_000))  # warm-up (steady-state mix of events)
-    best = 0.0
+    best = (0.0, 0.0, 0.0)
     for _ in range(2):
-        t0 = time.perf_counter()
+        n0 = sim.null_events
+        t0, c0 = time.perf_counter(), time.process_time()
         done, _ = sim.advance(events)
-        dt = time.perf_counter() - t0
-        best = max(best, done / dt)
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
+        nulls = (sim.null_events - n0) / max(done + sim.null_events - n0, 1)
+        if done / dt > best[0]:
+            best = (done / dt, done / max(dc, 1e-9), nulls)
     return best
+
+
+def instructions_per_event(case: str, L: int, lateral: bool, events: int) -> float:
+    """Instructions per event from valgrind callgrind: two fixed-seed runs that differ only
+    by ``events`` extra events (start-up, imports and JIT-cache loading cancel)."""
+    code = ("import sys; sys.path.insert(0, 'benchmarks'); import bench_kmc as b;"
+            "from catscale.kmc import Lattice, Simulation;"
+            f"lat = Lattice.square({L}); m = b.{case}(lat, b.LATERAL if {lateral} else None);"
+            "s = Simulation(m, lat, 1); s.advance(1000); s.advance(int(sys.argv[1]))")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run([sys.executable, "-c", code, "10"], cwd=root, check=True)  # fill the cache
+    counts = []
+    for n in (0, events):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "cg.out")
+            subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                            sys.executable, "-c", code, str(n)], cwd=root, check=True,
+                           capture_output=True)
+            with open(out) as f:
+                tot = [ln for ln in f if ln.startswith("totals:") or ln.startswith("summary:")]
+            counts.append(int(tot[-1].split()[1]))
+    return (counts[1] - counts[0]) / events
 
 
 def jit_seconds() -> float:
@@ -74,19 +106,37 @@ def main() -> None:
     quick = "--quick" in sys.argv
     sizes = (64, 256) if quick else (64, 256, 1024)
     events = 300_000 if quick else 3_000_000
+    load0 = os.getloadavg()
     results = []
     for name, make in (("zgb", zgb), ("co_oxidation_diffusion", co_ox)):
-        for L in sizes:
-            for lateral in (False, True):
-                eps = time_case(make, L, lateral, events)
-                results.append(dict(case=f"{name} {L}x{L}" + (" pair" if lateral else ""),
-                                    tool="catscale", metric="events_per_second",
-                                    value=round(eps), unit="1/s"))
+        for lateral in (False, True):
+            cpu_cost = {}
+            for L in sizes:
+                wall, cpu, nulls = time_case(make, L, lateral, events)
+                case = f"{name} {L}x{L}" + (" pair" if lateral else "")
+                cpu_cost[L] = 1.0 / cpu
+                results += [
+                    dict(case=case, tool="catscale", metric="events_per_second",
+                         value=round(wall), unit="1/s"),
+                    dict(case=case, tool="catscale", metric="events_per_cpu_second",
+                         value=round(cpu), unit="1/s"),
+                    dict(case=case, tool="catscale", metric="null_fraction",
+                         value=round(nulls, 4), unit="1")]
+            results.append(dict(case=f"{name}" + (" pair" if lateral else ""),
+                                tool="catscale", metric="cost_per_event_ratio_256_over_64",
+                                value=round(cpu_cost[256] / cpu_cost[64], 3), unit="1"))
     results.append(dict(case="jit compile (empty numba cache)", tool="catscale",
                         metric="compile_time", value=round(jit_seconds(), 2), unit="s"))
+    if "--instructions" in sys.argv:
+        for name, lateral in (("zgb", False), ("co_ox", False), ("co_ox", True)):
+            ipe = instructions_per_event(name, 64, lateral, 300_000)
+            results.append(dict(case=f"{name} 64x64" + (" pair" if lateral else ""),
+                                tool="catscale", metric="instructions_per_event",
+                                value=round(ipe), unit="1"))
     print(json.dumps(dict(benchmark="kmc", machine=dict(
         python=platform.python_version(), processor=platform.processor(),
-        cpus=os.cpu_count(), load_average=os.getloadavg()[0]), results=results)))
+        cpus=os.cpu_count(), load_average_start=load0, load_average_end=os.getloadavg()),
+        results=results)))
 
 
 if __name__ == "__main__":

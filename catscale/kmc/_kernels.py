@@ -317,7 +317,7 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
 @njit(cache=True, _nrt=False)
 def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
         z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
-        c0, sp, lst, pos, grp, seg, Wp, off, unit, rev_anchor, rev_bits, latbits, hset, rng,
+        c0, sp, lst, pos, grp, seg, Wp, off, unit, rev_anchor, rev_bits, latbits, PR, hset, rng,
         p_count, n_count, cov_int, clock, mark, hbuf, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
@@ -408,6 +408,8 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
         if lateral:
             _field_change(s, a, a_new, nbr, col_shell, z_int, eps, h)
         t2 = -1
+        a2 = 0
+        b_new = 0
         if p_n[p] == 2:
             t2 = nbr[s, slot_c[b, q]]
             a2 = state[t2]
@@ -426,14 +428,22 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
             c = s if k == 0 else t2
             if c < 0:
                 continue
+            sx = state[c]
+            bc = basis_of[c]
             for j in range(-1, RA):
                 u = c if j < 0 else rev_anchor[c, j]
                 if u < 0:
                     break
                 bu = basis_of[u]
                 for w in range(W):
-                    new = compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C)
                     old = mask[u, w]
+                    if j < 0:
+                        new = compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C)
+                    else:
+                        # only the slots of u whose partner is c can change: their anchor
+                        # and partner tests by look-up (no walk over u's other partners)
+                        R = rev_bits[bc, j, w]
+                        new = (old & ~R) | (R & A[bu, state[u], w] & PR[bu, sx, w])
                     if new == old:
                         continue
                     mask[u, w] = new
@@ -461,12 +471,22 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
         if lateral:
             stamp += 1
             nh = 0
+            # a site whose state changed has only new instances (inserted above with their
+            # group): it is marked (so that its partners skip them) but not visited
+            for k in range(2):
+                c = s if k == 0 else t2
+                if c < 0 or mark[c] == stamp:
+                    continue
+                mark[c] = stamp
+                if (a == a_new) if k == 0 else (a2 == b_new):
+                    hbuf[nh] = c
+                    nh += 1
             for k in range(2):
                 c = s if k == 0 else t2
                 if c < 0:
                     continue
-                for j in range(-1, HS):
-                    y = c if j < 0 else hset[c, j]
+                for j in range(HS):
+                    y = hset[c, j]
                     if y < 0:
                         break
                     if mark[y] != stamp:

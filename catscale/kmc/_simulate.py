@@ -300,7 +300,14 @@ class Simulation:
                     for a in range(ns):
                         if p < 0 or c.slot_c[b, q] != col or c.p_in[p, 1] == a:
                             C[b, k, a, q // 64] |= bit
-        self.A, self.C, self.latbits = A, C, lat
+        # PR[b, a]: pair slots of an anchor of basis b whose partner must hold species a
+        PR = np.zeros((nb, ns, W), dtype=np.uint64)
+        for b in range(nb):
+            for q in range(S):
+                p = c.slot_p[b, q]
+                if p >= 0 and c.p_n[p] == 2:
+                    PR[b, c.p_in[p, 1], q // 64] |= np.uint64(1) << np.uint64(q % 64)
+        self.A, self.C, self.latbits, self.PR = A, C, lat, PR
         # rate of a constant process (lateral energy fixed by the pattern) or top bound
         top = self.p_rate * np.exp(-c.p_alpha * c.beta * c.de_lo)
         self.unit = np.ascontiguousarray(np.where(
@@ -357,7 +364,7 @@ class Simulation:
         self.rebuild()
         c = self.c
         done, status, nulls = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
-                                    self.latbits, c.hset, self.rng, self.p_count, self.n_count,
+                                    self.latbits, self.PR, c.hset, self.rng, self.p_count, self.n_count,
                                     self.cov_int, self.clock, self.mark, self.hbuf,
                                     int(n_events),
                                     float(t_stop))
