@@ -11,14 +11,16 @@ Data layout (all contiguous, all kept in arrays so that the kernel never allocat
   pattern matches and its process has a non-zero rate). A mask is recomputed from the states
   of the anchor and its pair partners by table look-up: ``A[b, state[u]] & AND_k C[b, k,
   state[partner k]]``.
-* Per process ``p`` a list ``lst[off[p]:off[p] + count]`` of enabled slot ids with a position
-  index ``pos[id]`` (O(1) insertion and removal). The list of a process whose rate depends on
-  the local configuration (lateral interactions) is cut into ``G[p]`` contiguous *rate groups*
+* Per process ``p`` and rate group ``g`` a list ``lst[off[p, g]:off[p, g] + seg[p, g]]`` of
+  enabled slot ids with a position index ``pos[id]`` (O(1) insertion and removal by swapping
+  with the last). A process of constant rate has one group. The instances of a process whose
+  rate depends on the local configuration (lateral interactions) are sorted into rate groups
   (composition-rejection, Slepoy, Thompson & Plimpton, J. Chem. Phys. 128, 205101 (2008)):
-  group ``g`` (``seg[p, g] <= i < seg[p, g + 1]``) holds the instances with rate in
-  ``(bound_g / 2, bound_g]``, ``bound_g = top_p 2^(g - G + 1)``; the lowest group also holds
-  anything slower. ``Wp[p] = sum_g count_g 2^g`` is an exact integer, and the bound on the
-  total rate of the process is ``unit[p] * Wp[p]``.
+  group ``g`` holds the instances with rate in ``(bound_g / 2, bound_g]``, ``bound_g = top_p
+  2^(g - G + 1)``; the lowest group also holds anything slower. ``Wp[p] = sum_g seg[p, g] 2^g``
+  is an exact integer, and the bound on the total rate of the process is ``unit[p] * Wp[p]``.
+  A group that can grow raises ``ctl[0]`` when fewer than ``ctl[1]`` places are free; the
+  kernel then stops before the next event (status 3) and the caller enlarges it.
 * ``h`` int64 (n, ns): lateral field, ``h[x, k]`` = pair energy that species k would have on
   site x with the current neighbours, in integer quanta (``eps`` is quantised to 2^-50 eV by
   the caller, so that every incremental update is exact and the field is always a function of
@@ -208,70 +210,31 @@ def compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C):
 # -- grouped per-process lists ----------------------------------------------------------------
 
 @njit(cache=True, inline="always")
-def _insert(idv, p, g, lst, pos, grp, seg, Wp, off, G):
-    """Insert slot id ``idv`` into group g of process p (shifts one element per group above)."""
-    base = off[p]
-    hole = seg[p, G]
-    for k in range(G - 1, g, -1):
-        a = seg[p, k]
-        if a < hole:
-            j = lst[base + a]
-            lst[base + hole] = j
-            pos[j] = hole
-            hole = a
-        seg[p, k + 1] += 1
-    seg[p, g + 1] += 1
-    lst[base + hole] = idv
-    pos[idv] = hole
+def _insert(idv, p, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G):
+    """Append slot id ``idv`` to group g of process p (O(1)); raise the grow flag ``ctl[0]``
+    when fewer than ``ctl[1]`` free places are left in a group that can grow."""
+    i = seg[p, g]
+    lst[off[p, g] + i] = idv
+    pos[idv] = i
+    seg[p, g] = i + 1
     if G > 1:
         grp[idv] = g
+        if i + 1 + ctl[1] > gcap[p, g]:
+            ctl[0] = 1
     Wp[p] += np.int64(1) << g
 
 
 @njit(cache=True, inline="always")
-def _move(idv, p, g_to, lst, pos, grp, seg, Wp, off):
-    """Move slot id ``idv`` of process p to group g_to: one swap per group boundary crossed."""
-    base = off[p]
-    g = np.int64(grp[idv])
-    i = np.int64(pos[idv])
-    while g < g_to:  # swap with the last of group g, which then ends before it
-        e = seg[p, g + 1] - 1
-        if e != i:
-            j = lst[base + e]
-            lst[base + i] = j
-            pos[j] = i
-            i = e
-        seg[p, g + 1] = e
-        g += 1
-    while g > g_to:  # swap with the first of group g, which then starts after it
-        a = seg[p, g]
-        if a != i:
-            j = lst[base + a]
-            lst[base + i] = j
-            pos[j] = i
-            i = a
-        seg[p, g] = a + 1
-        g -= 1
-    lst[base + i] = idv
-    pos[idv] = i
-    Wp[p] += (np.int64(1) << g_to) - (np.int64(1) << np.int64(grp[idv]))
-    grp[idv] = g_to
-
-
-@njit(cache=True, inline="always")
-def _remove(idv, p, lst, pos, grp, seg, Wp, off, G):
-    """Remove slot id ``idv`` from the list of process p."""
-    base = off[p]
+def _remove(idv, p, lst, pos, grp, seg, Wp, off, gcap, ctl, G):
+    """Remove slot id ``idv`` from its group of process p (swap with the last, O(1))."""
     g = np.int64(grp[idv]) if G > 1 else 0
-    hole = np.int64(pos[idv])
-    for k in range(g, G):
-        e = seg[p, k + 1] - 1
-        if e > hole:
-            j = lst[base + e]
-            lst[base + hole] = j
-            pos[j] = hole
-            hole = e
-        seg[p, k + 1] -= 1
+    i = pos[idv]
+    base = off[p, g]
+    last = seg[p, g] - 1
+    j = lst[base + last]
+    lst[base + i] = j
+    pos[j] = i
+    seg[p, g] = last
     pos[idv] = -1
     Wp[p] -= np.int64(1) << g
 
@@ -281,7 +244,7 @@ def _remove(idv, p, lst, pos, grp, seg, Wp, off, G):
 @njit(cache=True)
 def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
           z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
-          c0, sp, lst, pos, grp, seg, Wp, off):
+          c0, sp, lst, pos, grp, seg, Wp, off, gcap, ctl, fill):
     """Compute the field, every mask and every per-process list from the state (O(n S)).
 
     The lists come out in a canonical order (sites ascending, slots ascending), so the
@@ -294,8 +257,9 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
             field_site(s, state, nbr, col_shell, z_int, eps, h)
     seg[:, :] = 0
     Wp[:] = 0
-    pos[:] = -1
-    grp[:] = 0
+    if fill:
+        pos[:] = -1
+        grp[:] = 0
     for u in range(n):
         b = basis_of[u]
         for w in range(mask.shape[1]):
@@ -311,14 +275,17 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
                     de = inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr,
                                  h, cl_sites, cl_spec, cl_eps, site_cl)
                     g = _group(c0[p] + sp[p] * de, G[p])
-                _insert(u * S + q, p, g, lst, pos, grp, seg, Wp, off, G[p])
+                if fill:
+                    _insert(u * S + q, p, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[p])
+                else:  # counting pass: group sizes only
+                    seg[p, g] += 1
 
 
 @njit(cache=True, _nrt=False)
 def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
         z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
-        c0, sp, lst, pos, grp, seg, Wp, off, unit, rev_anchor, rev_bits, latbits, PR, hset, rng,
-        p_count, n_count, cov_int, clock, mark, hbuf, n_events, t_stop):
+        c0, sp, lst, pos, grp, seg, Wp, off, gcap, ctl, unit, rev_anchor, rev_bits, latbits, PR,
+        hset, rng, p_count, n_count, cov_int, clock, mark, hbuf, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
     Updates in place: state, masks, lists, field, rng, p_count (firings per process),
@@ -329,7 +296,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
     Returns
     -------
     (events done, status, null events): status 0 = n_events done, 1 = t_stop reached,
-    2 = no event possible (absorbing state).
+    2 = no event possible (absorbing state), 3 = a rate group must grow (call again).
     """
     P = unit.shape[0]
     S = slot_p.shape[1]
@@ -343,6 +310,9 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
     stamp = mark[mark.shape[0] - 1]
     status = 0
     while done < n_events:
+        if ctl[0] != 0:  # a rate group is nearly full: the caller grows it and calls again
+            status = 3
+            break
         R = 0.0
         for p in range(P):
             R += unit[p] * Wp[p]
@@ -371,22 +341,21 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                 x -= r
         Gp = G[p]
         if Gp == 1:
-            cnt = seg[p, 1]
+            cnt = seg[p, 0]
             i = np.int64(next_double(rng) * cnt)
             if i >= cnt:
                 i = cnt - 1
+            idv = lst[off[p, 0] + i]
         else:
             y = np.int64(next_u64(rng) >> _ONE) % Wp[p]
             g = Gp - 1
-            i = 0
-            while g >= 0:
-                c = (seg[p, g + 1] - seg[p, g]) << g
+            while g > 0:
+                c = seg[p, g] << g
                 if y < c:
-                    i = seg[p, g] + (y >> g)
                     break
                 y -= c
                 g -= 1
-        idv = lst[off[p] + i]
+            idv = lst[off[p, g] + (y >> g)]
         s = idv // S
         q = idv - s * S
         b = basis_of[s]
@@ -452,7 +421,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                         qq = w * 64 + int(trailing_zeros(d))
                         d &= d - _ONE
                         pq = slot_p[bu, qq]
-                        _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, G[pq])
+                        _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
                     d = new & ~old
                     while d != _ZERO:
                         qq = w * 64 + int(trailing_zeros(d))
@@ -463,7 +432,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                             de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
                                          p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
                             g = _group(c0[pq] + sp[pq] * de, G[pq])
-                        _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, G[pq])
+                        _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
         # -- rate groups of instances touching a site whose field changed ----------------
         # H = changed sites and the sites reading them (hset). Every varying instance with
         # its anchor or its partner in H is re-grouped once: the instances anchored in H,
@@ -517,7 +486,9 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                             g = _group(c0[pq] + sp[pq] * de, Gp)
                             idv2 = u * S + qq
                             if g != grp[idv2]:
-                                _move(idv2, pq, g, lst, pos, grp, seg, Wp, off)
+                                _remove(idv2, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, Gp)
+                                _insert(idv2, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl,
+                                        Gp)
     clock[0] = t
     mark[mark.shape[0] - 1] = stamp
     return done, status, nulls

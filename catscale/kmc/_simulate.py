@@ -247,9 +247,7 @@ class Simulation:
             for p in c.slot_p[bb]:
                 if p >= 0:
                     cap[p] += lattice.n_cells
-        self.off = np.zeros(P + 1, dtype=np.int64)
-        self.off[1:] = np.cumsum(cap)
-        self.lst = np.full(max(int(self.off[-1]), 1), -1, dtype=np.int32)
+        self.cap = cap
         # rate groups (composition-rejection) of the processes whose rate varies: group g
         # spans a factor 2 of rate; enough groups to cover the bounds of the local reaction
         # energy, capped so that the integer weights sum_g count_g 2^g stay below 2^62
@@ -262,7 +260,17 @@ class Simulation:
         self.c0 = np.where(self.varies, -c.p_alpha * c.beta * c.de_lo / np.log(2.0) + 1e-9,
                            0.0)
         self.sp = np.where(self.varies, c.p_alpha * c.beta / c.qscale / np.log(2.0), 0.0)
-        self.seg = np.zeros((P, int(self.G.max()) + 1), dtype=np.int64)
+        # one list per (process, rate group): count seg, start off, capacity gcap in lst; a
+        # constant process has one group of full capacity, a group of a varying process is
+        # sized at each rebuild and grown (order kept) when fewer than ctl[1] places are
+        # free: at most that many instances enter one group in one event
+        gm = int(self.G.max())
+        self.seg = np.zeros((P, gm), dtype=np.int64)
+        self.off = np.zeros((P, gm), dtype=np.int64)
+        self.gcap = np.zeros((P, gm), dtype=np.int64)
+        self.ctl = np.zeros(2, dtype=np.int64)
+        self.ctl[1] = (4 + 2 * c.hset.shape[1]) * (1 + c.rev_anchor.shape[1]) * S
+        self.lst = np.zeros(1, dtype=np.int32)
         self.Wp = np.zeros(P, dtype=np.int64)
         self.unit = np.zeros(P)
         self.p_count = np.zeros(P, dtype=np.int64)
@@ -320,14 +328,48 @@ class Simulation:
                 c.p_corr_q, c.lateral, c.col_shell, c.z_int, self.h, c.eps_q, c.cl_sites,
                 c.cl_spec, c.cl_eps_q, c.site_cl, c.pair_cols, self.A, self.C, self.mask,
                 self.varies, self.G, self.c0, self.sp, self.lst, self.pos, self.grp, self.seg,
-                self.Wp, self.off)
+                self.Wp, self.off, self.gcap, self.ctl)
 
     def rebuild(self) -> None:
         """Recompute the field, every enabled event and the per-process lists from the state
         (after a change of rate constants or of the state from outside)."""
         self.n_count = np.bincount(self.state, minlength=self.ns).astype(np.int64)
         self._tables()
-        K.build(*self._state_args())
+        K.build(*self._state_args(), False)  # group sizes
+        self._layout(self.seg.copy())
+        K.build(*self._state_args(), True)
+
+    def _groups(self) -> np.ndarray:
+        """(P, gm) bool: the rate groups in use by each process."""
+        return np.arange(self.seg.shape[1])[None, :] < self.G[:, None]
+
+    def _layout(self, counts: np.ndarray) -> None:
+        """Place the group lists in ``lst`` for the given group sizes."""
+        used = self._groups()
+        grow = used & self.varies[:, None]
+        gcap = np.where(grow, counts + counts // 4 + self.ctl[1], 0)
+        gcap[:, 0] = np.where(self.varies, gcap[:, 0], self.cap)
+        self.gcap[:] = gcap
+        flat = self.gcap.ravel()
+        self.off[:] = (np.cumsum(flat) - flat).reshape(self.off.shape)
+        total = max(int(flat.sum()), 1)
+        if self.lst.size < total or self.lst.size > 2 * total:
+            self.lst = np.zeros(total, dtype=np.int32)
+        self.ctl[0] = 0
+
+    def _grow(self) -> None:
+        """Enlarge the nearly full groups, keeping every list and position as it is (the
+        trajectory does not depend on capacities)."""
+        grow = self._groups() & self.varies[:, None] & (self.gcap - self.seg < 2 * self.ctl[1])
+        gcap = np.where(grow, 2 * self.gcap + self.ctl[1], self.gcap)
+        flat = gcap.ravel()
+        off = (np.cumsum(flat) - flat).reshape(self.off.shape)
+        lst = np.zeros(max(int(flat.sum()), 1), dtype=np.int32)
+        for p, g in zip(*np.nonzero(self.seg)):
+            n = self.seg[p, g]
+            lst[off[p, g]:off[p, g] + n] = self.lst[self.off[p, g]:self.off[p, g] + n]
+        self.lst, self.gcap[:], self.off[:] = lst, gcap, off
+        self.ctl[0] = 0
 
     def set_scales(self, scales: np.ndarray) -> None:
         """Multiply the base rate of every process by ``scales`` and rebuild the rates."""
@@ -363,11 +405,17 @@ class Simulation:
         """
         self.rebuild()
         c = self.c
-        done, status, nulls = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
-                                    self.latbits, self.PR, c.hset, self.rng, self.p_count, self.n_count,
-                                    self.cov_int, self.clock, self.mark, self.hbuf,
-                                    int(n_events),
-                                    float(t_stop))
+        done = nulls = 0
+        while True:
+            d, status, nn = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
+                                  self.latbits, self.PR, c.hset, self.rng, self.p_count,
+                                  self.n_count, self.cov_int, self.clock, self.mark, self.hbuf,
+                                  int(n_events) - done, float(t_stop))
+            done += d
+            nulls += nn
+            if status != 3:
+                break
+            self._grow()  # a rate group was nearly full; continue where the kernel stopped
         self.events += int(done)
         self.null_events += int(nulls)
         return int(done), int(status)

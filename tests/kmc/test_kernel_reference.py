@@ -41,16 +41,27 @@ def test_rates_equal_reference(lat, rng):
         assert sim.total_rate == pytest.approx(sum(per_proc), rel=1e-12)
 
 
+def _members(sim, p):
+    """(slot id, group) of every listed instance of process p, checking the position index."""
+    out = []
+    for g in range(sim.G[p]):
+        ids = sim.lst[sim.off[p, g]:sim.off[p, g] + sim.seg[p, g]]
+        assert np.all(sim.pos[ids] == np.arange(len(ids)))  # position index consistent
+        if sim.G[p] > 1:
+            assert np.all(sim.grp[ids] == g)
+        out += [(int(i), g) for i in ids]
+    return sorted(out)
+
+
 def _structure(sim):
     """The incrementally maintained event structure, in an order-independent form."""
     S = sim.c.slot_p.shape[1]
     members = []
     for p in range(len(sim.Wp)):
-        ids = sim.lst[sim.off[p]:sim.off[p] + sim.seg[p, sim.G[p]]]
-        assert np.all(sim.pos[ids] == np.arange(len(ids)))  # position index consistent
-        members.append(sorted((int(i), int(sim.grp[i])) for i in ids))
+        members.append(_members(sim, p))
         # every id is an enabled slot of this process
-        assert all(sim.c.slot_p[sim.c.basis_of[i // S], i % S] == p for i in ids)
+        assert all(sim.c.slot_p[sim.c.basis_of[i // S], i % S] == p for i, _ in members[-1])
+        assert sim.Wp[p] == sum(2 ** g for _, g in members[-1])
     return dict(mask=sim.mask.copy(), h=sim.h.copy(), Wp=sim.Wp.copy(), seg=sim.seg.copy(),
                 members=members, rates=sim.slot_rates())
 
@@ -93,8 +104,7 @@ def test_rate_groups_bound_rates(rng):
         assert sim.total_rate <= bound_total * (1 + 1e-12)
         assert bound_total < 2 * sim.total_rate
         for p in np.flatnonzero(sim.varies):
-            for i in sim.lst[sim.off[p]:sim.off[p] + sim.seg[p, sim.G[p]]]:
-                g = int(sim.grp[i])
+            for i, g in _members(sim, p):
                 bound = sim.unit[p] * 2.0 ** g
                 r = rates[i // S, i % S]
                 assert r <= bound * (1 + 1e-12)
