@@ -66,18 +66,21 @@ def _structure(sim):
                 members=members, rates=sim.slot_rates())
 
 
-def test_local_updates_equal_rebuild():
+@pytest.mark.parametrize("lat", [Lattice.square(8), Lattice.honeycomb(6)])
+def test_local_updates_equal_rebuild(lat):
     # after 20000 events with interactions and clusters, the incrementally updated masks,
     # per-process lists, rate groups, integer interaction field and slot rates must equal a
     # rebuild from scratch exactly (a missed neighbour would differ at O(1); the field is
-    # kept in integer energy quanta, so there is no round-off to allow for).
-    lat = Lattice.square(8)
+    # kept in integer energy quanta, so there is no round-off to allow for). The run starts
+    # from an empty lattice, so the rate groups of the desorptions grow during it. The
+    # honeycomb lattice has two basis sites (per-basis neighbour and reverse tables).
     for inter in (INTER, None):
         _, _, m = co_ox(lat, lateral=inter, diffusion={"CO*": 3.0, "O*": 1.5})
         sim = Simulation(m, lat, seed=7)
         sim.advance(20000)
         if inter is not None:
             assert sim.null_events > 0 and np.any(sim.G > 1)  # rate groups were exercised
+            assert np.any(sim.gcap > sim.ctl[1] + 0)  # and grown beyond their first size
         a = _structure(sim)
         sim.rebuild()
         b = _structure(sim)
