@@ -250,7 +250,7 @@ class Compiled:
     p_n: np.ndarray           # int32 (P,)
     p_in: np.ndarray          # int32 (P, 2)
     p_out: np.ndarray         # int32 (P, 2)
-    p_rate: np.ndarray        # float64 (P,)
+    p_rate: np.ndarray        # float64 (P,) rate per slot, s^-1 (see compile_model)
     p_alpha: np.ndarray       # float64 (P,)
     p_shell: np.ndarray       # int32 (P,) shell (0-based) joining the two pattern sites
     lateral: bool
@@ -328,8 +328,14 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
                 if sh >= n_sh:
                     raise InvalidParameterError(f"process {p.name!r}.shell",
                                                 f"<= {n_sh}", p.shell)
+                # a pattern that reads the same from either end (O2 + 2* -> 2O*) is listed on
+                # one orientation of each unordered pair, at twice the rate (same dynamics,
+                # half the bookkeeping)
+                sym = (p.initial[0] == p.initial[1] and p.final[0] == p.final[1])
                 for c, o in col_of[b].items():
                     if starts[sh] <= c < starts[sh + 1] and lattice.kinds[o[0]] == k1:
+                        if sym and not (b, o[0], o[1], o[2]) < (o[0], b, -o[1], -o[2]):
+                            continue
                         slots[b].append((p_i, c))
     S = max(1, max(len(s) for s in slots))
     slot_p = np.full((nb, S), -1, dtype=np.int32)
@@ -346,7 +352,10 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
         for j in range(p.n_sites):
             p_in[i, j] = model.code(p.initial[j])
             p_out[i, j] = model.code(p.final[j])
-    p_rate = np.array([p.rate for p in model.processes], dtype=np.float64).reshape(P)
+    # rate per slot: per ordered occurrence, doubled for the one-orientation patterns
+    p_rate = np.array([p.rate * (2.0 if p.n_sites == 2 and p.initial[0] == p.initial[1]
+                                 and p.final[0] == p.final[1] else 1.0)
+                       for p in model.processes], dtype=np.float64).reshape(P)
     p_alpha = np.array([p.alpha for p in model.processes], dtype=np.float64).reshape(P)
     p_shell = np.array([p.shell - 1 for p in model.processes], dtype=np.int32).reshape(P)
 
