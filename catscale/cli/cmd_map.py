@@ -13,8 +13,8 @@ from ._common import cli_errors, print_json
 
 def register(app: typer.Typer) -> None:
     @app.command("map")
-    def map_(model: str = typer.Argument(..., help="CatMAP .mkm file (or model with "
-                                                   "descriptors)."),
+    def map_(model: str = typer.Argument(..., help="Model file with a descriptors: section, "
+                                                   "or a CatMAP .mkm file."),
              energies: str = typer.Option(None, "--energies", help="CatMAP energy table."),
              resolution: int = typer.Option(None, "--resolution", help="Points per axis."),
              out: str = typer.Option(None, "--out", help="netCDF file for the map."),
@@ -27,20 +27,33 @@ def register(app: typer.Typer) -> None:
             from catscale.errors import InvalidParameterError
             from catscale.kinetics import descriptor_map, plot_map
 
-            if not model.endswith(".mkm"):
-                raise InvalidParameterError(
-                    "MODEL", "a CatMAP .mkm file (catscale model files need a "
-                    "'descriptors' section, not yet in the schema)", model)
-            from catscale.model.importers import load_catmap
+            if model.endswith(".mkm"):
+                from catscale.model.importers import load_catmap
 
-            cm = load_catmap(model, energies)
-            axes = cm.axes
+                cm = load_catmap(model, energies)
+                axes, mechanism, rates_at = cm.axes, cm.mechanism, cm.rates_function()
+                pressures, surfaces = cm.pressures, cm.surfaces
+            else:
+                from catscale.model import load_model
+
+                m = load_model(model)
+                if m.descriptors is None:
+                    raise InvalidParameterError(
+                        f"{model}: descriptors", "a descriptors: section (axes, scaling, "
+                        "ts_scaling, surfaces) or a CatMAP .mkm file", None)
+                axes, mechanism, pressures = m.descriptor_axes(), m.mechanism, m.pressures
+                names = list(axes)
+
+                def rates_at(point, _m=m):
+                    return _m.at_descriptors(point).rates()
+
+                surfaces = {k: tuple(v[n] for n in names)
+                            for k, v in m.descriptors.surfaces.items()}
             if resolution:
                 if resolution < 2:
                     raise InvalidParameterError("--resolution", ">= 2", resolution)
                 axes = {k: np.linspace(v[0], v[-1], resolution) for k, v in axes.items()}
-            ds = descriptor_map(cm.mechanism, cm.rates_function(), cm.pressures, axes,
-                                surfaces=cm.surfaces)
+            ds = descriptor_map(mechanism, rates_at, pressures, axes, surfaces=surfaces or None)
             if out:
                 ds.to_netcdf(out, engine="h5netcdf")
             if plot:

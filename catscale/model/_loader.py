@@ -259,6 +259,9 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
             else:
                 sections[sec] = col.validate(cls, data[sec], (sec,), ctx)
 
+    if mech is not None and sections.get("descriptors") is not None:
+        _check_descriptors(col, sections["descriptors"], mech, species_specs, step_specs)
+
     return dict(path=name, name=str(data.get("name", "") or pathlib.Path(name).stem),
                 mechanism=mech, conditions=conditions, units=units, sites=sites,
                 species_specs=species_specs, step_specs=tuple(step_specs),
@@ -495,3 +498,37 @@ def _lateral(col, raw, species_objs, ctx) -> dict[tuple[str, str], float]:
             col.add(("lateral", key), f"pair {k} given twice")
         out[k] = e
     return out
+
+
+def _check_descriptors(col, sec, mech: Mechanism, species_specs, step_specs) -> None:
+    """Descriptors, scaled adsorbates and TS-scaled steps must exist and carry energies."""
+    ads = {s.name for s in mech.adsorbates}
+    desc = list(sec.axes)
+    for n in desc:
+        if n not in ads:
+            col.add(("descriptors", "axes", n), f"expected an adsorbate of the model, found "
+                    f"'{n}'")
+        elif species_specs.get(n) is None or species_specs[n].energy is None:
+            col.add(("descriptors", "axes", n), "a descriptor adsorbate needs an 'energy' "
+                    "(the reference its grid values replace)")
+    for n, sc in sec.scaling.items():
+        if n not in ads or n in desc:
+            col.add(("descriptors", "scaling", n), f"expected a non-descriptor adsorbate, "
+                    f"found '{n}'")
+        elif species_specs.get(n) is None or species_specs[n].energy is None:
+            col.add(("descriptors", "scaling", n), "a scaled adsorbate needs an 'energy'")
+        for d in sc.slopes:
+            if d not in desc:
+                col.add(("descriptors", "scaling", n, "slopes", d),
+                        f"expected one of the descriptors {desc}")
+    for k, ts in enumerate(sec.ts_scaling):
+        if ts.step >= len(mech.steps):
+            col.add(("descriptors", "ts_scaling", k, "step"),
+                    f"expected a step index 0..{len(mech.steps) - 1}, found {ts.step}")
+        elif step_specs[ts.step] is None or step_specs[ts.step].ts is None:
+            col.add(("descriptors", "ts_scaling", k, "step"),
+                    f"step {ts.step} has no 'ts' (saddle point) to scale")
+    for sname, pt in sec.surfaces.items():
+        if set(pt) != set(desc):
+            col.add(("descriptors", "surfaces", sname),
+                    f"expected a value for each descriptor {desc}, found {sorted(pt)}")

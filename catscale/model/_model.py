@@ -155,6 +155,57 @@ class Model:
         return rate_table(self.mechanism, self.thermo(), self.step_kinetics(), T,
                           masses=self.masses(), electronic=self.electronic_energies())
 
+    # -- descriptors -----------------------------------------------------------------------
+    def at_descriptors(self, point) -> Model:
+        """The model at a descriptor point (eV, in ``descriptors.axes`` order): descriptor
+        adsorbates take the point's energies, scaled adsorbates and TS-scaled saddle points
+        follow their relations; every other energy is unchanged."""
+        import numpy as np
+
+        sec = self.sections.get("descriptors")
+        if sec is None:
+            raise InvalidParameterError(f"{self.path}: descriptors", "a descriptors: section",
+                                        None)
+        names = list(sec.axes)
+        point = np.asarray(point, dtype=float).reshape(-1)
+        if point.shape != (len(names),):
+            raise InvalidParameterError("point", f"{len(names)} descriptor energies (eV)",
+                                        point)
+        E = {n: float(v) for n, v in zip(names, point)}
+        for n, sc in sec.scaling.items():
+            E[n] = sc.intercept + sum(a * E[d] for d, a in sc.slopes.items())
+        base = self.electronic_energies()
+
+        def ads_energy(n: str) -> float:
+            return E.get(n, base.get(n, 0.0))
+
+        shifts = {n: E[n] - self.species_specs[n].energy - self.energy_shifts.get(n, 0.0)
+                  for n in E}
+        mech = self.mechanism
+        for ts in sec.ts_scaling:
+            st = mech.steps[ts.step]
+            side = {}
+            for key, terms in (("IS", st.reactants), ("FS", st.products)):
+                side[key] = sum(c * ads_energy(n) for n, c in terms
+                                if mech.species[mech.index(n)].phase == "surface")
+            if ts.reference == "IS":
+                e_ts = ts.alpha * side["IS"] + ts.beta
+            elif ts.reference == "FS":
+                e_ts = ts.alpha * side["FS"] + ts.beta
+            else:
+                e_ts = side["IS"] + ts.alpha * (side["FS"] - side["IS"]) + ts.beta
+            spec = self.step_specs[ts.step].ts
+            shifts[f"ts:{ts.step}"] = (e_ts - spec.energy
+                                       - self.energy_shifts.get(f"ts:{ts.step}", 0.0))
+        return self.with_energy_shifts(shifts)
+
+    def descriptor_axes(self) -> dict:
+        """Descriptor grids: name -> ndarray of energies (eV)."""
+        import numpy as np
+
+        sec = self.sections.get("descriptors")
+        return {n: np.linspace(a, b, int(k)) for n, (a, b, k) in sec.axes.items()}
+
     # -- variants --------------------------------------------------------------------------
     def with_energy_shifts(self, shifts: dict[str, float]) -> Model:
         """A copy with energies shifted (eV): keys are species names or ``"ts:<step index>"``
