@@ -91,6 +91,8 @@ def compare_model(model, **overrides) -> dict:
                 kmc=out_k, coverages=cov, tof=tof, pair_correlations=pairs,
                 diffusion_reaction_ratio=mix, verdict=verdict, reasons=reasons,
                 correlation_length=out_k.get("correlation_length"),
+                snapshot=np.asarray(res.state).reshape(int(lat.size[0]), -1).tolist(),
+                snapshot_states=list(res.species),
                 thresholds=dict(coverage=COV_TOL, tof_relative=TOF_RTOL, sigma=N_SIGMA,
                                 pair_relative=PAIR_RTOL, mixing=MIX_RATIO))
 

@@ -73,7 +73,12 @@ def pellet_inputs(model, n_cells: int | None = None):
             cmax = [max(c, 1e-6) * 1.05 for c in c_b]
             Tr = (T, T) if sec.conductivity is None else (T, T + 200.0)
             kin, err = surrogate_rate_law(kin, cmax, Tr)
-    pel = Pellet(sec.shape, sec.size, sec.D_eff, conductivity=sec.conductivity,
+    D_eff = sec.D_eff
+    if D_eff is None:   # from the microstructure: section, through the homogenization bridge
+        from .cmd_homogenize import homogenize_section
+
+        D_eff = homogenize_section(model)[1].D_eff
+    pel = Pellet(sec.shape, sec.size, D_eff, conductivity=sec.conductivity,
                  k_ext=sec.k_ext, h_ext=sec.h_ext)
     return pel, kin, np.array(c_b), T, sec, err
 

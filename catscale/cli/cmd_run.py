@@ -21,4 +21,5 @@ def register(app: typer.Typer) -> None:
             if json_out:
                 print_json(res.summary())
             else:
-                typer.echo(f"\nresults written to {out}/summary.json")
+                typer.echo(f"\nwritten: {out}/summary.json, {out}/results.nc, "
+                           f"{out}/report.html")

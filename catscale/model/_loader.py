@@ -259,6 +259,11 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
             else:
                 sections[sec] = col.validate(cls, data[sec], (sec,), ctx)
 
+    pel = sections.get("pellet")
+    if pel is not None and not isinstance(pel, dict) and getattr(pel, "D_eff", 1) is None \
+            and sections.get("microstructure") is None:
+        col.add(("pellet", "D_eff"), "give 'D_eff' (m^2/s) or a microstructure: section to "
+                "compute it from")
     if mech is not None and sections.get("descriptors") is not None:
         _check_descriptors(col, sections["descriptors"], mech, species_specs, step_specs)
 

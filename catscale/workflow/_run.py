@@ -24,11 +24,18 @@ class RunResult:
     text: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    datasets: dict[str, Any] = field(default_factory=dict)   # ready-made xarray Datasets
 
     def summary(self) -> dict:
+        stages = {k: {kk: vv for kk, vv in v.items() if kk not in _BULKY}
+                  for k, v in self.stages.items()}
         return {"model": self.model.name, "file": self.model.path,
                 "provenance": provenance(self.model), "timings_s": self.timings,
-                "warnings": self.warnings, **self.stages}
+                "warnings": self.warnings, **stages}
+
+
+# arrays kept for results.nc and the report, not for summary.json
+_BULKY = ("snapshot", "sample_values")
 
 
 def provenance(model: Model) -> dict:
@@ -138,6 +145,112 @@ def stage_kmc(model: Model, result: RunResult) -> None:
     result.text["kmc"] = "\n".join(lines)
 
 
+def stage_diffusion(model: Model, result: RunResult) -> None:
+    """Chemical diffusivity D_c(theta) = M dmu/dtheta, thermodynamic factor, spinodal."""
+    from ..cli.cmd_diffusion import diffusion_inputs, diffusion_summary
+
+    inp = diffusion_inputs(model)
+    sec = inp.get("section")
+    method = getattr(sec, "method", None) or "closure"
+    out, _curve = diffusion_summary(inp, method)
+    result.stages["diffusion"] = out
+    sp = out.get("spinodal")
+    lines = [f"surface diffusion ({method}, {out.get('lattice')}, eps = {out.get('eps')} eV, "
+             f"T = {out.get('T')} K); D0 = {out.get('D0', float('nan')):.3g} m^2/s"]
+    for c in out.get("coverages", []):
+        lines.append(f"  theta {c['theta']:.3f}: D_c/D0 {c['D_c'] / out['D0']:+.3g}, "
+                     f"Phi {c['Phi']:.3g}")
+    if sp:
+        lines.append(f"spinodal (D_c < 0): {sp}")
+        result.warnings.append(f"surface diffusion: D_c < 0 for coverages in {sp}: uphill "
+                               "diffusion, islands form (a continuum model needs the "
+                               "Cahn-Hilliard gradient term there)")
+    result.text["diffusion"] = "\n".join(lines)
+
+
+def pore_correlation_length(image, voxel_size: float) -> float:
+    """Correlation length of the pore phase, m: where the normalised two-point correlation
+    (S2(r) - eps^2) / (eps - eps^2), averaged over the axes, first falls below 1/e."""
+    import numpy as np
+
+    pore = (np.asarray(image) > 0).astype(float)
+    eps = pore.mean()
+    if eps in (0.0, 1.0):
+        return 0.0
+    F = np.fft.fftn(pore)
+    s2 = np.real(np.fft.ifftn(F * np.conj(F))) / pore.size       # periodic S2(r)
+    lengths = []
+    for ax in range(pore.ndim):
+        idx = [0] * pore.ndim
+        line = []
+        for r in range(pore.shape[ax] // 2):
+            idx[ax] = r
+            line.append(s2[tuple(idx)])
+        c = (np.array(line) - eps**2) / (eps - eps**2)
+        below = np.flatnonzero(c < np.exp(-1.0))
+        lengths.append(float(below[0]) if below.size else float(len(line)))
+    return float(np.mean(lengths)) * voxel_size
+
+
+def stage_homogenization(model: Model, result: RunResult) -> None:
+    """Effective diffusivity of the microstructure (periodic cell problems); checks that the
+    image is a representative volume between the pore scale and the pellet."""
+    from ..cli.cmd_homogenize import homogenize_section
+    from ..scales import check_homogenization
+
+    sec = model.microstructure
+    res, transport, image = homogenize_section(model)
+    out = res.to_dict()
+    out["pellet_D_eff"] = transport.D_eff
+    out["D_free"] = sec.D_free
+    xi = pore_correlation_length(image, sec.voxel_size)
+    window = sec.voxel_size * min(image.shape)
+    out["correlation_length"] = xi
+    if model.pellet is not None:
+        chk = check_homogenization(xi=xi, window=window, pellet=model.pellet.size)
+        out["scale_check"] = chk.to_dict()
+        if not chk.justified:
+            result.warnings.append(chk.message + ". " + chk.advice)
+    result.stages["homogenization"] = out
+    D = out["D_eff"]
+    result.text["homogenization"] = (
+        f"D_eff/D_free = {[[round(x, 4) for x in row] for row in D]}, porosity "
+        f"{out['porosity']:.3f}, tortuosity {out['tortuosity']}; pore correlation length "
+        f"{xi:.3g} m; pellet D_eff = {transport.D_eff:.3g} m^2/s")
+    for w in out.get("warnings", []):
+        result.warnings.append(f"homogenization: {w}")
+
+
+def stage_map(model: Model, result: RunResult) -> None:
+    """Descriptor (volcano) map: verified steady state at every grid point."""
+    from ..kinetics import descriptor_map
+
+    axes = model.descriptor_axes()
+    names = list(axes)
+
+    def rates_at(point):
+        return model.at_descriptors(point).rates()
+
+    surfaces = {k: tuple(v[n] for n in names) for k, v in model.descriptors.surfaces.items()}
+    ds = descriptor_map(model.mechanism, rates_at, model.pressures, axes,
+                        surfaces=surfaces or None)
+    result.datasets["map"] = ds
+    out = {"axes": {k: [float(v[0]), float(v[-1]), len(v)] for k, v in axes.items()},
+           "points": int(ds.verified.size), "verified": int(ds.verified.sum()),
+           "stable": int(ds.stable.sum()), "max_residual": float(ds.residual.max()),
+           "tof_max": float(ds.tof.max())}
+    if "surface" in ds.coords:
+        out["surfaces"] = {str(s): float(ds.surface_tof.sel(surface=s))
+                           for s in ds.surface.values}
+    result.stages["map"] = out
+    if out["verified"] < out["points"]:
+        result.warnings.append(f"descriptor map: {out['points'] - out['verified']} points "
+                               "could not be verified (NaN in the map)")
+    result.text["map"] = (f"{out['verified']}/{out['points']} points verified; max TOF "
+                          f"{out['tof_max']:.3e} s^-1"
+                          + (f"; surfaces: {out['surfaces']}" if "surfaces" in out else ""))
+
+
 def stage_pellet(model: Model, result: RunResult) -> None:
     """Reaction-diffusion in one pellet: Thiele modulus, effectiveness, regime, profiles."""
     import dataclasses
@@ -146,6 +259,9 @@ def stage_pellet(model: Model, result: RunResult) -> None:
     from ..pellet import solve_pellet
 
     sec = model.pellet
+    if sec.D_eff is None and "homogenization" in result.stages:
+        sec = sec.model_copy(update={"D_eff": result.stages["homogenization"]["pellet_D_eff"]})
+        model = dataclasses.replace(model, sections={**model.sections, "pellet": sec})
     if sec.kinetics is None:
         # microkinetics inside the pellet: a surrogate verified on the solution itself
         from ..bridges.kinetics_to_pellet import solve_pellet_verified
@@ -193,7 +309,12 @@ def stage_uq(model: Model, result: RunResult) -> None:
     """Uncertainty propagation and sensitivity as the ``uncertainty:`` section describes."""
     from ..uq import study_text, uq_study
 
-    out = uq_study(model, scheduler="local", progress=False)
+    out = uq_study(model, scheduler="local", progress=False, keep=True)
+    objects = out.pop("_objects", {})
+    mc = objects.get("mc")
+    if mc is not None:   # the samples themselves, for histograms (results.nc, report)
+        Y = mc.ensemble.Y
+        out["sample_values"] = {n: Y[:, i].tolist() for i, n in enumerate(mc.output_names)}
     result.stages["uq"] = out
     result.text["uq"] = study_text(out)
 
@@ -204,7 +325,10 @@ Stage = tuple[str, Callable[[Model], bool], Callable[[Model, RunResult], None]]
 STAGES: list[Stage] = [
     ("rates", lambda m: m.mechanism is not None and bool(m.mechanism.steps), stage_rates),
     ("steady", lambda m: m.mechanism is not None and bool(m.mechanism.adsorbates), stage_steady),
+    ("map", lambda m: m.descriptors is not None, stage_map),
     ("kmc", lambda m: m.kmc is not None, stage_kmc),
+    ("diffusion", lambda m: m.diffusion is not None, stage_diffusion),
+    ("homogenization", lambda m: m.microstructure is not None, stage_homogenization),
     ("pellet", lambda m: m.pellet is not None, stage_pellet),
     ("reactor", lambda m: m.reactor is not None and m.pellet is not None, stage_reactor),
     ("uq", lambda m: m.uncertainty is not None, stage_uq),
@@ -243,7 +367,12 @@ def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
         if out is not None:
             _write(out, result)   # after every stage: nothing computed is lost
     if out is not None:
+        from ._report import write_report
+        from ._results import write_results
+
         _write(out, result)
+        write_results(result, out)
+        write_report(result, out)
     return result
 
 

@@ -71,7 +71,7 @@ class PelletSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     shape: Literal["slab", "cylinder", "sphere"] = "sphere"
     size: Length
-    D_eff: Diffusivity
+    D_eff: Diffusivity | None = None      # omitted: taken from the microstructure: section
     kinetics: PelletKinetics | None = None
     conductivity: float | None = Field(None, gt=0)
     k_ext: float | None = Field(None, gt=0)
