@@ -11,6 +11,13 @@ Newton then sees a flat function) and equals 2 (P - C)/(P + C) near it,
 except that for each site kind the row of its species with the largest gross rate P + C is
 replaced by the site balance sum_s occ_ks theta_s - 1 = 0. The Jacobian is analytic in x.
 
+Mechanisms are sparse (a step touches two to four species), so the dense arrays of the
+network are first compressed, once per call, into per-step lists of their non-zero entries
+(:func:`structure`); rates, residual and Jacobian then cost O(non-zeros), not O(S^2 J). The
+line search evaluates the residual only, and the small dense Newton system is solved by
+Gaussian elimination with partial pivoting on preallocated work arrays (no allocation per
+iteration). A batch of starting points is run in one call (:func:`newton_multistart`).
+
 These kernels are deterministic (no random numbers). Their pure-Python twins are in
 ``_reference.py`` and a test compares both.
 """
@@ -24,25 +31,220 @@ TINY = 1e-300
 X_MIN = -740.0
 
 
+# -- sparse structure -----------------------------------------------------------------------
+@njit(cache=True)
+def _cols(A):
+    """Column lists of a dense (n, J) array: ptr (J+1,), row index and value of non-zeros."""
+    n, J = A.shape
+    nnz = 0
+    for j in range(J):
+        for i in range(n):
+            if A[i, j] != 0.0:
+                nnz += 1
+    ptr = np.zeros(J + 1, dtype=np.int64)
+    idx = np.empty(nnz, dtype=np.int64)
+    val = np.empty(nnz)
+    k = 0
+    for j in range(J):
+        for i in range(n):
+            if A[i, j] != 0.0:
+                idx[k] = i
+                val[k] = A[i, j]
+                k += 1
+        ptr[j + 1] = k
+    return ptr, idx, val
+
+
+@njit(cache=True)
+def structure(kf, kr, Af, Ar, nu, Gf, Gr):
+    """Sparse per-step form of a network.
+
+    Returns ``(lkf, lkr, fp, fi, fv, rp, ri, rv, gfp, gfi, gfv, grp, gri, grv, np_, ni, nv)``:
+    ln kf and ln kr (-inf where k = 0), and per step j the non-zero coverage exponents of the
+    forward (f) and reverse (r) rate, of d ln k / d theta (gf, gr) and of nu (n).
+    """
+    J = kf.shape[0]
+    lkf = np.empty(J)
+    lkr = np.empty(J)
+    for j in range(J):
+        lkf[j] = np.log(kf[j]) if kf[j] > 0.0 else -np.inf
+        lkr[j] = np.log(kr[j]) if kr[j] > 0.0 else -np.inf
+    fp, fi, fv = _cols(Af)
+    rp, ri, rv = _cols(Ar)
+    gfp, gfi, gfv = _cols(np.ascontiguousarray(Gf.T))
+    grp, gri, grv = _cols(np.ascontiguousarray(Gr.T))
+    np_, ni, nv = _cols(nu)
+    return lkf, lkr, fp, fi, fv, rp, ri, rv, gfp, gfi, gfv, grp, gri, grv, np_, ni, nv
+
+
+@njit(cache=True)
+def _rates(x, theta, st, rf, rr):
+    """Forward/reverse rates (s^-1) into rf, rr; theta = exp(x) into theta."""
+    lkf, lkr, fp, fi, fv, rp, ri, rv, gfp, gfi, gfv, grp, gri, grv = st[:14]
+    S = x.shape[0]
+    J = lkf.shape[0]
+    for s in range(S):
+        theta[s] = np.exp(x[s])
+    for j in range(J):
+        if lkf[j] == -np.inf:
+            rf[j] = 0.0
+        else:
+            e = lkf[j]
+            for k in range(fp[j], fp[j + 1]):
+                e += fv[k] * x[fi[k]]
+            for k in range(gfp[j], gfp[j + 1]):
+                e += gfv[k] * theta[gfi[k]]
+            rf[j] = np.exp(e)
+        if lkr[j] == -np.inf:
+            rr[j] = 0.0
+        else:
+            e = lkr[j]
+            for k in range(rp[j], rp[j + 1]):
+                e += rv[k] * x[ri[k]]
+            for k in range(grp[j], grp[j + 1]):
+                e += grv[k] * theta[gri[k]]
+            rr[j] = np.exp(e)
+
+
+@njit(cache=True)
+def _gross(st, rf, rr, P, C):
+    """Gross production P and consumption C of every species, s^-1."""
+    np_, ni, nv = st[14], st[15], st[16]
+    P[:] = 0.0
+    C[:] = 0.0
+    for j in range(rf.shape[0]):
+        for k in range(np_[j], np_[j + 1]):
+            i = ni[k]
+            n = nv[k]
+            if n > 0.0:
+                P[i] += n * rf[j]
+                C[i] += n * rr[j]
+            else:
+                C[i] -= n * rf[j]
+                P[i] -= n * rr[j]
+
+
+@njit(cache=True)
+def _evaluate(x, st, occ, kind, want_jac, theta, rf, rr, P, C, rep, F, Jx):
+    """Residual F (and Jacobian Jx when want_jac) at x; returns max |fs| and sum F^2."""
+    S = x.shape[0]
+    K = occ.shape[0]
+    _rates(x, theta, st, rf, rr)
+    _gross(st, rf, rr, P, C)
+    fmax = 0.0
+    for i in range(S):
+        f = abs(P[i] - C[i]) / (P[i] + C[i] + TINY)
+        if f > fmax or f != f:
+            fmax = f
+    # the site balance of each kind replaces the balance of its species with the largest
+    # gross rate: that balance is implied by the others with the least error amplification
+    for k in range(K):
+        rep[k] = -1
+    for s in range(S):
+        k = kind[s]
+        if rep[k] < 0 or P[s] + C[s] > P[rep[k]] + C[rep[k]]:
+            rep[k] = s
+    for i in range(S):
+        F[i] = np.log(P[i] + TINY) - np.log(C[i] + TINY)
+    for k in range(K):
+        i = rep[k]
+        tot = 0.0
+        for s in range(S):
+            tot += occ[k, s] * theta[s]
+        F[i] = tot - 1.0
+    phi = 0.0
+    for i in range(S):
+        phi += F[i] * F[i]
+    if want_jac:
+        lkf, lkr, fp, fi, fv, rp, ri, rv, gfp, gfi, gfv, grp, gri, grv, np_, ni, nv = st
+        Jx[:, :] = 0.0
+        for j in range(rf.shape[0]):
+            a = rf[j]
+            b = rr[j]
+            for kk in range(np_[j], np_[j + 1]):
+                i = ni[kk]
+                if rep[kind[i]] == i:
+                    continue
+                n = nv[kk]
+                Pi = P[i] + TINY
+                Ci = C[i] + TINY
+                if n > 0.0:        # forward rate adds to P_i, reverse to C_i
+                    cf = n / Pi
+                    cr = -n / Ci
+                else:              # forward rate adds to C_i, reverse to P_i
+                    cf = n / Ci
+                    cr = -n / Pi
+                if a != 0.0:
+                    ca = cf * a
+                    for k in range(fp[j], fp[j + 1]):
+                        Jx[i, fi[k]] += ca * fv[k]
+                    for k in range(gfp[j], gfp[j + 1]):
+                        Jx[i, gfi[k]] += ca * gfv[k] * theta[gfi[k]]
+                if b != 0.0:
+                    cb = cr * b
+                    for k in range(rp[j], rp[j + 1]):
+                        Jx[i, ri[k]] += cb * rv[k]
+                    for k in range(grp[j], grp[j + 1]):
+                        Jx[i, gri[k]] += cb * grv[k] * theta[gri[k]]
+        for k in range(K):
+            i = rep[k]
+            for s in range(S):
+                Jx[i, s] = occ[k, s] * theta[s]
+    return fmax, phi
+
+
+@njit(cache=True)
+def _solve_into(A, b, out):
+    """Solve A out = b by Gaussian elimination with partial pivoting (A is overwritten).
+
+    Returns False when a pivot is zero or not finite (singular matrix).
+    """
+    n = b.shape[0]
+    for i in range(n):
+        out[i] = b[i]
+    for k in range(n):
+        p = k
+        m = abs(A[k, k])
+        for i in range(k + 1, n):
+            v = abs(A[i, k])
+            if v > m:
+                m = v
+                p = i
+        if not (m > 0.0) or not np.isfinite(m):
+            return False
+        if p != k:
+            for c in range(n):
+                t = A[k, c]
+                A[k, c] = A[p, c]
+                A[p, c] = t
+            t = out[k]
+            out[k] = out[p]
+            out[p] = t
+        piv = A[k, k]
+        for i in range(k + 1, n):
+            f = A[i, k] / piv
+            if f != 0.0:
+                for c in range(k + 1, n):
+                    A[i, c] -= f * A[k, c]
+                out[i] -= f * out[k]
+    for k in range(n - 1, -1, -1):
+        v = out[k]
+        for c in range(k + 1, n):
+            v -= A[k, c] * out[c]
+        out[k] = v / A[k, k]
+    return True
+
+
+# -- public kernels (dense arguments, as the network stores them) ---------------------------
 @njit(cache=True)
 def step_rates(x, kf, kr, Af, Ar, Gf, Gr):
     """Forward and reverse step rates (s^-1) at log-coverages x."""
-    S, J = Af.shape
-    theta = np.exp(x)
+    st = structure(kf, kr, Af, Ar, np.zeros((1, kf.shape[0])), Gf, Gr)
+    J = kf.shape[0]
     rf = np.empty(J)
     rr = np.empty(J)
-    for j in range(J):
-        ef = 0.0
-        er = 0.0
-        for s in range(S):
-            if Af[s, j] != 0.0:
-                ef += Af[s, j] * x[s]
-            if Ar[s, j] != 0.0:
-                er += Ar[s, j] * x[s]
-            ef += Gf[j, s] * theta[s]
-            er += Gr[j, s] * theta[s]
-        rf[j] = kf[j] * np.exp(ef) if kf[j] > 0.0 else 0.0
-        rr[j] = kr[j] * np.exp(er) if kr[j] > 0.0 else 0.0
+    theta = np.empty(x.shape[0])
+    _rates(x, theta, st, rf, rr)
     return rf, rr
 
 
@@ -61,76 +263,87 @@ def residual_jacobian(x, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind):
         verification residual).
     """
     S, J = Af.shape
-    K = occ.shape[0]
-    theta = np.exp(x)
-    rf, rr = step_rates(x, kf, kr, Af, Ar, Gf, Gr)
-    # d r / d x
-    dlf = np.empty((J, S))
-    dlr = np.empty((J, S))
-    for j in range(J):
-        for s in range(S):
-            dlf[j, s] = rf[j] * (Af[s, j] + Gf[j, s] * theta[s])
-            dlr[j, s] = rr[j] * (Ar[s, j] + Gr[j, s] * theta[s])
+    st = structure(kf, kr, Af, Ar, nu, Gf, Gr)
+    theta = np.empty(S)
+    rf = np.empty(J)
+    rr = np.empty(J)
+    P = np.empty(S)
+    C = np.empty(S)
+    rep = np.empty(occ.shape[0], dtype=np.int64)
     F = np.empty(S)
-    fs = np.empty(S)
-    Jx = np.zeros((S, S))
-    Pv = np.empty(S)
-    Cv = np.empty(S)
-    for i in range(S):
-        P = 0.0
-        C = 0.0
-        for j in range(J):
-            n = nu[i, j]
-            if n > 0.0:
-                P += n * rf[j]
-                C += n * rr[j]
-            elif n < 0.0:
-                C -= n * rf[j]
-                P -= n * rr[j]
-        Pv[i] = P
-        Cv[i] = C
-        fs[i] = (P - C) / (P + C + TINY)
-    # the site balance of each kind replaces the balance of its species with the largest
-    # gross rate: that balance is implied by the others with the least error amplification
-    rep = np.full(K, -1)
-    for s in range(S):
-        k = kind[s]
-        if rep[k] < 0 or Pv[s] + Cv[s] > Pv[rep[k]] + Cv[rep[k]]:
-            rep[k] = s
-    for i in range(S):
-        if rep[kind[i]] == i:
-            continue
-        P = Pv[i] + TINY
-        C = Cv[i] + TINY
-        F[i] = np.log(P) - np.log(C)
-        for s in range(S):
-            dP = 0.0
-            dC = 0.0
-            for j in range(J):
-                n = nu[i, j]
-                if n > 0.0:
-                    dP += n * dlf[j, s]
-                    dC += n * dlr[j, s]
-                elif n < 0.0:
-                    dC -= n * dlf[j, s]
-                    dP -= n * dlr[j, s]
-            Jx[i, s] = dP / P - dC / C
-    for k in range(K):
-        i = rep[k]
-        tot = 0.0
-        for s in range(S):
-            tot += occ[k, s] * theta[s]
-            Jx[i, s] = occ[k, s] * theta[s]
-        F[i] = tot - 1.0
+    Jx = np.empty((S, S))
+    _evaluate(x, st, occ, kind, True, theta, rf, rr, P, C, rep, F, Jx)
+    fs = (P - C) / (P + C + TINY)
     return F, Jx, fs
 
 
 @njit(cache=True)
-def _norm2(F):
-    t = 0.0
-    for v in F:
-        t += v * v
-    return t
+def _newton(x0, st, occ, kind, max_iter, ftol, max_step, x, xn, dx, A, w):
+    """Damped Newton from x0 into x (work arrays preallocated). Returns (res, iters, status)."""
+    S = x0.shape[0]
+    J = st[0].shape[0]
+    K = occ.shape[0]
+    theta, rf, rr, P, C, F, Fn = w[0], w[1][:J], w[2][:J], w[3], w[4], w[5], w[6]
+    rep = np.empty(K, dtype=np.int64)
+    Jx = np.empty((S, S))
+    for s in range(S):
+        v = x0[s]
+        x[s] = 0.0 if v > 0.0 else (X_MIN if v < X_MIN else v)
+    fmax, phi = _evaluate(x, st, occ, kind, True, theta, rf, rr, P, C, rep, F, Jx)
+    status = 2
+    it = 0
+    for it in range(max_iter):  # noqa: B007 - it is returned
+        big_f = 0.0
+        for s in range(S):
+            big_f = max(big_f, abs(F[s]))
+        if big_f < ftol:
+            status = 0
+            break
+        A[:, :] = Jx
+        for s in range(S):
+            F[s] = -F[s]
+        ok = _solve_into(A, F, dx)
+        for s in range(S):
+            F[s] = -F[s]
+        if not ok:
+            status = 3
+            break
+        big = 0.0
+        for s in range(S):
+            big = max(big, abs(dx[s]))
+        if not np.isfinite(big):
+            status = 3
+            break
+        if big > max_step:
+            for s in range(S):
+                dx[s] *= max_step / big
+        lam = 1.0
+        accepted = False
+        for _ in range(30):
+            for s in range(S):
+                v = x[s] + lam * dx[s]
+                xn[s] = 0.0 if v > 0.0 else (X_MIN if v < X_MIN else v)
+            _, phin = _evaluate(xn, st, occ, kind, False, theta, rf, rr, P, C, rep, Fn, Jx)
+            if np.isfinite(phin) and phin < (1.0 - 1e-4 * lam) * phi:
+                accepted = True
+                break
+            lam *= 0.5
+        if not accepted:
+            # accept a full step at round-off level (no decrease measurable)
+            status = 0 if phi < 1e-20 else 1
+            # restore the evaluation at x (the work arrays hold the last trial point)
+            fmax, phi = _evaluate(x, st, occ, kind, False, theta, rf, rr, P, C, rep, F, Jx)
+            break
+        for s in range(S):
+            x[s] = xn[s]
+        fmax, phi = _evaluate(x, st, occ, kind, True, theta, rf, rr, P, C, rep, F, Jx)
+    else:
+        big_f = 0.0
+        for s in range(S):
+            big_f = max(big_f, abs(F[s]))
+        if big_f < ftol:
+            status = 0
+    return fmax, it, status
 
 
 @njit(cache=True)
@@ -140,81 +353,31 @@ def newton(x0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter, ftol, max_step):
     status: 0 converged (max|F| < ftol), 1 stalled (no decrease possible), 2 max_iter,
     3 singular Jacobian.
     """
-    S = x0.shape[0]
-    x = x0.copy()
-    for s in range(S):
-        if x[s] > 0.0:
-            x[s] = 0.0
-        if x[s] < X_MIN:
-            x[s] = X_MIN
-    F, Jx, fs = residual_jacobian(x, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind)
-    phi = _norm2(F)
-    status = 2
-    it = 0
-    for it in range(max_iter):  # noqa: B007 - it is returned
-        if np.max(np.abs(F)) < ftol:
-            status = 0
-            break
-        ok = True
-        try:
-            dx = np.linalg.solve(Jx, -F)
-        except Exception:  # noqa: BLE001 - numba maps LinAlgError to Exception
-            ok = False
-        if not ok:
-            status = 3
-            break
-        big = np.max(np.abs(dx))
-        if not np.isfinite(big):
-            status = 3
-            break
-        if big > max_step:
-            dx *= max_step / big
-        lam = 1.0
-        accepted = False
-        for _ in range(30):
-            xn = x + lam * dx
-            for s in range(S):
-                if xn[s] > 0.0:
-                    xn[s] = 0.0
-                if xn[s] < X_MIN:
-                    xn[s] = X_MIN
-            Fn, Jn, fsn = residual_jacobian(xn, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind)
-            phin = _norm2(Fn)
-            if np.isfinite(phin) and phin < (1.0 - 1e-4 * lam) * phi:
-                accepted = True
-                break
-            lam *= 0.5
-        if not accepted:
-            # accept a full step at round-off level (no decrease measurable)
-            if phi < 1e-20:
-                status = 0
-            else:
-                status = 1
-            break
-        x = xn
-        F = Fn
-        Jx = Jn
-        fs = fsn
-        phi = phin
-    else:
-        if np.max(np.abs(F)) < ftol:
-            status = 0
-    return x, np.max(np.abs(fs)), it, status
+    X, res, iters, status = newton_multistart(np.ascontiguousarray(x0.reshape(1, -1)), kf,
+                                              kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter,
+                                              ftol, max_step)
+    return X[0], res[0], iters[0], status[0]
 
 
 @njit(cache=True)
 def newton_multistart(X0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter, ftol, max_step):
     """Run :func:`newton` from every row of X0 (M, S). Returns X (M, S), res, iters, status."""
     M, S = X0.shape
+    J = kf.shape[0]
+    st = structure(kf, kr, Af, Ar, nu, Gf, Gr)
     X = np.empty((M, S))
     res = np.empty(M)
     iters = np.empty(M, dtype=np.int64)
     status = np.empty(M, dtype=np.int64)
+    w = np.empty((7, max(S, J)))
+    xn = np.empty(S)
+    dx = np.empty(S)
+    A = np.empty((S, S))
     for m in range(M):
-        x, r, it, st = newton(X0[m].copy(), kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter,
-                              ftol, max_step)
-        X[m] = x
+        ws = (w[0, :S], w[1], w[2], w[3, :S], w[4, :S], w[5, :S], w[6, :S])
+        r, it, stt = _newton(X0[m], st, occ, kind, max_iter, ftol, max_step, X[m], xn, dx,
+                             A, ws)
         res[m] = r
         iters[m] = it
-        status[m] = st
+        status[m] = stt
     return X, res, iters, status
