@@ -32,10 +32,17 @@ processes), a rate group by its integer weight, an instance uniformly inside the
 accepts it with probability ``rate / bound_g`` (>= 1/2; always 1 for a process of constant
 rate). A rejected draw is a null event: the clock still advances by an exponential time of the
 bound total (thinning), which leaves the dynamics exact. After an event only the slots whose
-pattern contains a changed site are re-masked (``rev_anchor``: the anchors for which a site is
-a partner) and, with lateral interactions, only the enabled instances touching a site whose
-field changed are re-grouped (``hset``). No exponential is evaluated for that: the group of an
+pattern contains a changed site are re-masked: the changed site in full, and each anchor that
+has it as a partner (``rev_anchor``) only on the slots pointing at it (``rev_bits``), by
+``(old & ~R) | (R & A[b, state[u]] & PR[b, state[c]])``. With lateral interactions the enabled
+instances touching a site whose field changed (``hset``) are re-grouped; instances created by
+the event already have their group. No exponential is evaluated for that: the group of an
 instance follows from its integer reaction energy by one multiply and a floor.
+
+Performance notes (numba): the hot loop is one function; helpers are inlined at the numba IR
+level (``inline="always"``) and ``run`` is compiled without reference counting
+(``_nrt=False``: it allocates nothing), because calls passing many arrays and the atomic
+reference-count updates around them cost more than the work they do.
 """
 
 from __future__ import annotations

@@ -447,10 +447,15 @@ class Simulation:
         self.set_scales(d["scales"])
 
 
+_KERNEL_VERSION = "lists-2"
+
+
 def _fingerprint(model: KMCModel, lattice: Lattice, config: KMCConfig) -> str:
-    text = repr((model, lattice.cell.tolist(), lattice.basis.tolist(), lattice.kinds,
-                 lattice.size, lattice.n_shells, config.events, config.seed, config.blocks,
-                 config.initial, config.fast_diffusion))
+    # the event-list layout of the kernel is part of the trajectory: a checkpoint written by
+    # another kernel version would resume, but not reproduce, the uninterrupted run
+    text = repr((_KERNEL_VERSION, model, lattice.cell.tolist(), lattice.basis.tolist(),
+                 lattice.kinds, lattice.size, lattice.n_shells, config.events, config.seed,
+                 config.blocks, config.initial, config.fast_diffusion))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
