@@ -216,3 +216,50 @@ def test_more_than_64_slots_per_site(rng):
             assert a[k] == b[k]
         else:
             np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+
+
+def test_three_site_kinds_fcc111(rng):
+    # fcc(111) with top, fcc and hcp sites (three basis sites of different kinds): pair events
+    # between kinds (CO on top + O in a fcc hollow; O hopping fcc <-> hcp), interactions in
+    # shells 1 and 2. Rates against the reference on random states (each site drawn among
+    # the species of its kind), and the incremental structure against a rebuild.
+    lat = Lattice.fcc111(5)
+    sp = ("CO_t", "top", "O_f", "fcc", "O_h", "hcp")
+    kinds = ("top", "top", "fcc", "fcc", "hcp", "hcp")
+    procs = (Process("CO ads", ("top",), ("CO_t",), 1.0, 0, 1, 0.0),
+             Process("CO des", ("CO_t",), ("top",), 0.4, 0, -1, 1.0),
+             Process("O ads", ("fcc",), ("O_f",), 0.6, 1, 1, 0.0),
+             Process("O des", ("O_f",), ("fcc",), 0.2, 1, -1, 1.0),
+             Process("CO+O", ("CO_t", "O_f"), ("top", "fcc"), 0.9, 2, 1, 0.5),
+             Process("O f->h", ("O_f", "hcp"), ("fcc", "O_h"), 3.0, -1, 0, 0.5),
+             Process("O h->f", ("O_h", "fcc"), ("hcp", "O_f"), 5.0, -1, 0, 0.5))
+    inter = LateralInteractions((("CO_t", "O_f", 1, 0.06), ("O_f", "O_h", 1, 0.03),
+                                 ("CO_t", "CO_t", 1, 0.02), ("O_f", "O_f", 2, -0.02)))
+    m = KMCModel(sp, kinds, procs, T=500.0, interactions=inter)
+    sim = Simulation(m, lat, seed=2)
+    by_kind = {k: [i for i, kk in enumerate(kinds) if kk == k] for k in lat.kind_names}
+    for _ in range(2):
+        for ki, k in enumerate(lat.kind_names):
+            idx = np.flatnonzero(lat.site_kind == ki)
+            sim.state[idx] = rng.choice(by_kind[k], size=idx.size)
+        sim.rebuild()
+        ref = np.zeros(len(procs))
+        for r, p, _, _ in enumerate_events(m, lat, sim.state):
+            ref[p] += r
+        rates = sim.slot_rates()
+        ker = np.zeros(len(procs))
+        for s in range(lat.n_sites):
+            for q, p in enumerate(sim.c.slot_p[sim.c.basis_of[s]]):
+                if p >= 0:
+                    ker[p] += rates[s, q]
+        np.testing.assert_allclose(ker, ref, rtol=1e-12, atol=1e-300)
+    sim.advance(5000)
+    assert sim.p_count[4] > 0 and sim.p_count[5] > 0  # cross-kind pair events happened
+    a = _structure(sim)
+    sim.rebuild()
+    b = _structure(sim)
+    for k in a:
+        if k == "members":
+            assert a[k] == b[k]
+        else:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=k)
