@@ -29,6 +29,7 @@ from numba import njit
 
 TINY = 1e-300
 X_MIN = -740.0
+LAM_MIN = 1e-9      # smallest line-search step before Newton is declared stalled
 
 
 # -- sparse structure -----------------------------------------------------------------------
@@ -235,6 +236,38 @@ def _solve_into(A, b, out):
     return True
 
 
+@njit(cache=True)
+def _project(x, occ, kind, work):
+    """Scale the coverages of each site kind so that its site balance holds exactly
+    (x_s -= ln sum_s' occ_ks' theta_s'), then bound x to [X_MIN, 0]."""
+    K, S = occ.shape
+    for k in range(K):
+        work[k] = 0.0
+    for s in range(S):
+        v = x[s]
+        if v != v:
+            continue
+        work[kind[s]] += occ[kind[s], s] * np.exp(min(v, 700.0))
+    for s in range(S):
+        t = work[kind[s]]
+        if t > 0.0 and np.isfinite(t):
+            x[s] -= np.log(t)
+        v = x[s]
+        x[s] = 0.0 if v > 0.0 else (X_MIN if v < X_MIN else v)
+
+
+@njit(cache=True)
+def _next_lambda(lam, phi0, phil, slope):
+    """Backtracking step: minimiser of the quadratic through phi(0), phi'(0) and phi(lam),
+    kept in [lam/10, lam/2] (Dennis and Schnabel, Numerical Methods for Unconstrained
+    Optimization and Nonlinear Equations, 1983, algorithm A6.3.1)."""
+    if not np.isfinite(phil):
+        return 0.1 * lam
+    den = 2.0 * (phil - phi0 - slope * lam)
+    new = -slope * lam * lam / den if den > 0.0 else 0.5 * lam
+    return min(0.5 * lam, max(0.1 * lam, new))
+
+
 # -- public kernels (dense arguments, as the network stores them) ---------------------------
 @njit(cache=True)
 def step_rates(x, kf, kr, Af, Ar, Gf, Gr):
@@ -287,8 +320,8 @@ def _newton(x0, st, occ, kind, max_iter, ftol, max_step, x, xn, dx, A, w):
     rep = np.empty(K, dtype=np.int64)
     Jx = np.empty((S, S))
     for s in range(S):
-        v = x0[s]
-        x[s] = 0.0 if v > 0.0 else (X_MIN if v < X_MIN else v)
+        x[s] = x0[s]
+    _project(x, occ, kind, theta)
     fmax, phi = _evaluate(x, st, occ, kind, True, theta, rf, rr, P, C, rep, F, Jx)
     status = 2
     it = 0
@@ -319,15 +352,18 @@ def _newton(x0, st, occ, kind, max_iter, ftol, max_step, x, xn, dx, A, w):
                 dx[s] *= max_step / big
         lam = 1.0
         accepted = False
+        slope = -2.0 * phi * min(1.0, max_step / big)   # d phi / d lam at lam = 0
         for _ in range(30):
             for s in range(S):
-                v = x[s] + lam * dx[s]
-                xn[s] = 0.0 if v > 0.0 else (X_MIN if v < X_MIN else v)
+                xn[s] = x[s] + lam * dx[s]
+            _project(xn, occ, kind, theta)
             _, phin = _evaluate(xn, st, occ, kind, False, theta, rf, rr, P, C, rep, Fn, Jx)
             if np.isfinite(phin) and phin < (1.0 - 1e-4 * lam) * phi:
                 accepted = True
                 break
-            lam *= 0.5
+            lam = _next_lambda(lam, phi, phin, slope)
+            if lam < LAM_MIN:
+                break
         if not accepted:
             # accept a full step at round-off level (no decrease measurable)
             status = 0 if phi < 1e-20 else 1
@@ -381,3 +417,69 @@ def newton_multistart(X0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter, ftol,
         iters[m] = it
         status[m] = stt
     return X, res, iters, status
+
+
+@njit(cache=True)
+def evaluate_states(X, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind):
+    """Everything verification needs at each row of X (M, S) of log-coverages.
+
+    Returns
+    -------
+    rf, rr : ndarray (M, J)
+        Forward and reverse step rates, s^-1 per site.
+    res : ndarray (M,)
+        max over species of |P - C| / (P + C) (dimensionless).
+    balance : ndarray (M,)
+        max over site kinds of |sum_s occ_ks theta_s - 1|.
+    jac : ndarray (M, S, S)
+        d(dtheta/dt)/dtheta, s^-1 (for the eigenvalues; rows/columns in species order).
+    """
+    M, S = X.shape
+    J = kf.shape[0]
+    K = occ.shape[0]
+    st = structure(kf, kr, Af, Ar, nu, Gf, Gr)
+    lkf, lkr, fp, fi, fv, rp, ri, rv, gfp, gfi, gfv, grp, gri, grv, np_, ni, nv = st
+    rf = np.empty((M, J))
+    rr = np.empty((M, J))
+    res = np.empty(M)
+    balance = np.empty(M)
+    jac = np.zeros((M, S, S))
+    theta = np.empty(S)
+    P = np.empty(S)
+    C = np.empty(S)
+    tot = np.empty(K)
+    for m in range(M):
+        x = X[m]
+        _rates(x, theta, st, rf[m], rr[m])
+        _gross(st, rf[m], rr[m], P, C)
+        r = 0.0
+        for i in range(S):
+            f = abs(P[i] - C[i]) / (P[i] + C[i] + TINY)
+            if f > r or f != f:
+                r = f
+        res[m] = r
+        tot[:] = 0.0
+        for s in range(S):
+            tot[kind[s]] += occ[kind[s], s] * theta[s]
+        b = 0.0
+        for k in range(K):
+            b = max(b, abs(tot[k] - 1.0))
+        balance[m] = b
+        # d r_j / d theta_s = r_j (a_sj / theta_s + g_js), summed into nu_ij
+        for j in range(J):
+            a = rf[m, j]
+            c = rr[m, j]
+            for kk in range(np_[j], np_[j + 1]):
+                i = ni[kk]
+                n = nv[kk]
+                if a != 0.0:
+                    for k in range(fp[j], fp[j + 1]):
+                        jac[m, i, fi[k]] += n * a * fv[k] / theta[fi[k]]
+                    for k in range(gfp[j], gfp[j + 1]):
+                        jac[m, i, gfi[k]] += n * a * gfv[k]
+                if c != 0.0:
+                    for k in range(rp[j], rp[j + 1]):
+                        jac[m, i, ri[k]] -= n * c * rv[k] / theta[ri[k]]
+                    for k in range(grp[j], grp[j + 1]):
+                        jac[m, i, gri[k]] -= n * c * grv[k]
+    return rf, rr, res, balance, jac

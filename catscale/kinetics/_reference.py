@@ -38,9 +38,26 @@ def residual_jacobian(x, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind):
     return F, Jx, fs
 
 
+def project(x, occ, kind):
+    """Scale each site kind's coverages so its site balance holds, then bound to [X_MIN, 0]."""
+    x = np.asarray(x, dtype=float)
+    tot = occ @ np.exp(np.minimum(x, 700.0))
+    shift = np.where((tot > 0) & np.isfinite(tot), np.log(np.where(tot > 0, tot, 1.0)), 0.0)
+    return np.clip(x - shift[kind], X_MIN, 0.0)
+
+
+def next_lambda(lam, phi0, phil, slope):
+    """Safeguarded quadratic backtracking (Dennis and Schnabel, algorithm A6.3.1)."""
+    if not np.isfinite(phil):
+        return 0.1 * lam
+    den = 2.0 * (phil - phi0 - slope * lam)
+    new = -slope * lam ** 2 / den if den > 0 else 0.5 * lam
+    return float(np.clip(new, 0.1 * lam, 0.5 * lam))
+
+
 def newton(x0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter=100, ftol=1e-13,
            max_step=8.0):
-    x = np.clip(np.array(x0, dtype=float), X_MIN, 0.0)
+    x = project(x0, occ, kind)
     F, Jx, fs = residual_jacobian(x, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind)
     phi = F @ F
     it = 0
@@ -52,16 +69,20 @@ def newton(x0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter=100, ftol=1e-13,
         except np.linalg.LinAlgError:
             return x, np.max(np.abs(fs)), it, 3
         big = np.max(np.abs(dx))
+        if not np.isfinite(big):
+            return x, np.max(np.abs(fs)), it, 3
         if big > max_step:
             dx *= max_step / big
+        slope = -2.0 * phi * min(1.0, max_step / big)
         lam = 1.0
-        for _ in range(30):
-            xn = np.clip(x + lam * dx, X_MIN, 0.0)
+        while lam >= 1e-9:
+            xn = project(x + lam * dx, occ, kind)
             Fn, Jn, fsn = residual_jacobian(xn, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind)
-            if Fn @ Fn < (1.0 - 1e-4 * lam) * phi:
+            phin = Fn @ Fn
+            if np.isfinite(phin) and phin < (1.0 - 1e-4 * lam) * phi:
                 break
-            lam *= 0.5
+            lam = next_lambda(lam, phi, phin, slope)
         else:
             return x, np.max(np.abs(fs)), it, (0 if phi < 1e-20 else 1)
-        x, F, Jx, fs, phi = xn, Fn, Jn, fsn, Fn @ Fn
+        x, F, Jx, fs, phi = xn, Fn, Jn, fsn, phin
     return x, np.max(np.abs(fs)), it, (0 if np.max(np.abs(F)) < ftol else 2)

@@ -143,18 +143,29 @@ def _args(net: Network) -> tuple:
     return (net.kf, net.kr, net.Af, net.Ar, net.nu, net.Gf, net.Gr, net.occ, net.kind)
 
 
+_BASIS: dict[bytes, np.ndarray] = {}
+
+
 def _conserving_basis(net: Network) -> np.ndarray:
-    """Orthonormal basis (S x (S-K)) of the null space of the occupancy matrix."""
-    _, s, vt = np.linalg.svd(net.occ)
-    rank = int(np.sum(s > 1e-12 * s.max()))
-    return vt[rank:].T
+    """Orthonormal basis (S x (S-K)) of the null space of the occupancy matrix (cached)."""
+    key = net.occ.tobytes() + bytes(str(net.occ.shape), "ascii")
+    Z = _BASIS.get(key)
+    if Z is None:
+        _, s, vt = np.linalg.svd(net.occ)
+        rank = int(np.sum(s > 1e-12 * s.max()))
+        Z = np.ascontiguousarray(vt[rank:].T)
+        if len(_BASIS) > 256:
+            _BASIS.clear()
+        _BASIS[key] = Z
+    return Z
 
 
-def _eigenvalues(net: Network, theta: np.ndarray) -> np.ndarray:
+def _eigenvalues(net: Network, theta: np.ndarray, jac: np.ndarray | None = None
+                 ) -> np.ndarray:
     Z = _conserving_basis(net)
     if Z.shape[1] == 0:
         return np.zeros(0, dtype=complex)
-    J = net.jacobian(theta)
+    J = net.jacobian(theta) if jac is None else jac
     return np.linalg.eigvals(Z.T @ J @ Z)
 
 
@@ -165,22 +176,27 @@ def _is_stable(eig: np.ndarray) -> bool:
     return bool(np.max(eig.real) <= 1e-9 * scale)
 
 
-def _starts(net: Network, guess: np.ndarray | None, multistart: bool) -> np.ndarray:
+def _multistart_rows(net: Network) -> np.ndarray:
+    """The uniform surface and one start per surface species (dominant on its site kind)."""
     S = net.n_surface
-    rows = []
-    if guess is not None:
-        rows.append(np.log(np.clip(guess, 1e-300, 1.0)))
-    if multistart or guess is None:
-        counts = np.bincount(net.kind, minlength=net.n_kinds)
-        uni = np.log(1.0 / (counts[net.kind] * np.max(net.occ, axis=0)))
-        rows.append(uni)
-        for s in range(S):
-            x = uni.copy()
-            same = net.kind == net.kind[s]
-            x[same] = np.log(1e-6)
-            x[s] = np.log((1.0 - 1e-6 * (same.sum() - 1)) / net.occ[net.kind[s], s])
-            rows.append(x)
-    return np.ascontiguousarray(np.array(rows))
+    counts = np.bincount(net.kind, minlength=net.n_kinds)
+    uni = np.log(1.0 / (counts[net.kind] * np.max(net.occ, axis=0)))
+    X = np.empty((S + 1, S))
+    X[0] = uni
+    same = net.kind[:, None] == net.kind[None, :]           # (s, s') same kind
+    X[1:] = np.where(same, np.log(1e-6), uni[None, :])
+    occ_s = net.occ[net.kind, np.arange(S)]
+    X[1 + np.arange(S), np.arange(S)] = np.log((1.0 - 1e-6 * (same.sum(axis=1) - 1)) / occ_s)
+    return X
+
+
+def _starts(net: Network, guess: np.ndarray | None, multistart: bool,
+            guesses: Sequence[np.ndarray] = ()) -> np.ndarray:
+    rows = [np.log(np.clip(g, 1e-300, 1.0)) for g in ([guess] if guess is not None else [])
+            + list(guesses)]
+    if multistart or not rows:
+        rows.extend(_multistart_rows(net))
+    return np.ascontiguousarray(np.array(rows, dtype=float))
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -188,12 +204,15 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _make(net: Network, x: np.ndarray, residual: float, method: str,
-          tried: Sequence[str]) -> SteadyState:
+          tried: Sequence[str], rf: np.ndarray | None = None, rr: np.ndarray | None = None,
+          eig: np.ndarray | None = None) -> SteadyState:
     theta = np.exp(x)
-    rf, rr = net.step_rates(theta)
+    if rf is None or rr is None:
+        rf, rr = net.step_rates(theta)
     r = rf - rr
     prod = net.nu_gas @ r
-    eig = _eigenvalues(net, theta)
+    if eig is None:
+        eig = _eigenvalues(net, theta)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
                        production={g: float(v) for g, v in zip(net.gas, prod)},
                        residual=float(residual), eigenvalues=eig, stable=_is_stable(eig),
@@ -300,17 +319,18 @@ def formable(net: Network) -> np.ndarray:
     """
     vac = {v.name for v in net.mechanism.vacancies}
     ok = np.array([n in vac for n in net.surface])
-    changed = True
-    while changed:
-        changed = False
-        for k, A, B in ((net.kf, net.Af, net.Ar), (net.kr, net.Ar, net.Af)):
-            for j in range(net.n_steps):
-                if k[j] > 0 and np.all(ok[A[:, j] > 0]):
-                    new = (B[:, j] > 0) & ~ok
-                    if np.any(new):
-                        ok |= B[:, j] > 0
-                        changed = True
-    return ok
+    Afp = (net.Af > 0).astype(float)
+    Arp = (net.Ar > 0).astype(float)
+    fon = net.kf > 0
+    ron = net.kr > 0
+    while True:
+        missing = (~ok).astype(float)
+        act_f = fon & (missing @ Afp == 0)          # every reactant formable
+        act_r = ron & (missing @ Arp == 0)
+        new = ok | (Arp @ act_f > 0) | (Afp @ act_r > 0)
+        if np.array_equal(new, ok):
+            return ok
+        ok = new
 
 
 def _reduce(net: Network, keep: np.ndarray) -> Network:
@@ -330,18 +350,24 @@ def _reduce(net: Network, keep: np.ndarray) -> Network:
 
 def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float = DEFAULT_TOL,
                   multistart: bool = True, transient: bool = True,
-                  extended_precision: bool = True) -> SteadyState:
-    """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`)."""
+                  extended_precision: bool = True,
+                  guesses: Sequence[np.ndarray] = ()) -> SteadyState:
+    """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`).
+
+    ``guesses`` are further starting coverages (e.g. every steady state of the previous
+    point of a sweep), tried right after ``guess``.
+    """
     keep = formable(net)
     if not np.all(keep):
         sub = _reduce(net, keep)
-        g = None
-        if guess is not None:
-            g = np.asarray(guess, dtype=float)
-            g = g[keep] if g.shape == (net.n_surface,) else g
-        ss = _solve(sub, g, tol, multistart, transient, extended_precision)
+
+        def cut(g):
+            g = np.asarray(g, dtype=float)
+            return g[keep] if g.shape == (net.n_surface,) else g
+        ss = _solve(sub, None if guess is None else cut(guess), tol, multistart, transient,
+                    extended_precision, [cut(g) for g in guesses])
         return _pad(ss, net, keep)
-    return _solve(net, guess, tol, multistart, transient, extended_precision)
+    return _solve(net, guess, tol, multistart, transient, extended_precision, guesses)
 
 
 def _pad(ss: SteadyState, full: Network, keep: np.ndarray) -> SteadyState:
@@ -351,17 +377,43 @@ def _pad(ss: SteadyState, full: Network, keep: np.ndarray) -> SteadyState:
     return replace(ss, species=full.surface, theta=theta, present=keep, alternatives=alts)
 
 
+def _check_start(net: Network, g: np.ndarray | None, name: str) -> np.ndarray | None:
+    if g is None:
+        return None
+    g = np.asarray(g, dtype=float)
+    if g.shape != (net.n_surface,) or not np.all(np.isfinite(g)):
+        raise InvalidParameterError(name, f"{net.n_surface} coverages", g)
+    return g
+
+
+def _between(states: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Starting points between every pair of stable states (log-coverages x, coverages).
+
+    A saddle separating two stable states lies on the boundary of their basins, which any
+    path between them crosses; Newton started at 1/4, 1/2 and 3/4 of the straight line
+    between them, in coverages and in log-coverages, converges to it in practice.
+    """
+    rows = []
+    for i in range(len(states)):
+        for j in range(i + 1, len(states)):
+            (xa, ta), (xb, tb) = states[i], states[j]
+            for f in (0.25, 0.5, 0.75):
+                rows.append(np.log(np.maximum(f * ta + (1 - f) * tb, 1e-300)))
+                rows.append(f * xa + (1 - f) * xb)
+    return np.ascontiguousarray(np.array(rows))
+
+
 def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
-           transient: bool, extended_precision: bool) -> SteadyState:
+           transient: bool, extended_precision: bool,
+           guesses: Sequence[np.ndarray] = ()) -> SteadyState:
     if not (0 < tol < 1):
         raise InvalidParameterError("tol", "a residual tolerance in (0, 1)", tol)
-    if guess is not None:
-        guess = np.asarray(guess, dtype=float)
-        if guess.shape != (net.n_surface,) or not np.all(np.isfinite(guess)):
-            raise InvalidParameterError("guess", f"{net.n_surface} coverages", guess)
+    guess = _check_start(net, guess, "guess")
+    guesses = [_check_start(net, g, "guesses") for g in guesses]
     tried: list[str] = []
     args = _args(net)
-    X0 = _starts(net, guess, multistart)
+    X0 = _starts(net, guess, multistart, guesses)
+    n_first = (guess is not None) + len(guesses)
     X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT, _NEWTON_FTOL,
                                                        _MAX_STEP)
     n_ok = int(np.sum(res <= tol))
@@ -406,29 +458,62 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
         xm, rm = _mp_polish(net, best[0])
         tried.append(f"mpmath Newton (40 digits) from the best point: residual {rm:.2e}")
         found.append((xm, rm, "mpmath", -1))
-    ok = [f for f in found if f[1] <= tol and _verified(net, f[0], f[1], tol)]
-    if not ok:
+    distinct = _distinct_verified(net, found, tol)
+    if not distinct:
         raise ConvergenceError(
             f"no verified steady state (scaled residual <= {tol:g}); best residual "
             f"{min(f[1] for f in found):.3e}", tried=tried)
-    # distinct solutions
-    distinct: list[tuple[np.ndarray, float, str, int]] = []
-    for f in ok:
-        th = np.exp(f[0])
-        if not any(_same(th, np.exp(d[0])) for d in distinct):
-            distinct.append(f)
-    states = [_make(net, f[0], f[1], f[2], tried) for f in distinct]
+    stable = [d for d in distinct if _is_stable(d[5])]
+    if multistart and len(stable) >= 2:
+        Xb = _between([(d[0], np.exp(d[0])) for d in stable])
+        Xs, rs, _, _ = _kernels.newton_multistart(Xb, *args, _NEWTON_MAXIT, _NEWTON_FTOL,
+                                                  _MAX_STEP)
+        more = _distinct_verified(net, [(Xs[m], float(rs[m]), "newton", -1)
+                                        for m in range(len(Xb))], tol, distinct)
+        tried.append(f"damped Newton from {len(Xb)} points between the {len(stable)} stable "
+                     f"states: {len(more)} further steady state(s)")
+        distinct += more
+    states = [_make(net, d[0], d[1], d[2], (), rf=d[3], rr=d[4], eig=d[5]) for d in distinct]
     primary = states[0]
-    if guess is None or distinct[0][3] != 0:
-        stable = [s for s in states if s.stable]
-        if len(stable) > 1:
-            primary = _pick_from_clean_surface(net, stable, tried)
-        elif stable:
-            primary = stable[0]
+    if guess is None or distinct[0][6] >= n_first or distinct[0][6] < 0:
+        stable_states = [s for s in states if s.stable]
+        if len(stable_states) > 1:
+            primary = _pick_from_clean_surface(net, stable_states, tried)
+        elif stable_states:
+            primary = stable_states[0]
     others = [s for s in states if s is not primary]
     others.sort(key=lambda s: (not s.stable, float(np.max(s.eigenvalues.real))
                                if s.eigenvalues.size else 0.0))
     return replace(primary, alternatives=tuple(others), tried=tuple(tried))
+
+
+def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, int]],
+                       tol: float, known: Sequence[tuple] = ()) -> list[tuple]:
+    """Verified, mutually distinct candidates (and distinct from ``known``), in order.
+
+    Each is returned as (x, residual, method, start, rf, rr, eigenvalues); residual, site
+    balance and rates are recomputed in one kernel call.
+    """
+    cand = [f for f in found if np.isfinite(f[1]) and f[1] <= tol and np.all(np.isfinite(f[0]))]
+    if not cand:
+        return []
+    X = np.ascontiguousarray(np.array([f[0] for f in cand]))
+    rf, rr, res, bal, jac = _kernels.evaluate_states(X, *_args(net))
+    out: list[tuple] = []
+    thetas = [np.exp(k[0]) for k in known]
+    for m, f in enumerate(cand):
+        # an mpmath point carries its extended-precision residual (double precision cannot
+        # resolve residuals below ~1e-16)
+        r = f[1] if f[2] == "mpmath" else float(res[m])
+        if not (r <= tol and bal[m] <= 1e-10):
+            continue
+        th = np.exp(f[0])
+        if any(_same(th, t) for t in thetas):
+            continue
+        thetas.append(th)
+        eig = _eigenvalues(net, th, jac[m])
+        out.append((f[0], r, f[2], rf[m].copy(), rr[m].copy(), eig, f[3]))
+    return out
 
 
 def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: list[str]
