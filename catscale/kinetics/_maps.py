@@ -3,8 +3,8 @@
 The caller supplies ``rates_at(point) -> RateTable`` (e.g. scaling + TS-scaling relations from
 ``catscale.bridges.descriptors_to_rates``); this module solves every grid point with
 continuation (the grid is walked as a snake, each point starting from its neighbour's
-coverages, and also from the usual multistart set so that every steady state is found) and
-returns an :class:`xarray.Dataset`.
+coverages; the full multistart where :func:`sweep_steady_states` says another state may
+exist, or everywhere with ``multistart=True``) and returns an :class:`xarray.Dataset`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from ..errors import ConvergenceError, InvalidParameterError
 from ..mechanism import Mechanism, RateTable
 from ._network import build_network
 from ._steady import DEFAULT_TOL, solve_network
+from ._sweep import sweep_steady_states
 
 
 def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]], RateTable],
                    pressures: Mapping[str, float], axes: Mapping[str, Sequence[float]], *,
                    surfaces: Mapping[str, Sequence[float]] | None = None,
-                   tol: float = DEFAULT_TOL, multistart: bool = True,
-                   raise_on_failure: bool = False):
+                   tol: float = DEFAULT_TOL, multistart: bool | str = "auto",
+                   check_every: int = 8, raise_on_failure: bool = False):
     """Steady state at every point of a descriptor grid.
 
     Parameters
@@ -40,8 +41,14 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
         ``surface_*`` variables and marked on the figure.
     tol : float
         Residual tolerance of verification.
-    multistart : bool
-        Multistart at every point (finds every steady state; slower).
+    multistart : {"auto", True, False}
+        "auto" (default): continuation from every state of the previous point, with the
+        full multistart at the first point, every ``check_every`` points, inside
+        multi-state windows and wherever a fold may be near (the rule is in
+        :func:`sweep_steady_states`). True: full multistart at every point. False:
+        continuation only.
+    check_every : int
+        Period of the full-multistart check in "auto" mode, points.
     raise_on_failure : bool
         Raise ConvergenceError at the first unverifiable point instead of storing NaN.
 
@@ -51,7 +58,8 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
         Dims: the descriptor axes, ``species`` (surface species), ``gas``. Variables:
         ``coverage`` (dimensionless), ``production`` (s^-1 per site, per gas), ``tof``
         (production of the main product, s^-1), ``residual``, ``stable`` (bool),
-        ``verified`` (bool), ``n_steady_states``; attributes ``product``, ``T``.
+        ``verified`` (bool), ``n_steady_states``, ``full_multistart`` (bool); attributes
+        ``product``, ``T``.
     """
     import xarray as xr
 
@@ -64,10 +72,6 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
             raise InvalidParameterError(f"axes[{n}]", "finite descriptor values (eV)", g)
     shape = tuple(g.size for g in grids)
     net0 = None
-    S = G = 0
-    cov = prod = res = stab = ver = nss = None
-    guess = None
-    T = None
     # snake order: continuation between neighbours
     order = []
     if len(shape) == 1:
@@ -76,30 +80,40 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
         for i in range(shape[0]):
             js = range(shape[1]) if i % 2 == 0 else range(shape[1] - 1, -1, -1)
             order += [(i, j) for j in js]
-    for idx in order:
-        point = tuple(float(grids[k][idx[k]]) for k in range(len(idx)))
-        rt = rates_at(point)
-        net = build_network(mechanism, rt, pressures) if net0 is None else net0.with_rates(rt)
-        if net0 is None:
-            net0 = net
-            S, G = net.n_surface, len(net.gas)
-            cov = np.full(shape + (S,), np.nan)
-            prod = np.full(shape + (G,), np.nan)
-            res = np.full(shape, np.nan)
-            stab = np.zeros(shape, dtype=bool)
-            ver = np.zeros(shape, dtype=bool)
-            nss = np.zeros(shape, dtype=int)
-            T = rt.T
-        try:
-            ss = solve_network(net, guess, tol=tol, multistart=multistart)
-        except ConvergenceError:
+    points: list = []
+
+    def networks():
+        nonlocal net0
+        for idx in order:
+            point = tuple(float(grids[k][idx[k]]) for k in range(len(idx)))
+            rt = rates_at(point)
+            if net0 is None:
+                net0 = build_network(mechanism, rt, pressures)
+                points.append(rt.T)
+                yield net0
+            else:
+                yield net0.with_rates(rt)
+
+    sweep = sweep_steady_states(networks(), tol=tol, multistart=multistart,
+                                check_every=check_every)
+    S, G = net0.n_surface, len(net0.gas)
+    T = points[0]
+    cov = np.full(shape + (S,), np.nan)
+    prod = np.full(shape + (G,), np.nan)
+    res = np.full(shape, np.nan)
+    stab = np.zeros(shape, dtype=bool)
+    ver = np.zeros(shape, dtype=bool)
+    nss = np.zeros(shape, dtype=int)
+    full = np.zeros(shape, dtype=bool)
+    for idx, pt in zip(order, sweep):
+        full[idx] = pt.full_multistart
+        ss = pt.state
+        if ss is None:
             if raise_on_failure:
-                raise
-            guess = None
+                raise pt.error
             continue
-        guess = ss.theta
         cov[idx] = ss.theta
-        prod[idx] = [ss.production[g] for g in net.gas]
+        prod[idx] = [ss.production[g] for g in net0.gas]
         res[idx] = ss.residual
         stab[idx] = ss.stable
         ver[idx] = True
@@ -116,7 +130,8 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
          "residual": (dims, res, {"units": "1", "meaning": "max |net|/gross over species"}),
          "stable": (dims, stab),
          "verified": (dims, ver),
-         "n_steady_states": (dims, nss)},
+         "n_steady_states": (dims, nss),
+         "full_multistart": (dims, full, {"meaning": "the full multistart ran here"})},
         coords={**{n: (n, g, {"units": "eV"}) for n, g in zip(names, grids)},
                 "species": list(net0.surface), "gas": gas},
         attrs={"product": product, "T": float(T), "T_units": "K",

@@ -18,7 +18,7 @@ stoichiometry conserves ``occ @ theta`` (the site balances, ``occ @ theta = 1``)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -85,6 +85,19 @@ class Network:
     pressures: np.ndarray
 
     @property
+    def _gas_factor_f(self) -> np.ndarray:
+        """prod_g (p_g/bar)^R_gj of every step (kf / k_f where k_f > 0)."""
+        return _gas_factors(self)[0]
+
+    @property
+    def _gas_factor_r(self) -> np.ndarray:
+        return _gas_factors(self)[1]
+
+    @property
+    def _irreversible(self) -> np.ndarray:
+        return np.array([not st.reversible for st in self.mechanism.steps])
+
+    @property
     def n_surface(self) -> int:
         return len(self.surface)
 
@@ -110,7 +123,21 @@ class Network:
 
     def with_rates(self, rates: RateTable, pressures: Mapping[str, float] | None = None,
                    Gf: np.ndarray | None = None, Gr: np.ndarray | None = None) -> Network:
-        """The same network with new rate constants (and optionally pressures, bar)."""
+        """The same network with new rate constants (and optionally pressures, bar).
+
+        With the same pressures and coverage effects only the rate constants are swapped
+        (no recompilation of the mechanism): k in s^-1 bar^-n, one per step.
+        """
+        if pressures is None and Gf is None and Gr is None and isinstance(rates, RateTable):
+            J = self.n_steps
+            if len(rates) != J:
+                raise InvalidParameterError("rates", f"{J} steps (one per mechanism step)",
+                                            len(rates))
+            k_f = np.asarray(rates.k_f, dtype=float)
+            k_r = np.where(self._irreversible, 0.0, np.asarray(rates.k_r, dtype=float))
+            return replace(self, kf=_ro(k_f * self._gas_factor_f),
+                           kr=_ro(k_r * self._gas_factor_r), k_f=_ro(k_f), k_r=_ro(k_r),
+                           T=float(rates.T))
         return build_network(self.mechanism, rates,
                              pressures if pressures is not None
                              else dict(zip(self.gas, self.pressures)),
@@ -140,6 +167,17 @@ class Network:
         theta = np.asarray(theta, dtype=float)
         rf, rr = self.step_rates(theta)
         return self.nu @ _drate_dtheta(self, theta, rf, rr)
+
+
+def _gas_factors(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    mech = net.mechanism
+    gas_idx = [i for i, s in enumerate(mech.species) if s.phase == "gas"]
+    Rg, Pg = mech.reactant_matrix[gas_idx], mech.product_matrix[gas_idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lp = np.log(net.pressures)
+        gf = np.where(Rg > 0, Rg * lp[:, None], 0.0).sum(axis=0)
+        gr = np.where(Pg > 0, Pg * lp[:, None], 0.0).sum(axis=0)
+    return np.exp(gf), np.exp(gr)
 
 
 def _drate_dtheta(net: Network, theta: np.ndarray, rf: np.ndarray, rr: np.ndarray
