@@ -483,3 +483,94 @@ def evaluate_states(X, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind):
                     for k in range(grp[j], grp[j + 1]):
                         jac[m, i, gri[k]] -= n * c * grv[k]
     return rf, rr, res, balance, jac
+
+
+@njit(cache=True)
+def _interp(a, b, lam):
+    """ln-linear interpolation of rate constants (linear when either end is zero)."""
+    out = np.empty(a.shape[0])
+    for j in range(a.shape[0]):
+        if a[j] > 0.0 and b[j] > 0.0:
+            out[j] = np.exp((1.0 - lam) * np.log(a[j]) + lam * np.log(b[j]))
+        else:
+            out[j] = (1.0 - lam) * a[j] + lam * b[j]
+    return out
+
+
+@njit(cache=True)
+def continuation(X0, kf0, kr0, Gf0, Gr0, kf1, kr1, Gf1, Gr1, Af, Ar, nu, occ, kind,
+                 max_iter, ftol, max_step, min_h):
+    """Carry steady states of network 0 (rows of X0, log-coverages) to network 1.
+
+    Natural-parameter continuation in lambda from 0 to 1 along ln k(lambda) =
+    (1 - lambda) ln k0 + lambda ln k1 (and G linear in lambda): a damped Newton solve at
+    lambda + h from the solution at lambda; h doubles after a success and halves after a
+    failure, down to ``min_h``. Returns X (M, S), the scaled residual at lambda = 1 and a
+    status per row (0 reached lambda = 1 converged, 1 gave up).
+    """
+    M, S = X0.shape
+    J = kf0.shape[0]
+    X = np.empty((M, S))
+    res = np.empty(M)
+    status = np.ones(M, dtype=np.int64)
+    w = np.empty((7, max(S, J)))
+    xn = np.empty(S)
+    dx = np.empty(S)
+    A = np.empty((S, S))
+    xt = np.empty(S)
+    for m in range(M):
+        ws = (w[0, :S], w[1], w[2], w[3, :S], w[4, :S], w[5, :S], w[6, :S])
+        x = X0[m].copy()
+        lam = 0.0
+        h = 1.0
+        r = np.inf
+        while h >= min_h:
+            lt = min(1.0, lam + h)
+            st = structure(_interp(kf0, kf1, lt), _interp(kr0, kr1, lt), Af, Ar, nu,
+                           (1.0 - lt) * Gf0 + lt * Gf1, (1.0 - lt) * Gr0 + lt * Gr1)
+            r, _, stt = _newton(x, st, occ, kind, max_iter, ftol, max_step, xt, xn, dx, A,
+                                ws)
+            if stt == 0:
+                x[:] = xt
+                lam = lt
+                if lam >= 1.0:
+                    status[m] = 0
+                    break
+                h = min(2.0 * h, 1.0 - lam)
+            else:
+                h *= 0.5
+        X[m] = x
+        res[m] = r if status[m] == 0 else np.inf
+    return X, res, status
+
+
+@njit(cache=True)
+def formable_mask(ok0, kf, kr, Af, Ar):
+    """Species reachable from the vacancies ``ok0`` (bool, S) through active step directions.
+
+    A direction is active when its rate constant is > 0 and every surface reactant is
+    reachable; its products then are. Returns the reachable mask (bool, S).
+    """
+    S, J = Af.shape
+    ok = ok0.copy()
+    changed = True
+    while changed:
+        changed = False
+        for j in range(J):
+            for d in range(2):
+                k = kf[j] if d == 0 else kr[j]
+                if not k > 0.0:
+                    continue
+                R = Af if d == 0 else Ar
+                Q = Ar if d == 0 else Af
+                go = True
+                for s in range(S):
+                    if R[s, j] > 0.0 and not ok[s]:
+                        go = False
+                        break
+                if go:
+                    for s in range(S):
+                        if Q[s, j] > 0.0 and not ok[s]:
+                            ok[s] = True
+                            changed = True
+    return ok

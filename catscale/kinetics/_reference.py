@@ -86,3 +86,17 @@ def newton(x0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter=100, ftol=1e-13,
             return x, np.max(np.abs(fs)), it, (0 if phi < 1e-20 else 1)
         x, F, Jx, fs, phi = xn, Fn, Jn, fsn, phin
     return x, np.max(np.abs(fs)), it, (0 if np.max(np.abs(F)) < ftol else 2)
+
+
+def formable_mask(ok0, kf, kr, Af, Ar):
+    """Reachability of species from the vacancies by active directions (fixed point)."""
+    ok = np.array(ok0, dtype=bool)
+    Afp, Arp = (Af > 0).astype(float), (Ar > 0).astype(float)
+    while True:
+        missing = (~ok).astype(float)
+        act_f = (kf > 0) & (missing @ Afp == 0)
+        act_r = (kr > 0) & (missing @ Arp == 0)
+        new = ok | (Arp @ act_f > 0) | (Afp @ act_r > 0)
+        if np.array_equal(new, ok):
+            return ok
+        ok = new

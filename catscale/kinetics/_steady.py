@@ -319,18 +319,7 @@ def formable(net: Network) -> np.ndarray:
     """
     vac = {v.name for v in net.mechanism.vacancies}
     ok = np.array([n in vac for n in net.surface])
-    Afp = (net.Af > 0).astype(float)
-    Arp = (net.Ar > 0).astype(float)
-    fon = net.kf > 0
-    ron = net.kr > 0
-    while True:
-        missing = (~ok).astype(float)
-        act_f = fon & (missing @ Afp == 0)          # every reactant formable
-        act_r = ron & (missing @ Arp == 0)
-        new = ok | (Arp @ act_f > 0) | (Afp @ act_r > 0)
-        if np.array_equal(new, ok):
-            return ok
-        ok = new
+    return _kernels.formable_mask(ok, net.kf, net.kr, net.Af, net.Ar)
 
 
 def _reduce(net: Network, keep: np.ndarray) -> Network:
@@ -351,11 +340,12 @@ def _reduce(net: Network, keep: np.ndarray) -> Network:
 def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float = DEFAULT_TOL,
                   multistart: bool = True, transient: bool = True,
                   extended_precision: bool = True,
-                  guesses: Sequence[np.ndarray] = ()) -> SteadyState:
+                  guesses: Sequence[np.ndarray] = (), retries: bool = True) -> SteadyState:
     """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`).
 
     ``guesses`` are further starting coverages (e.g. every steady state of the previous
-    point of a sweep), tried right after ``guess``.
+    point of a sweep), tried right after ``guess``. ``retries``: when every start stalls,
+    run Newton again with shorter log-steps (2, then 0.5) before the other fallbacks.
     """
     keep = formable(net)
     if not np.all(keep):
@@ -365,9 +355,10 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
             g = np.asarray(g, dtype=float)
             return g[keep] if g.shape == (net.n_surface,) else g
         ss = _solve(sub, None if guess is None else cut(guess), tol, multistart, transient,
-                    extended_precision, [cut(g) for g in guesses])
+                    extended_precision, [cut(g) for g in guesses], retries)
         return _pad(ss, net, keep)
-    return _solve(net, guess, tol, multistart, transient, extended_precision, guesses)
+    return _solve(net, guess, tol, multistart, transient, extended_precision, guesses,
+                  retries)
 
 
 def _pad(ss: SteadyState, full: Network, keep: np.ndarray) -> SteadyState:
@@ -405,7 +396,7 @@ def _between(states: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 
 def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
            transient: bool, extended_precision: bool,
-           guesses: Sequence[np.ndarray] = ()) -> SteadyState:
+           guesses: Sequence[np.ndarray] = (), retries: bool = True) -> SteadyState:
     if not (0 < tol < 1):
         raise InvalidParameterError("tol", "a residual tolerance in (0, 1)", tol)
     guess = _check_start(net, guess, "guess")
@@ -424,7 +415,7 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     for m in range(len(X0)):
         found.append((X[m], float(res[m]), "newton", m))
     for step in (2.0, 0.5):      # shorter Newton steps when every start stalled
-        if n_ok or np.any(status == 0):
+        if n_ok or np.any(status == 0) or not retries:
             break
         X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT,
                                                            _NEWTON_FTOL, step)

@@ -35,8 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConvergenceError, InvalidParameterError
+from . import _kernels
 from ._network import Network
-from ._steady import DEFAULT_TOL, SteadyState, solve_network
+from ._steady import _MAX_STEP, _NEWTON_FTOL, DEFAULT_TOL, SteadyState, formable, solve_network
+
+_CONT_MAXIT = 12     # Newton iterations per continuation step in ln k
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ def sweep_steady_states(networks: Iterable[Network], *, tol: float = DEFAULT_TOL
         point = None
         if not reason:
             point, reason = _continue(net, prev, tol, fold_factor,
-                                      check=multistart == "auto")
+                                      check=multistart == "auto", net0=nets[i - 1])
         if point is None:
             point = _full(net, prev, tol, transient, extended_precision, reason)
         out.append(point)
@@ -151,14 +154,36 @@ def _iter(networks: Iterable[Network]) -> Iterator[Network]:
         yield net
 
 
-def _continue(net: Network, prev: SteadyState, tol: float, fold_factor: float, check: bool
-              ) -> tuple[SweepPoint | None, str]:
+def _homotopy(net0: Network, net: Network, branches: list[np.ndarray]) -> list[np.ndarray]:
+    """Each branch carried from network net0 to net along ln k (kernel ``continuation``).
+
+    Branches that do not reach net are returned unchanged (Newton then starts from them).
+    """
+    if (net0.Af.shape != net.Af.shape or not np.array_equal(net0.Af, net.Af)
+            or not np.array_equal(net0.Ar, net.Ar) or not np.array_equal(net0.nu, net.nu)):
+        return branches
+    X0 = np.ascontiguousarray(np.log(np.clip(np.array(branches), 1e-300, 1.0)))
+    X, _, status = _kernels.continuation(
+        X0, net0.kf, net0.kr, net0.Gf, net0.Gr, net.kf, net.kr, net.Gf, net.Gr, net.Af,
+        net.Ar, net.nu, net.occ, net.kind, _CONT_MAXIT, _NEWTON_FTOL, _MAX_STEP, 1.0 / 64)
+    return [np.exp(X[m]) if status[m] == 0 else branches[m] for m in range(len(branches))]
+
+
+def _continue(net: Network, prev: SteadyState, tol: float, fold_factor: float, check: bool,
+              net0: Network | None = None) -> tuple[SweepPoint | None, str]:
     """Newton from every state of the previous point; None (and why) when that is not enough.
+
+    Each state is first carried along ln k from the previous network ``net0``
+    (natural-parameter continuation, whose first step is plain Newton at the new point),
+    then verified by Newton at the new point.
     """
     branches = _branches(prev)
+    kw = dict(tol=tol, multistart=False, transient=False, extended_precision=False,
+              retries=False)
+    if net0 is not None and np.all(formable(net0)) and np.all(formable(net)):
+        branches = _homotopy(net0, net, branches)
     try:
-        ss = solve_network(net, branches[0], tol=tol, multistart=False, transient=False,
-                           extended_precision=False, guesses=branches[1:])
+        ss = solve_network(net, branches[0], guesses=branches[1:], **kw)
     except ConvergenceError:
         return None, "continuation did not verify"
     if not check:
