@@ -252,9 +252,9 @@ class Simulation:
         # spans a factor 2 of rate; enough groups to cover the bounds of the local reaction
         # energy, capped so that the integer weights sum_g count_g 2^g stay below 2^62
         span = np.abs(c.p_alpha) * c.beta * (c.de_hi - c.de_lo) / np.log(2.0)
-        gcap = np.array([max(1, min(40, 61 - int(x).bit_length())) for x in cap])
+        g_max = np.array([max(1, min(40, 61 - int(x).bit_length())) for x in cap])
         self.varies = np.ascontiguousarray(c.lateral & (span > 1e-12) & (c.p_alpha != 0.0))
-        self.G = np.where(self.varies, np.minimum(gcap, np.floor(span + 1e-9).astype(int) + 1),
+        self.G = np.where(self.varies, np.minimum(g_max, np.floor(span + 1e-9).astype(int) + 1),
                           1).astype(np.int64)
         # x = c0 + sp * dE_q: base-2 log of top bound / rate (>= 0 for dE >= de_lo)
         self.c0 = np.where(self.varies, -c.p_alpha * c.beta * c.de_lo / np.log(2.0) + 1e-9,
