@@ -30,7 +30,7 @@ SCRIPT = textwrap.dedent("""
         sys.exit(130)
 """)
 
-EVENTS = 300_000
+EVENTS = 1_000_000  # long enough that the SIGINT lands mid-run with the fast kernel
 
 
 def _model():
