@@ -15,16 +15,19 @@ between stable states) runs only where another state may exist. The rule
 * full multistart when the continued state is unstable, or when its stability margin
   min |Re lambda| / max |lambda| drops by more than ``fold_factor`` from the previous point
   (an eigenvalue heading for zero announces a fold);
+* backscan: when continuation fails or triggers a check (the continued branch probably
+  ended at a fold, where it met another state), the preceding continuation points are
+  solved again with the full multistart, backwards, until one has a single steady state;
 * backfill: when a full multistart finds a different number of steady states than the
   previous full multistart, every point solved by continuation in between is solved again
   with the full multistart, so a multi-state window that opens between two checks is
   reported from its first point on.
 
 What this can miss: a window of several steady states that opens *and* closes strictly
-between two periodic checks (narrower than ``check_every`` points) and is not announced by
-the stability margin of the continued branch. ``multistart=True`` (full multistart at every
-point) has no such gap, at several times the cost; a single :func:`steady_state` call always
-uses the full multistart.
+between two periodic checks (narrower than ``check_every`` points) while the continued
+branch runs through it without reaching a fold (its own state exists on both sides).
+``multistart=True`` (full multistart at every point) has no such gap, at several times the
+cost; a single :func:`steady_state` call always uses the full multistart.
 """
 
 from __future__ import annotations
@@ -131,12 +134,16 @@ def sweep_steady_states(networks: Iterable[Network], *, tol: float = DEFAULT_TOL
         elif multistart == "auto" and prev.n_steady_states > 1:
             reason = "previous point has several steady states"
         point = None
+        fold = False
         if not reason:
             point, reason = _continue(net, prev, tol, fold_factor,
                                       check=multistart == "auto", net0=nets[i - 1])
+            fold = point is None
         if point is None:
             point = _full(net, prev, tol, transient, extended_precision, reason)
         out.append(point)
+        if multistart == "auto" and fold and last_full >= 0:
+            _backscan(nets, out, last_full, i, tol, transient, extended_precision)
         if point.full_multistart and point.state is not None:
             n = point.state.n_steady_states
             if multistart == "auto" and last_full >= 0 and n != last_full_n:
@@ -206,6 +213,22 @@ def _full(net: Network, prev: SteadyState | None, tol: float, transient: bool,
     except ConvergenceError as exc:
         return SweepPoint(None, True, reason, exc)
     return SweepPoint(ss, True, reason)
+
+
+def _backscan(nets: list[Network], out: list[SweepPoint], start: int, stop: int, tol: float,
+              transient: bool, extended_precision: bool) -> None:
+    """Full multistart backwards from ``stop - 1`` while the points have several states.
+
+    Continuation failed at ``stop``: the continued branch probably ended at a fold, where it
+    met another (unstable) state, so a multi-state window may lie just behind.
+    """
+    for k in range(stop - 1, start, -1):
+        if out[k].full_multistart:
+            break
+        out[k] = _full(nets[k], out[k].state, tol, transient, extended_precision,
+                       "backscan: continuation failed after this point (fold)")
+        if out[k].state is None or out[k].state.n_steady_states == 1:
+            break
 
 
 def _backfill(nets: list[Network], out: list[SweepPoint], start: int, stop: int, tol: float,
