@@ -30,6 +30,8 @@ from numba import njit
 TINY = 1e-300
 X_MIN = -740.0
 LAM_MIN = 1e-9      # smallest line-search step before Newton is declared stalled
+STAG_WINDOW = 20    # Newton is also stalled when sum F^2 fell by less than 10 % ...
+STAG_FACTOR = 0.9   # ... over the last 20 iterations (far from a root: abandon the start)
 
 
 # -- sparse structure -----------------------------------------------------------------------
@@ -325,12 +327,18 @@ def _newton(x0, st, occ, kind, max_iter, ftol, max_step, x, xn, dx, A, w):
     fmax, phi = _evaluate(x, st, occ, kind, True, theta, rf, rr, P, C, rep, F, Jx)
     status = 2
     it = 0
+    hist = np.empty(STAG_WINDOW + 1)
     for it in range(max_iter):  # noqa: B007 - it is returned
         big_f = 0.0
         for s in range(S):
             big_f = max(big_f, abs(F[s]))
         if big_f < ftol:
             status = 0
+            break
+        # stagnation: the merit fell by less than STAG_FACTOR over STAG_WINDOW iterations
+        hist[it % (STAG_WINDOW + 1)] = phi
+        if it >= STAG_WINDOW and phi > STAG_FACTOR * hist[(it - STAG_WINDOW) % (STAG_WINDOW + 1)]:
+            status = 1
             break
         A[:, :] = Jx
         for s in range(S):
@@ -386,8 +394,8 @@ def _newton(x0, st, occ, kind, max_iter, ftol, max_step, x, xn, dx, A, w):
 def newton(x0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter, ftol, max_step):
     """Damped Newton from x0. Returns (x, max|fs|, iterations, status).
 
-    status: 0 converged (max|F| < ftol), 1 stalled (no decrease possible), 2 max_iter,
-    3 singular Jacobian.
+    status: 0 converged (max|F| < ftol), 1 stalled (no decrease possible, or sum F^2 fell by
+    less than 10 % over 20 iterations), 2 max_iter, 3 singular Jacobian.
     """
     X, res, iters, status = newton_multistart(np.ascontiguousarray(x0.reshape(1, -1)), kf,
                                               kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter,

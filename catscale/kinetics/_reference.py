@@ -61,9 +61,13 @@ def newton(x0, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind, max_iter=100, ftol=1e-13,
     F, Jx, fs = residual_jacobian(x, kf, kr, Af, Ar, nu, Gf, Gr, occ, kind)
     phi = F @ F
     it = 0
+    history = []
     for it in range(max_iter):  # noqa: B007
         if np.max(np.abs(F)) < ftol:
             return x, np.max(np.abs(fs)), it, 0
+        history.append(phi)
+        if it >= 20 and phi > 0.9 * history[it - 20]:     # stagnation
+            return x, np.max(np.abs(fs)), it, 1
         try:
             dx = np.linalg.solve(Jx, -F)
         except np.linalg.LinAlgError:
