@@ -4,10 +4,15 @@ Strategy, in order, until a verified solution exists:
 
 1. damped Newton on log-coverages (``_kernels.newton``) from the caller's guess (continuation)
    and from one start per surface species (that species dominant on its site kind) plus the
-   uniform surface;
-2. integration of the transient (stiff BDF, analytic Jacobian) from the bare surface and from
+   uniform surface; the line search keeps every site balance exact (each kind's coverages
+   are rescaled at every trial point) and backtracks by safeguarded quadratic interpolation;
+   when two or more stable states are found, also from points between them, where the
+   saddle separating their basins lies;
+2. continuation in ln k from the network with every active rate constant set to 1 s^-1
+   (a well-conditioned start problem) to the real one (a homotopy);
+3. integration of the transient (stiff BDF, analytic Jacobian) from the bare surface and from
    the guess, then Newton from the end point;
-3. Newton in extended precision (mpmath, 40 digits) from the best double-precision point, used
+4. Newton in extended precision (mpmath, 40 digits) from the best double-precision point, used
    only when double precision could not bring the scaled residual under the tolerance.
 
 A solution is *verified* when, for every surface species, its net production rate is below
@@ -425,6 +430,16 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
         for m in range(len(X0)):
             found.append((X[m], float(res[m]), "newton", m))
     converged = bool(np.any(status == 0))
+    if n_ok == 0 and not converged and retries:
+        xh, rh = _unit_homotopy(net)
+        if xh is not None:
+            tried.append("continuation in ln k from every rate constant = 1 s^-1 (solved "
+                         f"from the uniform surface): residual {rh:.2e}")
+            found.append((xh, rh, "homotopy+newton", -1))
+            n_ok = int(rh <= tol)
+            converged = n_ok > 0
+        else:
+            tried.append("continuation in ln k from every rate constant = 1 s^-1: failed")
     if n_ok == 0 and transient and not converged:
         starts = [clean_surface(net)] + ([guess / (net.occ @ guess)[net.kind]]
                                          if guess is not None else [])
@@ -476,6 +491,32 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     others.sort(key=lambda s: (not s.stable, float(np.max(s.eigenvalues.real))
                                if s.eigenvalues.size else 0.0))
     return replace(primary, alternatives=tuple(others), tried=tuple(tried))
+
+
+def _unit_homotopy(net: Network) -> tuple[np.ndarray | None, float]:
+    """A steady state reached by continuation in ln k from the network whose active rate
+    constants are all 1 s^-1 (no coverage effects), solved from the multistart set.
+
+    A homotopy (e.g. Allgower and Georg, Introduction to Numerical Continuation Methods,
+    SIAM 2003): the start problem is well conditioned, and the path in ln k ends on a root
+    of the real network unless it meets a fold. Returns (x, residual) or (None, inf).
+    """
+    kf0 = np.where(net.kf > 0, 1.0, 0.0)
+    kr0 = np.where(net.kr > 0, 1.0, 0.0)
+    zero = np.zeros_like(net.Gf)
+    X0 = _multistart_rows(net)
+    args0 = (kf0, kr0, net.Af, net.Ar, net.nu, zero, zero, net.occ, net.kind)
+    X, res, _, status = _kernels.newton_multistart(X0, *args0, _NEWTON_MAXIT, _NEWTON_FTOL,
+                                                   _MAX_STEP)
+    ok = np.flatnonzero(status == 0)
+    if ok.size == 0:
+        return None, np.inf
+    Xc, rc, sc = _kernels.continuation(
+        np.ascontiguousarray(X[ok[:1]]), kf0, kr0, zero, zero, net.kf, net.kr, net.Gf, net.Gr,
+        net.Af, net.Ar, net.nu, net.occ, net.kind, 12, _NEWTON_FTOL, _MAX_STEP, 1.0 / 1024)
+    if sc[0] != 0:
+        return None, np.inf
+    return Xc[0], float(rc[0])
 
 
 def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, int]],

@@ -181,3 +181,21 @@ def test_fowler_guggenheim_isotherm_with_lateral_interactions():
         lhs = 6.0
         rhs = th / (1 - th) * np.exp(z * eps * th / (kB * T))
         assert rhs == pytest.approx(lhs, rel=1e-10)
+
+
+def test_co_poisoned_corner_solved_by_rate_constant_homotopy(co_ox):
+    # CatMAP map corner E(O) = 3.0, E(CO) = -0.5 eV (rate constants of the tutorial's
+    # scaling relations there): Newton fails from every start (near-singular Jacobian), the
+    # ln k homotopy from unit rate constants finds the CO-poisoned state. Closed form when
+    # TOF << k_des(CO): theta* = kr1/kf1, theta_O = 2 kf2 p_O2 theta*^2 / kf3,
+    # TOF = 2 kf2 p_O2 theta*^2 (corrections of relative order 1e-55: 1e-9 is round-off)
+    kf = [1.04183096e13, 3 * 5.39924363e-18, 5.75765096e02]
+    kr = [3.92477309e-12, 1.10957720e-02, 0.0]
+    ss = steady_state(co_ox, table(co_ox, kf, kr), {"CO": 1.0, "O2": 1 / 3, "CO2": 0.0},
+                      transient=False)
+    assert any("continuation in ln k" in t for t in ss.tried)
+    th_star = kr[0] / kf[0]
+    assert ss.coverages["*"] == pytest.approx(th_star, rel=1e-9)
+    assert ss.coverages["O*"] == pytest.approx(2 * kf[1] / 3 * th_star ** 2 / kf[2], rel=1e-9)
+    assert ss.tof["CO2"] == pytest.approx(2 * kf[1] / 3 * th_star ** 2, rel=1e-9)
+    assert ss.stable and ss.residual < 1e-8
