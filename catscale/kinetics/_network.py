@@ -18,7 +18,7 @@ stoichiometry conserves ``occ @ theta`` (the site balances, ``occ @ theta = 1``)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -64,6 +64,10 @@ class Network:
         Temperature, K.
     pressures : ndarray (G,)
         Gas partial pressures, bar.
+    gas_factor_f, gas_factor_r : ndarray (J,)
+        prod_g (p_g/bar)^n of the gas reactants/products of each step (kf = k_f * factor).
+    irreversible : ndarray of bool (J,)
+        Steps written "->" (k_r forced to 0).
     """
 
     mechanism: Mechanism
@@ -83,19 +87,9 @@ class Network:
     kind: np.ndarray
     T: float
     pressures: np.ndarray
-
-    @property
-    def _gas_factor_f(self) -> np.ndarray:
-        """prod_g (p_g/bar)^R_gj of every step (kf / k_f where k_f > 0)."""
-        return _gas_factors(self)[0]
-
-    @property
-    def _gas_factor_r(self) -> np.ndarray:
-        return _gas_factors(self)[1]
-
-    @property
-    def _irreversible(self) -> np.ndarray:
-        return np.array([not st.reversible for st in self.mechanism.steps])
+    gas_factor_f: np.ndarray | None = field(default=None, repr=False)
+    gas_factor_r: np.ndarray | None = field(default=None, repr=False)
+    irreversible: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_surface(self) -> int:
@@ -133,11 +127,16 @@ class Network:
             if len(rates) != J:
                 raise InvalidParameterError("rates", f"{J} steps (one per mechanism step)",
                                             len(rates))
+            if self.gas_factor_f is None or self.gas_factor_r is None or \
+                    self.irreversible is None:
+                gf, gr = _gas_factors(self)
+                irr = np.array([not st.reversible for st in self.mechanism.steps])
+            else:
+                gf, gr, irr = self.gas_factor_f, self.gas_factor_r, self.irreversible
             k_f = np.asarray(rates.k_f, dtype=float)
-            k_r = np.where(self._irreversible, 0.0, np.asarray(rates.k_r, dtype=float))
-            return replace(self, kf=_ro(k_f * self._gas_factor_f),
-                           kr=_ro(k_r * self._gas_factor_r), k_f=_ro(k_f), k_r=_ro(k_r),
-                           T=float(rates.T))
+            k_r = np.where(irr, 0.0, np.asarray(rates.k_r, dtype=float))
+            return replace(self, kf=_ro(k_f * gf), kr=_ro(k_r * gr), k_f=_ro(k_f),
+                           k_r=_ro(k_r), T=float(rates.T))
         return build_network(self.mechanism, rates,
                              pressures if pressures is not None
                              else dict(zip(self.gas, self.pressures)),
@@ -302,8 +301,11 @@ def build_network(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str
             raise InvalidParameterError(f"sites.{mechanism.sites[k].name}",
                                         "a site kind with its vacancy in the mechanism", "none")
     kind.setflags(write=False)
+    irr = np.array([not st.reversible for st in mechanism.steps])
     return Network(mechanism=mechanism, surface=surface, gas=gas, kf=_ro(kf), kr=_ro(kr),
                    k_f=_ro(k_f), k_r=_ro(k_r), Af=_ro(Af_), Ar=_ro(Ar_),
                    nu=_ro(mechanism.stoichiometry[surf_idx]),
                    nu_gas=_ro(mechanism.stoichiometry[gas_idx]), Gf=_ro(Gf_), Gr=_ro(Gr_),
-                   occ=_ro(occ), kind=kind, T=float(rates.T), pressures=_ro(p))
+                   occ=_ro(occ), kind=kind, T=float(rates.T), pressures=_ro(p),
+                   gas_factor_f=_ro(np.exp(gf)), gas_factor_r=_ro(np.exp(gr)),
+                   irreversible=irr)
