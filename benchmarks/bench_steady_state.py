@@ -109,17 +109,30 @@ def bench_ptcombust(results, n):
     surf = ct.Interface("ptcombust.yaml", "Pt_surf", [gas])
     ref = []
     t_ct = 0.0
+    ct_failed = 0
+    start = surf.coverages.copy()
     for T, X in conds:
         gas.TPX = T, P, X
         surf.TP = T, P
         # Cantera starts from the previous condition's coverages (warm start)
         t = time.perf_counter()
-        surf.advance_coverages_to_steady_state()
+        try:
+            surf.advance_coverages_to_steady_state()
+        except ct.CanteraError:
+            # its time is counted; the point is left out of the agreement, and the next
+            # condition starts from the initial coverages again
+            t_ct += time.perf_counter() - t
+            ct_failed += 1
+            ref.append(None)
+            surf.coverages = start
+            continue
         t_ct += time.perf_counter() - t
         ref.append(dict(zip(surf.species_names, surf.coverages)))
-    # agreement with Cantera (1e-6 absolute, 1e-4 relative above 1e-8)
+    # agreement with Cantera (1e-6 absolute, 1e-4 relative above 1e-8) where it converged
     agree = 0
     for ss, r in zip(sols, ref):
+        if r is None:
+            continue
         names = {"PT(S)": "*"}
         ok = True
         for cname, v in r.items():
@@ -142,9 +155,11 @@ def bench_ptcombust(results, n):
         {"case": case, "tool": "catscale", "metric": "sweep_equals_independent",
          "value": float(same), "unit": "1"},
         {"case": case, "tool": "catscale", "metric": "agreement_with_cantera",
-         "value": agree / n, "unit": "1"},
+         "value": agree / max(n - ct_failed, 1), "unit": "1"},
         {"case": case, "tool": "cantera", "metric": "time_per_point",
-         "value": t_ct / n * 1e3, "unit": "ms"}]
+         "value": t_ct / n * 1e3, "unit": "ms"},
+        {"case": case, "tool": "cantera", "metric": "failed_fraction",
+         "value": ct_failed / n, "unit": "1"}]
 
 
 def main():

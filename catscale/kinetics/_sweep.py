@@ -15,9 +15,10 @@ between stable states) runs only where another state may exist. The rule
 * full multistart when the continued state is unstable, or when its stability margin
   min |Re lambda| / max |lambda| drops by more than ``fold_factor`` from the previous point
   (an eigenvalue heading for zero announces a fold);
-* backscan: when continuation fails or triggers a check (the continued branch probably
-  ended at a fold, where it met another state), the preceding continuation points are
-  solved again with the full multistart, backwards, until one has a single steady state;
+* backscan: when continuation fails, loses a branch or lands on an unstable state (the
+  continued branch probably ended at a fold, where it met another state), the preceding
+  continuation points are solved again with the full multistart, backwards, until one has
+  a single steady state;
 * backfill: when a full multistart finds a different number of steady states than the
   previous full multistart, every point solved by continuation in between is solved again
   with the full multistart, so a multi-state window that opens between two checks is
@@ -138,7 +139,9 @@ def sweep_steady_states(networks: Iterable[Network], *, tol: float = DEFAULT_TOL
         if not reason:
             point, reason = _continue(net, prev, tol, fold_factor,
                                       check=multistart == "auto", net0=nets[i - 1])
-            fold = point is None
+            # passed a fold (branch lost, failed, unstable): scan back; a falling margin
+            # announces a fold ahead, checked here
+            fold = point is None and not reason.startswith("stability margin")
         if point is None:
             point = _full(net, prev, tol, transient, extended_precision, reason)
         out.append(point)
