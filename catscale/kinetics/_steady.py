@@ -626,6 +626,11 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
     ------
     ConvergenceError
         When no solution can be verified; ``.tried`` lists the strategies.
+
+    See Also
+    --------
+    sweep_steady_states : many neighbouring points (maps, scans, samples) by continuation,
+        with the full multistart where another steady state may exist.
     """
     Gf = Gr = Af = Ar = None
     if lateral:
