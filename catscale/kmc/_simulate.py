@@ -672,9 +672,10 @@ def _rescale(scales: np.ndarray, counts: np.ndarray, channels, fd: FastDiffusion
             s = s * fd.separation * n_slow / n
             if bounds and sep_i > 0:
                 # per-instance bound: S R >= sep_i * (scaled) rate of each competing slow
-                # pair process per pair (see FastDiffusion)
+                # pair process per pair (see FastDiffusion); another quasi-equilibrated
+                # channel (a hop on the same states) is not a competitor
                 R, comp = bounds[c]
-                k_slow = max([k * scales[i] for i, k in comp], default=0.0)
+                k_slow = max([k * scales[i] for i, k in comp if i not in fast], default=0.0)
                 if R > 0:
                     s = max(s, sep_i * k_slow / R)
             s = float(np.clip(s, fd.min_scale, 1.0))
