@@ -62,7 +62,8 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
     elif fd is False or fd is None:
         fd = None
     elif not isinstance(fd, FastDiffusion):
-        fd = FastDiffusion(fd.separation, fd.tolerance, fd.min_executions, fd.min_scale)
+        fd = FastDiffusion(fd.separation, fd.tolerance, fd.min_executions, fd.min_scale,
+                           instance_separation=fd.instance_separation)
     n_ev = int(events if events is not None else sec.events)
     cfg = KMCConfig(events=n_ev, seed=int(seed if seed is not None else sec.seed),
                     blocks=min(int(sec.blocks), n_ev), warmup=sec.warmup,

@@ -24,7 +24,8 @@ Example (every key optional; defaults shown where they exist)::
       checkpoint: run.ckpt.npz
       checkpoint_interval: 1   # blocks between checkpoints
       replicas: 1              # independent seeds in parallel local processes
-      fast_diffusion: false    # or true, or {separation: 200, tolerance: 0.1}
+      fast_diffusion: false    # or true, or {separation: 200, tolerance: 0.1,
+                               #   instance_separation: 200}
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class FastDiffusionSpec(BaseModel):
     tolerance: float = Field(0.1, gt=0, lt=1)
     min_executions: int = Field(200, ge=1)
     min_scale: float = Field(1e-8, gt=0, le=1)
+    # per-instance separation: scaled channel refill rate per site >= this x the per-pair rate
+    # of slow pair processes on its states (default: separation)
+    instance_separation: float | None = Field(None, ge=0)
 
 
 class KMCSection(BaseModel):
