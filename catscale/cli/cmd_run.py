@@ -11,13 +11,15 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(model: str = typer.Argument(..., help="Model file (YAML)."),
             out: str = typer.Option("out", "--out", help="Output directory."),
-            json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+            json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+            fresh: bool = typer.Option(False, "--fresh",
+                                       help="Recompute every stage (ignore OUT/.cache).")):
         """Run the chain: rates, mean field, kMC, diffusion, pellet, reactor, uncertainty."""
         with cli_errors():
             from catscale.workflow import run as run_chain
 
             echo = None if json_out else typer.echo
-            res = run_chain(model, out=out, echo=echo)
+            res = run_chain(model, out=out, echo=echo, reuse=not fresh)
             if json_out:
                 print_json(res.summary())
             else:

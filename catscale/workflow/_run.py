@@ -25,12 +25,14 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     datasets: dict[str, Any] = field(default_factory=dict)   # ready-made xarray Datasets
+    reused: list[str] = field(default_factory=list)          # stages taken from DIR/.cache
 
     def summary(self) -> dict:
         stages = {k: {kk: vv for kk, vv in v.items() if kk not in _BULKY}
                   for k, v in self.stages.items()}
         return {"model": self.model.name, "file": self.model.path,
                 "provenance": provenance(self.model), "timings_s": self.timings,
+                "reused_stages": self.reused,
                 "warnings": self.warnings, **stages}
 
 
@@ -336,7 +338,7 @@ STAGES: list[Stage] = [
 
 
 def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
-        echo: Callable[[str], None] | None = None) -> RunResult:
+        echo: Callable[[str], None] | None = None, reuse: bool = True) -> RunResult:
     """Run every stage the model file defines.
 
     Parameters
@@ -344,26 +346,52 @@ def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
     path : str or Path
         Model file.
     out : str or Path, optional
-        Output directory; ``summary.json`` is written there.
+        Output directory: ``summary.json`` (after every stage), ``results.nc``,
+        ``report.html``, and ``.cache/`` with each stage's result under the content hash of
+        its inputs (:mod:`catscale.workflow._cache`).
     echo : callable, optional
         Receives the readable text of each stage as it finishes.
+    reuse : bool
+        Reuse a stage's cached result when its inputs did not change (needs ``out``).
 
     Returns
     -------
     RunResult
+        ``reused`` lists the stages taken from the cache.
     """
+    from . import _cache
+
     model = load_model(path)
     result = RunResult(model=model)
     if echo:
         echo(model.summary())
+    keys: dict[str, str] = {}
     for name, applies, fn in STAGES:
         if not applies(model):
             continue
         t0 = time.perf_counter()
-        fn(model, result)
+        keys[name] = _cache.stage_key(name, model, keys)
+        entry = _cache.load(out, name, keys[name]) if (reuse and out is not None) else None
+        if entry is not None:
+            result.stages[name] = entry["stage"]
+            if entry.get("text") is not None:
+                result.text[name] = entry["text"]
+            result.warnings.extend(entry.get("warnings", []))
+            if entry.get("dataset") is not None:
+                result.datasets[name] = entry["dataset"]
+            result.reused.append(name)
+        else:
+            n_warn = len(result.warnings)
+            fn(model, result)
+            if out is not None:
+                _cache.store(out, name, keys[name], {
+                    "stage": result.stages.get(name), "text": result.text.get(name),
+                    "warnings": result.warnings[n_warn:],
+                    "dataset": result.datasets.get(name)})
         result.timings[name] = round(time.perf_counter() - t0, 4)
         if echo and name in result.text:
-            echo(f"\n== {name} ==\n{result.text[name]}")
+            tag = " (reused: inputs unchanged)" if name in result.reused else ""
+            echo(f"\n== {name}{tag} ==\n{result.text[name]}")
         if out is not None:
             _write(out, result)   # after every stage: nothing computed is lost
     if out is not None:
