@@ -4,8 +4,11 @@
 :class:`UncertaintySpace`; :class:`ChainModel` is the picklable callable that, for one sample,
 shifts the energies of the model (``Model.with_energy_shifts``), rebuilds the rate constants
 (thermo -> TST -> detailed balance, ``Model.rates``), solves the mean-field steady state
-(``catscale.kinetics``) and returns TOF, degrees of rate control, coverages and, when the
-model has a pellet section and the pellet bridge exists, the effectiveness factor.
+(``catscale.kinetics``) and returns TOF, degrees of rate control, coverages and, from the
+model's ``pellet:`` and ``reactor:`` sections, the effectiveness factor of the sample's pellet
+and the conversion of its packed bed (:mod:`catscale.uq._pellet`: an exact one-species
+reduction with a verified rate table, its error estimate reported per sample as
+``pellet_error``).
 
 Site heterogeneity (a ``sites`` input) is treated as a patch of independent sites: each
 site's steady state is solved with its own energy shift and the patch TOF is the site
@@ -35,7 +38,10 @@ from ._distributions import (
     Uniform,
 )
 
-__all__ = ["space_from_section", "ChainModel", "chain_function", "PelletLink"]
+__all__ = ["space_from_section", "ChainModel", "chain_function", "PelletLink", "OUTPUTS"]
+
+#: outputs a ChainModel can compute (``uncertainty.outputs``)
+OUTPUTS = ("tof", "drc", "coverages", "effectiveness", "conversion")
 
 
 @dataclass(frozen=True)
@@ -190,13 +196,20 @@ def space_from_section(section: Any, model: Any = None) -> UncertaintySpace:
 
 
 def _steady(model, T: float | None, pressures: dict | None):
+    return _steady_full(model, T, pressures)[0]
+
+
+def _steady_full(model, T: float | None, pressures: dict | None):
+    """(steady state, model at the sample's conditions, its RateTable)."""
     from ..kinetics import steady_state
 
     m = model if (T is None and pressures is None) else model.with_conditions(T, pressures)
     rt = m.rates()
     lateral = {f"{a}-{b}": v for (a, b), v in (model.lateral or {}).items()}
-    return steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
-                        coordination=model.coordination())
+    ss = steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
+                      coordination=model.coordination(),
+                      coverage_effects=model.coverage_effects())
+    return ss, m, rt
 
 
 def _drc(ss, product: str) -> dict[str, float]:
@@ -218,18 +231,34 @@ class ChainModel:
     outputs : sequence of str
         Any of ``"tof"`` (also gives ``log10_tof``), ``"drc"``, ``"coverages"``,
         ``"effectiveness"``, ``"conversion"``.
+    pellet : PelletLink, optional
+        Explicit first-order pellet link (otherwise the model's ``pellet:`` section is used
+        for ``effectiveness`` and ``conversion``).
+    field : str
+        Name used in errors about ``outputs`` (``"uncertainty.outputs"``).
+    pellet_cells, reactor_cells : int
+        Finite volumes of the sample's pellet (effectiveness) and of each pellet along the
+        bed (conversion).
 
     Calling it with a sample ``x`` (input name -> value) returns a dict: ``tof`` (s^-1 per
     site, of the main product), ``log10_tof``, ``drc[<equation>]`` (dimensionless),
-    ``theta[<species>]``, and ``effectiveness`` when available.
+    ``theta[<species>]``; with a pellet: ``effectiveness`` (internal effectiveness factor
+    of the key gas), ``thiele`` (Aris modulus) and, from a ``pellet:`` section,
+    ``pellet_error`` (estimated relative error of the effectiveness); with a ``reactor:``
+    section ``conversion`` (key gas, dimensionless). The sample's energy shifts, T, partial
+    pressures and D_eff factor act on the pellet and the bed as on the mean field.
     """
 
     def __init__(self, model, space: UncertaintySpace,
                  outputs: Sequence[str] = ("tof", "drc", "coverages"),
-                 pellet: PelletLink | None = None):
+                 pellet: PelletLink | None = None, *, field: str = "uncertainty.outputs",
+                 pellet_cells: int = 40, reactor_cells: int = 24):
         self.model = model
         self.space = space
         self.outputs = tuple(outputs)
+        unknown = [o for o in self.outputs if o not in OUTPUTS]
+        if unknown:
+            raise InvalidParameterError(field, f"outputs among {list(OUTPUTS)}", unknown)
         site_inputs = [i for i in space.inputs if isinstance(i.distribution, SiteEnergies)]
         if len(site_inputs) > 1:
             raise InvalidParameterError("uncertainty.inputs", "at most one 'sites' input",
@@ -242,12 +271,42 @@ class ChainModel:
         self.product = max(prod, key=prod.get)
         self.species = tuple(nominal.species)
         self.equations = tuple(st.equation for st in model.mechanism.steps)
+        path = getattr(model, "path", "<model>")
+        d_eff = [j for j, i in enumerate(space.inputs) if i.targets[:1] == ("D_eff",)]
+        # the pellet: an explicit PelletLink, else the model's pellet: section
         self._pellet = pellet
-        if self._pellet is None and "effectiveness" in self.outputs:
-            self._pellet = _pellet_stage(model)
-        if self._pellet is None and any(i.targets[:1] == ("D_eff",) for i in space.inputs):
-            raise InvalidParameterError("uncertainty.inputs.parameter",
-                                        "a pellet for a 'D_eff' input", "no pellet")
+        self._stage = None
+        self._reactor = None
+        wants = [o for o in ("effectiveness", "conversion") if o in self.outputs]
+        if self._pellet is None and (wants or d_eff):
+            if getattr(model, "pellet", None) is None:
+                if wants:
+                    raise ModelFileError(path, field, f"output {wants[0]!r} needs a pellet: "
+                                         "section (or a PelletLink), and the model has none")
+                raise ModelFileError(path, f"uncertainty.inputs[{d_eff[0]}].parameter",
+                                     "expected a pellet: section for a 'D_eff' input, found "
+                                     "no pellet")
+            if "effectiveness" in self.outputs:
+                from ._pellet import PelletStage
+
+                self._stage = PelletStage(model, n_cells=pellet_cells)
+        if "conversion" in self.outputs:
+            if pellet is not None and getattr(model, "pellet", None) is None:
+                raise ModelFileError(path, field, "output 'conversion' needs pellet: and "
+                                     "reactor: sections (a PelletLink is not enough)")
+            if getattr(model, "reactor", None) is None:
+                raise ModelFileError(path, field, "output 'conversion' needs a reactor: "
+                                     "section, and the model has none")
+            from ._pellet import PelletStage, ReactorStage
+
+            stage = self._stage or PelletStage(model, n_cells=pellet_cells)
+            self._reactor = ReactorStage(model, stage, n_cells=reactor_cells)
+        if self._sites is not None and (self._stage is not None or self._reactor is not None):
+            # a patch of heterogeneous sites would need the site-averaged rate law at every
+            # point of the pellet (n_sites mean-field solves per point); not provided
+            raise ModelFileError(path, field, "the effectiveness/conversion outputs of a "
+                                 "pellet: section cannot be combined with a 'sites' input "
+                                 f"({self._sites.name!r}); use a PelletLink or drop one")
         if self._pellet is not None and self._pellet.key not in model.pressures:
             raise InvalidParameterError("pellet.key", f"a gas of the model "
                                         f"{sorted(model.pressures)}", self._pellet.key)
@@ -260,6 +319,10 @@ class ChainModel:
             names += [f"theta[{s}]" for s in self.species]
         if self._pellet is not None:
             names += ["effectiveness", "thiele"]
+        elif self._stage is not None and "effectiveness" in self.outputs:
+            names += ["effectiveness", "thiele", "pellet_error"]
+        if self._reactor is not None:
+            names += ["conversion"]
         self.output_names = names
 
     def fingerprint(self) -> str:
@@ -300,23 +363,23 @@ class ChainModel:
 
     def _one(self, shifts: dict, T, p):
         m = self.model.with_energy_shifts(shifts) if shifts else self.model
-        ss = _steady(m, T, p)
+        ss, m, rt = _steady_full(m, T, p)
         tof = float(ss.production.get(self.product, 0.0))
         drc = _drc(ss, self.product) if "drc" in self.outputs else {}
         r_key = -float(ss.production.get(self._pellet.key, 0.0)) if self._pellet else 0.0
-        return tof, drc, ss.theta, r_key
+        return tof, drc, ss.theta, r_key, m, rt
 
     def __call__(self, x: dict, rng: np.random.Generator | None = None) -> dict[str, float]:
         shifts, T, p, dfac, site = self._split(x)
         if site is None:
-            tof, drc, theta, r_key = self._one(shifts, T, p)
+            tof, drc, theta, r_key, m, rt = self._one(shifts, T, p)
         else:
             tofs, drcs, thetas, rks = [], [], [], []
             for e in site:
                 s = dict(shifts)
                 for t in self._sites.targets:
                     s[t] = s.get(t, 0.0) + float(e)
-                a, b, c, rk = self._one(s, T, p)
+                a, b, c, rk, _, _ = self._one(s, T, p)
                 tofs.append(a)
                 drcs.append(b)
                 thetas.append(c)
@@ -341,21 +404,17 @@ class ChainModel:
             pk = (p or {}).get(self._pellet.key, self.model.pressures[self._pellet.key])
             out["effectiveness"], out["thiele"] = self._pellet(r_key, T or self.model.T, pk,
                                                                dfac)
+        if self._stage is not None or self._reactor is not None:
+            if self._stage is not None and "effectiveness" in self.outputs:
+                out.update(self._stage(m, rt, dfac))
+            if self._reactor is not None:
+                out.update(self._reactor(m, rt, dfac))
         return out
 
 
-def _pellet_stage(model):
-    """The pellet link of the model's ``pellet:`` section.
-
-    The pellet section schema and the kinetics -> pellet bridge do not exist yet, so this
-    returns None (the ``effectiveness`` output is then left out) unless a
-    :class:`PelletLink` is passed explicitly.
-    """
-    return None    # TODO(lead): build a PelletLink from model.pellet once that schema exists
-
-
 def chain_function(model, section: Any | None = None, outputs: Sequence[str] | None = None,
-                   pellet: PelletLink | None = None) -> tuple[ChainModel, UncertaintySpace]:
+                   pellet: PelletLink | None = None, *, pellet_cells: int = 40,
+                   reactor_cells: int = 24) -> tuple[ChainModel, UncertaintySpace]:
     """``model + uncertainty spec -> (callable(sample) -> outputs, space)``.
 
     Parameters
@@ -365,14 +424,47 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
     section : UncertaintySection, optional
         Default: ``model.uncertainty``.
     outputs : sequence of str, optional
-        Default: the section's ``outputs`` or ``("tof", "drc", "coverages",
-        "effectiveness")``.
+        Any of ``tof``, ``drc``, ``coverages``, ``effectiveness``, ``conversion``. Default:
+        the section's ``outputs``, else ``tof``, ``drc``, ``coverages`` plus
+        ``effectiveness`` when the model has a ``pellet:`` section (or ``pellet`` is given)
+        and ``conversion`` when it also has a ``reactor:`` section.
     pellet : PelletLink, optional
-        Adds the outputs ``effectiveness`` and ``thiele`` (Aris modulus).
+        An explicit first-order link instead of the ``pellet:`` section (outputs
+        ``effectiveness`` and ``thiele``).
+    pellet_cells, reactor_cells : int
+        Finite volumes of the sample's pellet for ``effectiveness`` (default 40) and of each
+        pellet along the bed for ``conversion`` (default 24).
+
+    Returns
+    -------
+    (ChainModel, UncertaintySpace)
+        ``effectiveness`` (internal effectiveness factor of the key gas, dimensionless),
+        ``thiele`` (Aris modulus), ``pellet_error`` (estimated relative error of the
+        effectiveness, section route only) and ``conversion`` (of the reactor's key gas)
+        join the mean-field outputs.
+
+    Raises
+    ------
+    ModelFileError
+        Field ``uncertainty.outputs`` (or ``outputs``) when an output needs a section the
+        model lacks.
     """
     section = section if section is not None else getattr(model, "uncertainty", None)
     if section is None:
         raise ModelFileError(model.path, "uncertainty", "the model has no uncertainty: section")
     space = space_from_section(section, model)
-    outs = outputs or section.outputs or ("tof", "drc", "coverages", "effectiveness")
-    return ChainModel(model, space, outs, pellet), space
+    if outputs:
+        outs, field = tuple(outputs), "outputs"
+    elif section.outputs:
+        outs, field = tuple(section.outputs), "uncertainty.outputs"
+    else:
+        outs, field = ("tof", "drc", "coverages"), "uncertainty.outputs"
+        has_pellet = pellet is not None or getattr(model, "pellet", None) is not None
+        sites = any(isinstance(i.distribution, SiteEnergies) for i in space.inputs)
+        if has_pellet and (pellet is not None or not sites):
+            outs += ("effectiveness",)
+        if (getattr(model, "pellet", None) is not None and pellet is None and not sites
+                and getattr(model, "reactor", None) is not None):
+            outs += ("conversion",)
+    return ChainModel(model, space, outs, pellet, field=field, pellet_cells=pellet_cells,
+                      reactor_cells=reactor_cells), space
