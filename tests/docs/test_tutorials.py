@@ -65,6 +65,8 @@ def _run_file(path: pathlib.Path) -> float:
 def test_tutorial_runs(path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    # a tutorial without code would pass vacuously; every block that fails raises
+    assert python_blocks(path.read_text(encoding="utf-8")), f"{path.name} has no code blocks"
     _run_file(path)
 
 
