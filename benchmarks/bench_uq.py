@@ -4,7 +4,12 @@ Case: the flagship model (examples/co_oxidation_pt111.yaml) with correlated DFT 
 CO* and O* (sigma 0.1 eV, rho 0.5), a systematic shift of both saddle points (0.05 eV) and
 an aleatoric pellet diffusivity (lognormal, sigma_ln 0.3); each sample rebuilds the rate
 constants from the shifted energies, solves the verified mean-field steady state, its degree
-of rate control and the pellet effectiveness factor.
+of rate control and the effectiveness factor of the flagship's pellet: section (microkinetics
+of the sample's perturbed model inside the pellet, D_eff from the microstructure: section
+computed once; catscale.uq._pellet: exact one-species reduction, verified rate table,
+per-sample error estimate ``pellet_error``). The explicit first-order PelletLink of the
+earlier version is timed too (``pellet link``), and the packed-bed ``conversion`` output on a
+few samples (it solves a pellet at every integrator point).
 
 Reported: wall time of N samples on a Dask LocalCluster (target: 1e4 samples <= 60 s on 2
 cores), throughput against the number of workers, the serial executor, and the same chunks
@@ -42,15 +47,34 @@ uncertainty:
 """
 
 
-def _model():
+def _load():
     from catscale.model import load_model
+
+    text = (ROOT / "examples" / "co_oxidation_pt111.yaml").read_text()
+    text = text.split("\nuncertainty:")[0]           # the flagship's own section replaced
+    tmp = pathlib.Path(tempfile.mkdtemp()) / "co_ox_uq.yaml"
+    tmp.write_text(text + SECTION)
+    return load_model(tmp)
+
+
+def _model(outputs=("tof", "drc", "coverages", "effectiveness")):
+    """Chain with the pellet from the model's pellet: section."""
+    from catscale.uq import chain_function
+
+    return chain_function(_load(), outputs=outputs)
+
+
+def _model_link():
+    """Chain with the explicit first-order PelletLink (the earlier stand-in)."""
     from catscale.uq import PelletLink, chain_function
 
-    tmp = pathlib.Path(tempfile.mkdtemp()) / "co_ox_uq.yaml"
-    tmp.write_text((ROOT / "examples" / "co_oxidation_pt111.yaml").read_text() + SECTION)
-    m = load_model(tmp)
     link = PelletLink("sphere", 1.5e-3, 1e-6, site_concentration=20.0, key="CO")
-    return chain_function(m, outputs=("tof", "drc", "coverages"), pellet=link)
+    return chain_function(_load(), outputs=("tof", "drc", "coverages"), pellet=link)
+
+
+def _warm():
+    import catscale.kinetics  # noqa: F401  (imports and numba cache on the worker)
+    import catscale.uq._pellet  # noqa: F401
 
 
 def _pool_chunk(args):
@@ -82,8 +106,10 @@ def main() -> None:
     from catscale.uq import run_ensemble
 
     func, space = _model()
-    n_main = 1024 if args.quick else 10000
-    n_scan = 512 if args.quick else 4096
+    # microkinetic pellet samples cost ~4 ms near the nominal point but up to seconds where
+    # the sampled energies make the pellet strongly diffusion-limited: quick sizes are small
+    n_main = 64 if args.quick else 10000
+    n_scan = 32 if args.quick else 4096
     results = []
 
     def add(case, tool, metric, value, unit):
@@ -91,11 +117,34 @@ def main() -> None:
                         "unit": unit})
 
     # serial reference (and the bits every executor must reproduce)
-    n_ser = 256
+    n_ser = 16 if args.quick else 256
     t = time.perf_counter()
     ref = run_ensemble(func, space, n_ser, scheduler="serial", chunk_size=64, seed=0)
     dt = time.perf_counter() - t
-    add(f"serial, {n_ser} samples", "catscale", "time_per_sample", dt / n_ser * 1e3, "ms")
+    add(f"serial, {n_ser} samples, pellet section", "catscale", "time_per_sample",
+        dt / n_ser * 1e3, "ms")
+    add(f"serial, {n_ser} samples, pellet section", "catscale", "throughput", n_ser / dt,
+        "samples/s")
+    perr = ref.column("pellet_error")
+    add(f"serial, {n_ser} samples, pellet section", "catscale", "max_pellet_error",
+        float(np.nanmax(perr)), "relative")
+    add(f"serial, {n_ser} samples, pellet section", "catscale", "median_pellet_error",
+        float(np.nanmedian(perr)), "relative")
+    lf, ls = _model_link()
+    t = time.perf_counter()
+    run_ensemble(lf, ls, n_ser, scheduler="serial", chunk_size=64, seed=0)
+    dt = time.perf_counter() - t
+    add(f"serial, {n_ser} samples, pellet link (first order)", "catscale", "time_per_sample",
+        dt / n_ser * 1e3, "ms")
+    n_conv = 2 if args.quick else 32
+    cf, cs = _model(("tof", "effectiveness", "conversion"))
+    t = time.perf_counter()
+    rc = run_ensemble(cf, cs, n_conv, scheduler="serial", chunk_size=n_conv, seed=0)
+    dt = time.perf_counter() - t
+    add(f"serial, {n_conv} samples, pellet + packed bed", "catscale", "time_per_sample",
+        dt / n_conv * 1e3, "ms")
+    add(f"{n_conv} samples", "catscale", "std_conversion",
+        float(np.nanstd(rc.column("conversion"))), "1")
 
     # throughput against the number of workers (cluster start-up included and separate)
     for w in (1, 2):
@@ -105,10 +154,10 @@ def main() -> None:
         cl = LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
                           dashboard_address=None, silence_logs=40)
         client = Client(cl)
-        client.run(_model)                     # warm the workers (imports, numba cache)
+        client.run(_warm)                      # warm the workers (imports, numba cache)
         t_start = time.perf_counter() - t0
         t = time.perf_counter()
-        r = run_ensemble(func, space, n_scan, scheduler=client, chunk_size=64, seed=0)
+        r = run_ensemble(func, space, n_scan, scheduler=client, chunk_size=8, seed=0)
         dt = time.perf_counter() - t
         add(f"dask LocalCluster {w} worker(s), {n_scan} samples", "catscale", "throughput",
             n_scan / dt, "samples/s")
@@ -125,11 +174,13 @@ def main() -> None:
             s = {k: float(np.nanstd(big.column(k))) for k in ("log10_tof", "effectiveness")}
             add(f"{n_main} samples", "catscale", "std_log10_tof", s["log10_tof"], "decades")
             add(f"{n_main} samples", "catscale", "std_effectiveness", s["effectiveness"], "1")
+            add(f"dask LocalCluster 2 workers, {n_main} samples", "catscale", "throughput",
+                n_main / dt, "samples/s")
         client.close()
         cl.close()
 
     # baseline: the same chunks through multiprocessing.Pool (2 processes)
-    Yp, dt = _pool(func, space, n_scan, 2, 64)
+    Yp, dt = _pool(func, space, n_scan, 2, 8)
     add(f"multiprocessing.Pool 2 processes, {n_scan} samples", "multiprocessing (stdlib)",
         "throughput", n_scan / dt, "samples/s")
     assert np.array_equal(Yp[:n_ser], ref.Y, equal_nan=True)
