@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
                                          help="Progress bar on stderr (default: if a TTY)."),
            json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
         """Propagate the uncertain inputs of MODEL: distributions and intervals of TOF,
-        degree of rate control, coverages (and effectiveness when a pellet is defined);
-        Sobol indices; ensembles on Dask."""
+        degree of rate control, coverages, the pellet effectiveness (pellet: section) and
+        the bed conversion (reactor: section); Sobol indices; ensembles on Dask."""
         with cli_errors():
             from catscale.errors import InvalidParameterError
             from catscale.model import load_model
