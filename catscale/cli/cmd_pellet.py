@@ -63,7 +63,10 @@ def pellet_inputs(model, n_cells: int | None = None):
         key = sec.key or species[0]
         if key not in species:
             raise InvalidParameterError(f"{model.path}: pellet.key", f"one of {species}", key)
-        cp = MicrokineticCoupling(model.mechanism, model.rates, sec.specific_area,
+        # isothermal pellet: one RateTable (building it per point costs ~1 ms); with an energy
+        # balance the rate constants follow the local T
+        rates = model.rates if sec.conductivity is not None else model.rates()
+        cp = MicrokineticCoupling(model.mechanism, rates, sec.specific_area,
                                   gas_species=tuple(species), enthalpies=sec.enthalpies,
                                   lateral=model.lateral or None,
                                   coordination=model.coordination(), key=key)
