@@ -412,7 +412,3 @@ def _write(out: str | pathlib.Path, result: RunResult) -> None:
     tmp = d / "summary.json.tmp"
     tmp.write_text(json.dumps(to_jsonable(result.summary()), indent=2))
     tmp.replace(d / "summary.json")
-
-
-def summary_dict(result: RunResult) -> dict[str, Any]:
-    return result.summary()
