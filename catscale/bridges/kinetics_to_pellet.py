@@ -69,7 +69,12 @@ class MicrokineticCoupling:
         Lateral interactions for the mean field (eV per pair).
     coordination : int
     key : str, optional
-        Key reactant (default: first gas consumed... first gas species).
+        Key reactant (default: the first gas species).
+    coverage_effects : (Gf, Gr, Af, Ar), optional
+        Further coverage dependences of the rate constants and coverage exponents (as
+        :meth:`catscale.model.Model.coverage_effects` returns them, e.g. imported from
+        Cantera), passed to every mean-field solve so that the pellet uses the same rate law
+        as the steady-state stage.
     """
 
     mechanism: Mechanism
@@ -81,6 +86,7 @@ class MicrokineticCoupling:
     lateral: Mapping[str, float] | None = None
     coordination: int = 4
     key: str | None = None
+    coverage_effects: tuple | None = None
 
 
 def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
@@ -115,13 +121,15 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
         try:
             ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
                               coordination=cp.coordination, guess=guess["theta"],
-                              multistart=not warm, transient=not warm)
+                              multistart=not warm, transient=not warm,
+                              coverage_effects=cp.coverage_effects)
         except (CatscaleError, ArithmeticError):
             # (mpmath polishing inside the kinetics solver can raise ZeroDivisionError)
             if not warm:
                 raise
             ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
-                              coordination=cp.coordination)
+                              coordination=cp.coordination,
+                              coverage_effects=cp.coverage_effects)
         guess["theta"] = np.asarray(ss.theta)
         return np.array([ss.production.get(g, 0.0) for g in gases]) * factor
 
