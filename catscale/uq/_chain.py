@@ -320,10 +320,18 @@ class ChainModel:
         if self._pellet is not None:
             names += ["effectiveness", "thiele"]
         elif self._stage is not None and "effectiveness" in self.outputs:
-            names += ["effectiveness", "thiele", "pellet_error"]
+            names += ["effectiveness", "thiele", "pellet_error", "pellet_route"]
         if self._reactor is not None:
             names += ["conversion"]
         self.output_names = names
+        # fast paths (catscale.uq._fast): rate constants from the nominal free energies and
+        # the nominal network; both reproduce the rebuilt / freshly compiled answers
+        from ._fast import MeanFieldFast, RateShifter
+
+        targets = [t for i in space.inputs for t in i.targets
+                   if t not in ("T", "D_eff") and not t.startswith("p:")]
+        self._shifter = RateShifter(model, targets)
+        self._mf = MeanFieldFast(model, nominal)
 
     def fingerprint(self) -> str:
         import hashlib
@@ -363,10 +371,15 @@ class ChainModel:
 
     def _one(self, shifts: dict, T, p):
         m = self.model.with_energy_shifts(shifts) if shifts else self.model
-        ss, m, rt = _steady_full(m, T, p)
+        if T is None and p is None:
+            rt = self._shifter(shifts)
+            ss = self._mf(rt)
+        else:
+            ss, m, rt = _steady_full(m, T, p)
         tof = float(ss.production.get(self.product, 0.0))
         drc = _drc(ss, self.product) if "drc" in self.outputs else {}
         r_key = -float(ss.production.get(self._pellet.key, 0.0)) if self._pellet else 0.0
+        self._theta = ss.theta
         return tof, drc, ss.theta, r_key, m, rt
 
     def __call__(self, x: dict, rng: np.random.Generator | None = None) -> dict[str, float]:
@@ -406,7 +419,8 @@ class ChainModel:
                                                                dfac)
         if self._stage is not None or self._reactor is not None:
             if self._stage is not None and "effectiveness" in self.outputs:
-                out.update(self._stage(m, rt, dfac))
+                out.update(self._stage(m, rt, dfac,
+                                       theta_bulk=self._theta if site is None else None))
             if self._reactor is not None:
                 out.update(self._reactor(m, rt, dfac))
         return out

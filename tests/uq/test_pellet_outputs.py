@@ -66,7 +66,7 @@ uncertainty:
 """
     model = load_model(model_with(sec))
     f, space = chain_function(model)
-    assert f.output_names[-3:] == ["effectiveness", "thiele", "pellet_error"]
+    assert f.output_names[-4:] == ["effectiveness", "thiele", "pellet_error", "pellet_route"]
     n = 512
     mc = monte_carlo(f, space, n, scheduler="serial")
     F = space.transform(mc.ensemble.U)["D"]
