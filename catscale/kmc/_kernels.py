@@ -48,8 +48,11 @@ reference-count updates around them cost more than the work they do.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
 from numba.cpython.unsafe.numbers import trailing_zeros
+from numba.extending import intrinsic
 
 _U5 = np.uint64(5)
 _U9 = np.uint64(9)
@@ -87,6 +90,31 @@ def next_u64(s):
 def next_double(s):
     """Uniform double in [0, 1) with 53 random bits."""
     return float(next_u64(s) >> _S11) * _INV53
+
+
+@intrinsic
+def prefetch(typingctx, arr, i):
+    """Hint the CPU to load the cache line of ``arr[i, 0, ...]`` (no effect on results)."""
+    sig = types.void(arr, i)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        zero = context.get_constant(types.intp, 0)
+        idx = [context.cast(builder, args[1], signature.args[1], types.intp)]
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary,
+                                       idx + [zero] * (aryty.ndim - 1), wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+            "llvm.prefetch.p0i8")
+        # read access, high temporal locality, data cache
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3),
+                          ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 # -- lateral energies (integer quanta) -------------------------------------------------------
@@ -292,13 +320,13 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
 def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
         z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
         c0, sp, lst, pos, grp, seg, Wp, off, gcap, ctl, unit, rev_anchor, rev_bits, latbits, PR,
-        hset, rng, p_count, n_count, cov_int, clock, mark, hbuf, n_events, t_stop):
+        hset, rng, p_count, n_count, cov_int, clock, mark, hbuf, mbuf, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
     Updates in place: state, masks, lists, field, rng, p_count (firings per process),
     n_count (sites per species), cov_int (time integral of n_count, site s), clock[0]
     (time, s), mark (scratch, int64 (n + 1,), last entry is the stamp counter), hbuf
-    (scratch, int64 (2 H + 2,)).
+    (scratch, int64 (2 H + 2,)), mbuf (scratch, uint64 (6 (RA + 1) W,)).
 
     Returns
     -------
@@ -316,6 +344,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
     t = clock[0]
     stamp = mark[mark.shape[0] - 1]
     status = 0
+    pf = ctl[2] != 0  # software prefetching (lattices whose event data exceed the L2 cache)
     while done < n_events:
         if ctl[0] != 0:  # a rate group is nearly full: the caller grows it and calls again
             status = 3
@@ -366,6 +395,16 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
         s = idv // S
         q = idv - s * S
         b = basis_of[s]
+        # the event's neighbourhood is read below (masks, list positions, states, field) in a
+        # chain of dependent loads: start loading the cache lines of every anchor now
+        for j in range(RA if pf else 0):
+            u = rev_anchor[s, j]
+            if u >= 0:
+                prefetch(mask, u)
+                prefetch(pos, u * S)
+                prefetch(state, u)
+                if lateral:
+                    prefetch(h, u)
         if varies[p]:
             de = inst_de(s, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h,
                          cl_sites, cl_spec, cl_eps, site_cl)
@@ -399,7 +438,11 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
         done += 1
         # -- pattern update: anchors whose slots contain a changed site ------------------
         # (written out in the loop: a call passing all these arrays would cost more than
-        # the work it does)
+        # the work it does). Two passes: the new masks first (recording the changed words
+        # in mbuf and prefetching the list entries that will be removed), then the list
+        # operations in the same order, so that the cache misses of the random list
+        # accesses overlap instead of forming a chain.
+        nm = 0
         for k in range(2):
             c = s if k == 0 else t2
             if c < 0:
@@ -423,23 +466,42 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                     if new == old:
                         continue
                     mask[u, w] = new
+                    mbuf[3 * nm] = np.uint64(u * W + w)
+                    mbuf[3 * nm + 1] = old
+                    mbuf[3 * nm + 2] = new
+                    nm += 1
                     d = old & ~new
-                    while d != _ZERO:
+                    while pf and d != _ZERO:
                         qq = w * 64 + int(trailing_zeros(d))
                         d &= d - _ONE
                         pq = slot_p[bu, qq]
-                        _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
-                    d = new & ~old
-                    while d != _ZERO:
-                        qq = w * 64 + int(trailing_zeros(d))
-                        d &= d - _ONE
-                        pq = slot_p[bu, qq]
-                        g = 0
-                        if varies[pq]:
-                            de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
-                                         p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
-                            g = _group(c0[pq] + sp[pq] * de, G[pq])
-                        _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
+                        idq = u * S + qq
+                        gq = np.int64(grp[idq]) if G[pq] > 1 else 0
+                        prefetch(lst, off[pq, gq] + pos[idq])
+        for im in range(nm):
+            uw = np.int64(mbuf[3 * im])
+            old = mbuf[3 * im + 1]
+            new = mbuf[3 * im + 2]
+            u = uw // W
+            w = uw - u * W
+            bu = basis_of[u]
+            d = old & ~new
+            while d != _ZERO:
+                qq = w * 64 + int(trailing_zeros(d))
+                d &= d - _ONE
+                pq = slot_p[bu, qq]
+                _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
+            d = new & ~old
+            while d != _ZERO:
+                qq = w * 64 + int(trailing_zeros(d))
+                d &= d - _ONE
+                pq = slot_p[bu, qq]
+                g = 0
+                if varies[pq]:
+                    de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
+                                 p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
+                    g = _group(c0[pq] + sp[pq] * de, G[pq])
+                _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
         # -- rate groups of instances touching a site whose field changed ----------------
         # H = changed sites and the sites reading them (hset). Every varying instance with
         # its anchor or its partner in H is re-grouped once: the instances anchored in H,
@@ -469,6 +531,18 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                         mark[y] = stamp
                         hbuf[nh] = y
                         nh += 1
+            if pf:
+                # the instances below read the masks, fields and groups of the sites around
+                # H (distance 2 from the event): start loading them all at once
+                for ih in range(nh):
+                    y = hbuf[ih]
+                    for jj in range(RA):
+                        u = rev_anchor[y, jj]
+                        if u >= 0:
+                            prefetch(mask, u)
+                            prefetch(h, u)
+                            prefetch(grp, u * S)
+                            prefetch(pos, u * S)
             for ih in range(nh):
                 y = hbuf[ih]
                 by = basis_of[y]
