@@ -149,8 +149,8 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
 
 def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[float, float],
                        *, n_c: int = 9, n_T: int = 5, n_check: int = 40, seed: int = 0,
-                       method: str = "cubic", c_min: Sequence[float] | None = None
-                       ) -> tuple[RateLaw, float]:
+                       method: str = "cubic", c_min: Sequence[float] | None = None,
+                       graded: bool | Sequence[bool] = False) -> tuple[RateLaw, float]:
     """Tabulate a rate law on a grid of concentrations and T and interpolate it.
 
     Parameters
@@ -172,6 +172,11 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
         Seed of the check points.
     method : str
         Interpolation of :class:`scipy.interpolate.RegularGridInterpolator`.
+    graded : bool or sequence of bool (one per species)
+        Interpolate along a concentration axis in u = ln(c - c_min + c0),
+        c0 = 1e-4 (c_max - c_min), with nodes uniform in u (dense near c_min): for rates that
+        change steeply where a reactant runs out (zero-order kinetics, sharp Langmuir
+        saturation), which uniform nodes miss.
 
     Returns
     -------
@@ -186,33 +191,41 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
     cl = np.zeros_like(cm) if c_min is None else np.asarray(c_min, float)
     if cl.shape != cm.shape or np.any(cl < 0) or np.any(cl >= cm):
         raise InvalidParameterError("c_min", f"{law.n} values in [0, c_max)", c_min)
-    axes = [np.linspace(lo, hi, n_c) for lo, hi in zip(cl, cm)]
+    c0 = 1e-4 * (cm - cl)
+    gr = np.broadcast_to(np.asarray(graded, bool), cm.shape)
+
+    def _u(c, i):    # grid coordinate of concentration axis i
+        return np.log(c - cl[i] + c0[i]) if gr[i] else c
+
+    axes = [np.linspace(_u(lo, i), _u(hi, i), n_c) for i, (lo, hi) in enumerate(zip(cl, cm))]
+    c_axes = [np.exp(a) + cl[i] - c0[i] if gr[i] else a for i, a in enumerate(axes)]
     iso = T1 <= T0
     if not iso:
         axes.append(np.linspace(T0, T1, n_T))
-    mesh = np.meshgrid(*axes, indexing="ij")
+    mesh = np.meshgrid(*(c_axes + axes[law.n:]), indexing="ij")
     pts = np.stack([m.ravel() for m in mesh])                      # (d, K)
+    if gr.any():   # the last node must be c_max exactly, not its round-off image
+        pts[: law.n] = np.clip(pts[: law.n], cl[:, None], cm[:, None])
     C = pts[: law.n]
     TT = np.full(C.shape[1], T0) if iso else pts[law.n]
     vals = law(C, TT)                                              # (n, K)
     shape = mesh[0].shape
-    interps = [RegularGridInterpolator(axes, vals[i].reshape(shape), method=method,
-                                       bounds_error=False, fill_value=None)
-               for i in range(law.n)]
+    # one interpolator for every species (trailing value axis): one grid look-up per call
+    interp = RegularGridInterpolator(axes, np.moveaxis(vals.reshape((law.n, *shape)), 0, -1),
+                                     method=method, bounds_error=False, fill_value=None)
     hv = None
     if law.heat is not None:
         hv = RegularGridInterpolator(axes, law.heat_release(C, TT).reshape(shape),
                                      method=method, bounds_error=False, fill_value=None)
 
     def _x(c, T):
-        cols = [np.clip(c[i], cl[i], cm[i]) for i in range(law.n)]
+        cols = [_u(np.clip(c[i], cl[i], cm[i]), i) for i in range(law.n)]
         if not iso:
             cols.append(np.clip(T, T0, T1))
         return np.stack(cols, axis=-1)
 
     def production(c, T):
-        X = _x(c, T)
-        return np.stack([f(X) for f in interps])
+        return interp(_x(c, T)).T
 
     heat = (lambda c, T: hv(_x(c, T))) if hv is not None else None
     sur = RateLaw(law.species, production, heat, law.key)

@@ -301,6 +301,7 @@ def stage_reactor(model: Model, result: RunResult) -> None:
 
     out = reactor_summary(model)
     result.stages["reactor"] = out
+    result.warnings.extend(out.get("warnings", []))
     sel = out.get("selectivity")
     result.text["reactor"] = (f"{out['type']}: conversion {out['conversion']:.4g}, "
                               f"selectivity {sel}, T_out {out['T_out']:.1f} K, "
