@@ -117,6 +117,13 @@ def prefetch(typingctx, arr, i):
     return sig, codegen
 
 
+@njit(cache=True, inline="always")
+def _u(i):
+    """An index known to be >= 0 as unsigned: numba then emits no negative-index
+    wraparound (three instructions and a live array shape per access)."""
+    return np.uint64(i)
+
+
 # -- lateral energies (integer quanta) -------------------------------------------------------
 
 @njit(cache=True)
@@ -189,12 +196,12 @@ def _field_change(c, old, new, nbr, col_shell, z_int, eps, h):
     """Site c changed from species old to new: update h of its interaction neighbours."""
     ns = h.shape[1]
     for col in range(z_int):
-        u = nbr[c, col]
+        u = nbr[_u(c), _u(col)]
         if u < 0:
             continue
-        sh = col_shell[col]
+        sh = _u(col_shell[_u(col)])
         for k in range(ns):
-            h[u, k] += eps[sh, k, new] - eps[sh, k, old]
+            h[_u(u), _u(k)] += eps[sh, _u(k), _u(new)] - eps[sh, _u(k), _u(old)]
 
 
 @njit(cache=True, inline="always")
@@ -205,15 +212,17 @@ def inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h, cl
     Pair terms from the field h; ``p_corr[p]`` removes the double counting of the pair
     (u, t) itself (it depends on the process only). Clusters are evaluated directly.
     """
-    p = slot_p[b, q]
-    de = h[u, p_out[p, 0]] - h[u, p_in[p, 0]]
+    up = _u(slot_p[_u(b), _u(q)])
+    uu = _u(u)
+    de = h[uu, _u(p_out[up, 0])] - h[uu, _u(p_in[up, 0])]
     t = -1
-    if p_n[p] == 2:
-        t = nbr[u, slot_c[b, q]]
-        de += h[t, p_out[p, 1]] - h[t, p_in[p, 1]] + p_corr[p]
+    if p_n[up] == 2:
+        t = nbr[uu, _u(slot_c[_u(b), _u(q)])]
+        ut = _u(t)
+        de += h[ut, _u(p_out[up, 1])] - h[ut, _u(p_in[up, 1])] + p_corr[up]
     if cl_sites.shape[0] > 0:
-        de += _cluster_delta(u, t, p_out[p, 0], p_out[p, 1], state, cl_sites, cl_spec, cl_eps,
-                             site_cl)
+        de += _cluster_delta(u, t, p_out[up, 0], p_out[up, 1], state, cl_sites, cl_spec,
+                             cl_eps, site_cl)
     return de
 
 
@@ -232,13 +241,14 @@ def _group(x, G):
 @njit(cache=True, inline="always")
 def compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C):
     """Word w of the enabled-slot mask of anchor u, from the states of u and its partners."""
-    b = basis_of[u]
-    m = A[b, state[u], w]
+    b = _u(basis_of[_u(u)])
+    uw = _u(w)
+    m = A[b, _u(state[_u(u)]), uw]
     for k in range(pair_cols.shape[1]):
-        col = pair_cols[b, k]
+        col = pair_cols[b, _u(k)]
         if col < 0:
             break
-        m &= C[b, k, state[nbr[u, col]], w]
+        m &= C[b, _u(k), _u(state[_u(nbr[_u(u), _u(col)])]), uw]
     return m
 
 
@@ -248,30 +258,33 @@ def compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C):
 def _insert(idv, p, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G):
     """Append slot id ``idv`` to group g of process p (O(1)); raise the grow flag ``ctl[0]``
     when fewer than ``ctl[1]`` free places are left in a group that can grow."""
-    i = seg[p, g]
-    lst[off[p, g] + i] = idv
-    pos[idv] = i
-    seg[p, g] = i + 1
+    up, ug, ui = _u(p), _u(g), _u(idv)
+    i = seg[up, ug]
+    lst[_u(off[up, ug] + i)] = idv
+    pos[ui] = i
+    seg[up, ug] = i + 1
     if G > 1:
-        grp[idv] = g
-        if i + 1 + ctl[1] > gcap[p, g]:
+        grp[ui] = g
+        if i + 1 + ctl[1] > gcap[up, ug]:
             ctl[0] = 1
-    Wp[p] += np.int64(1) << g
+    Wp[up] += np.int64(1) << g
 
 
 @njit(cache=True, inline="always")
 def _remove(idv, p, lst, pos, grp, seg, Wp, off, gcap, ctl, G):
     """Remove slot id ``idv`` from its group of process p (swap with the last, O(1))."""
-    g = np.int64(grp[idv]) if G > 1 else 0
-    i = pos[idv]
-    base = off[p, g]
-    last = seg[p, g] - 1
-    j = lst[base + last]
-    lst[base + i] = j
-    pos[j] = i
-    seg[p, g] = last
-    pos[idv] = -1
-    Wp[p] -= np.int64(1) << g
+    ui, up = _u(idv), _u(p)
+    g = np.int64(grp[ui]) if G > 1 else 0
+    ug = _u(g)
+    i = pos[ui]
+    base = off[up, ug]
+    last = seg[up, ug] - 1
+    j = lst[_u(base + last)]
+    lst[_u(base + i)] = j
+    pos[_u(j)] = i
+    seg[up, ug] = last
+    pos[ui] = -1
+    Wp[up] -= np.int64(1) << g
 
 
 # -- build and run ---------------------------------------------------------------------------
@@ -326,7 +339,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
     Updates in place: state, masks, lists, field, rng, p_count (firings per process),
     n_count (sites per species), cov_int (time integral of n_count, site s), clock[0]
     (time, s), mark (scratch, int64 (n + 1,), last entry is the stamp counter), hbuf
-    (scratch, int64 (2 H + 2,)), mbuf (scratch, uint64 (6 (RA + 1) W,)).
+    (scratch, int64 (2 H + 2,)), mbuf (scratch, uint64 (8 (RA + 1) W,)).
 
     Returns
     -------
@@ -345,96 +358,100 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
     stamp = mark[mark.shape[0] - 1]
     status = 0
     pf = ctl[2] != 0  # software prefetching (lattices whose event data exceed the L2 cache)
+    hyst = ctl[3]  # rate-group hysteresis (groups an instance may stay above its own)
     while done < n_events:
         if ctl[0] != 0:  # a rate group is nearly full: the caller grows it and calls again
             status = 3
             break
         R = 0.0
         for p in range(P):
-            R += unit[p] * Wp[p]
+            R += unit[_u(p)] * Wp[_u(p)]
         if not R > 0.0:
             status = 2
             break
         dt = -np.log(1.0 - next_double(rng)) / R
         if t + dt >= t_stop:
             for k in range(ns):
-                cov_int[k] += n_count[k] * (t_stop - t)
+                cov_int[_u(k)] += n_count[_u(k)] * (t_stop - t)
             t = t_stop
             status = 1
             break
         for k in range(ns):
-            cov_int[k] += n_count[k] * dt
+            cov_int[_u(k)] += n_count[_u(k)] * dt
         t += dt
         # -- select the process, the rate group and the instance -------------------------
         x = next_double(rng) * R
         p = -1
         for pp in range(P):
-            if Wp[pp] > 0:
+            if Wp[_u(pp)] > 0:
                 p = pp
-                r = unit[pp] * Wp[pp]
+                r = unit[_u(pp)] * Wp[_u(pp)]
                 if x < r:
                     break
                 x -= r
-        Gp = G[p]
+        up = _u(p)
+        Gp = G[up]
         if Gp == 1:
-            cnt = seg[p, 0]
+            cnt = seg[up, 0]
             i = np.int64(next_double(rng) * cnt)
             if i >= cnt:
                 i = cnt - 1
-            idv = lst[off[p, 0] + i]
+            idv = lst[_u(off[up, 0] + i)]
         else:
-            y = np.int64(next_u64(rng) >> _ONE) % Wp[p]
+            y = np.int64(next_u64(rng) >> _ONE) % Wp[up]
             g = Gp - 1
             while g > 0:
-                c = seg[p, g] << g
+                c = seg[up, _u(g)] << g
                 if y < c:
                     break
                 y -= c
                 g -= 1
-            idv = lst[off[p, g] + (y >> g)]
-        s = idv // S
+            idv = lst[_u(off[up, _u(g)] + (y >> g))]
+        s = np.int64(_u(idv) // _u(S))
         q = idv - s * S
-        b = basis_of[s]
+        us = _u(s)
+        b = basis_of[us]
         # the event's neighbourhood is read below (masks, list positions, states, field) in a
         # chain of dependent loads: start loading the cache lines of every anchor now
         for j in range(RA if pf else 0):
-            u = rev_anchor[s, j]
+            u = rev_anchor[us, _u(j)]
             if u >= 0:
                 prefetch(mask, u)
                 prefetch(pos, u * S)
                 prefetch(state, u)
                 if lateral:
                     prefetch(h, u)
-        if varies[p]:
+        if varies[up]:
             de = inst_de(s, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h,
                          cl_sites, cl_spec, cl_eps, site_cl)
-            xx = c0[p] + sp[p] * de
-            gg = np.int64(grp[idv])
+            xx = c0[up] + sp[up] * de
+            gg = np.int64(grp[_u(idv)])
             # accept with rate / bound = 2^((G - 1 - g) - x), in (1/2, 1] unless clamped
             if next_double(rng) >= np.exp(((Gp - 1 - gg) - xx) * _LN2):
                 nulls += 1
                 continue
         # -- execute ---------------------------------------------------------------------
-        a = state[s]
-        a_new = p_out[p, 0]
-        n_count[a] -= 1
-        state[s] = a_new
-        n_count[a_new] += 1
+        a = state[us]
+        a_new = p_out[up, 0]
+        n_count[_u(a)] -= 1
+        state[us] = a_new
+        n_count[_u(a_new)] += 1
         if lateral:
             _field_change(s, a, a_new, nbr, col_shell, z_int, eps, h)
         t2 = -1
         a2 = 0
         b_new = 0
-        if p_n[p] == 2:
-            t2 = nbr[s, slot_c[b, q]]
-            a2 = state[t2]
-            b_new = p_out[p, 1]
-            n_count[a2] -= 1
-            state[t2] = b_new
-            n_count[b_new] += 1
+        if p_n[up] == 2:
+            t2 = nbr[us, _u(slot_c[_u(b), _u(q)])]
+            ut = _u(t2)
+            a2 = state[ut]
+            b_new = p_out[up, 1]
+            n_count[_u(a2)] -= 1
+            state[ut] = b_new
+            n_count[_u(b_new)] += 1
             if lateral:
                 _field_change(t2, a2, b_new, nbr, col_shell, z_int, eps, h)
-        p_count[p] += 1
+        p_count[up] += 1
         done += 1
         # -- pattern update: anchors whose slots contain a changed site ------------------
         # (written out in the loop: a call passing all these arrays would cost more than
@@ -447,61 +464,64 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
             c = s if k == 0 else t2
             if c < 0:
                 continue
-            sx = state[c]
-            bc = basis_of[c]
+            uc = _u(c)
+            sx = _u(state[uc])
+            bc = _u(basis_of[uc])
             for j in range(-1, RA):
-                u = c if j < 0 else rev_anchor[c, j]
+                u = c if j < 0 else rev_anchor[uc, _u(j)]
                 if u < 0:
                     break
-                bu = basis_of[u]
+                uu = _u(u)
+                bu = _u(basis_of[uu])
                 for w in range(W):
-                    old = mask[u, w]
+                    uw = _u(w)
+                    old = mask[uu, uw]
                     if j < 0:
                         new = compute_mask(u, w, state, nbr, basis_of, pair_cols, A, C)
                     else:
                         # only the slots of u whose partner is c can change: their anchor
                         # and partner tests by look-up (no walk over u's other partners)
-                        R = rev_bits[bc, j, w]
-                        new = (old & ~R) | (R & A[bu, state[u], w] & PR[bu, sx, w])
+                        R = rev_bits[bc, _u(j), uw]
+                        new = (old & ~R) | (R & A[bu, _u(state[uu]), uw] & PR[bu, sx, uw])
                     if new == old:
                         continue
-                    mask[u, w] = new
-                    mbuf[3 * nm] = np.uint64(u * W + w)
-                    mbuf[3 * nm + 1] = old
-                    mbuf[3 * nm + 2] = new
+                    mask[uu, uw] = new
+                    mbuf[_u(4 * nm)] = uu
+                    mbuf[_u(4 * nm + 1)] = uw
+                    mbuf[_u(4 * nm + 2)] = old
+                    mbuf[_u(4 * nm + 3)] = new
                     nm += 1
                     d = old & ~new
                     while pf and d != _ZERO:
                         qq = w * 64 + int(trailing_zeros(d))
                         d &= d - _ONE
-                        pq = slot_p[bu, qq]
-                        idq = u * S + qq
+                        pq = _u(slot_p[bu, _u(qq)])
+                        idq = _u(u * S + qq)
                         gq = np.int64(grp[idq]) if G[pq] > 1 else 0
-                        prefetch(lst, off[pq, gq] + pos[idq])
+                        prefetch(lst, off[pq, _u(gq)] + pos[idq])
         for im in range(nm):
-            uw = np.int64(mbuf[3 * im])
-            old = mbuf[3 * im + 1]
-            new = mbuf[3 * im + 2]
-            u = uw // W
-            w = uw - u * W
-            bu = basis_of[u]
+            u = np.int64(mbuf[_u(4 * im)])
+            w = np.int64(mbuf[_u(4 * im + 1)])
+            old = mbuf[_u(4 * im + 2)]
+            new = mbuf[_u(4 * im + 3)]
+            bu = _u(basis_of[_u(u)])
             d = old & ~new
             while d != _ZERO:
                 qq = w * 64 + int(trailing_zeros(d))
                 d &= d - _ONE
-                pq = slot_p[bu, qq]
-                _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
+                pq = slot_p[bu, _u(qq)]
+                _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, G[_u(pq)])
             d = new & ~old
             while d != _ZERO:
                 qq = w * 64 + int(trailing_zeros(d))
                 d &= d - _ONE
-                pq = slot_p[bu, qq]
+                pq = slot_p[bu, _u(qq)]
                 g = 0
-                if varies[pq]:
+                if varies[_u(pq)]:
                     de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
                                  p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
-                    g = _group(c0[pq] + sp[pq] * de, G[pq])
-                _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[pq])
+                    g = _group(c0[_u(pq)] + sp[_u(pq)] * de, G[_u(pq)])
+                _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[_u(pq)])
         # -- rate groups of instances touching a site whose field changed ----------------
         # H = changed sites and the sites reading them (hset). Every varying instance with
         # its anchor or its partner in H is re-grouped once: the instances anchored in H,
@@ -513,60 +533,66 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
             # group): it is marked (so that its partners skip them) but not visited
             for k in range(2):
                 c = s if k == 0 else t2
-                if c < 0 or mark[c] == stamp:
+                if c < 0 or mark[_u(c)] == stamp:
                     continue
-                mark[c] = stamp
+                mark[_u(c)] = stamp
                 if (a == a_new) if k == 0 else (a2 == b_new):
-                    hbuf[nh] = c
+                    hbuf[_u(nh)] = c
                     nh += 1
             for k in range(2):
                 c = s if k == 0 else t2
                 if c < 0:
                     continue
                 for j in range(HS):
-                    y = hset[c, j]
+                    y = hset[_u(c), _u(j)]
                     if y < 0:
                         break
-                    if mark[y] != stamp:
-                        mark[y] = stamp
-                        hbuf[nh] = y
+                    if mark[_u(y)] != stamp:
+                        mark[_u(y)] = stamp
+                        hbuf[_u(nh)] = y
                         nh += 1
             if pf:
                 # the instances below read the masks, fields and groups of the sites around
                 # H (distance 2 from the event): start loading them all at once
                 for ih in range(nh):
-                    y = hbuf[ih]
+                    y = hbuf[_u(ih)]
                     for jj in range(RA):
-                        u = rev_anchor[y, jj]
+                        u = rev_anchor[_u(y), _u(jj)]
                         if u >= 0:
                             prefetch(mask, u)
                             prefetch(h, u)
                             prefetch(grp, u * S)
                             prefetch(pos, u * S)
             for ih in range(nh):
-                y = hbuf[ih]
-                by = basis_of[y]
+                y = hbuf[_u(ih)]
+                by = _u(basis_of[_u(y)])
                 for jj in range(-1, RA):
-                    u = y if jj < 0 else rev_anchor[y, jj]
+                    u = y if jj < 0 else rev_anchor[_u(y), _u(jj)]
                     if u < 0:
                         break
-                    if jj >= 0 and mark[u] == stamp:
+                    uu = _u(u)
+                    if jj >= 0 and mark[uu] == stamp:
                         continue
-                    bu = basis_of[u]
+                    bu = _u(basis_of[uu])
                     for w in range(W):
-                        bits = mask[u, w] & latbits[bu, w]
+                        uw = _u(w)
+                        bits = mask[uu, uw] & latbits[bu, uw]
                         if jj >= 0:
-                            bits &= rev_bits[by, jj, w]
+                            bits &= rev_bits[by, _u(jj), uw]
                         while bits != _ZERO:
                             qq = w * 64 + int(trailing_zeros(bits))
                             bits &= bits - _ONE
-                            pq = slot_p[bu, qq]
+                            pq = slot_p[bu, _u(qq)]
                             de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
                                          p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
-                            Gp = G[pq]
-                            g = _group(c0[pq] + sp[pq] * de, Gp)
+                            Gp = G[_u(pq)]
+                            g = _group(c0[_u(pq)] + sp[_u(pq)] * de, Gp)
                             idv2 = u * S + qq
-                            if g != grp[idv2]:
+                            g0 = np.int64(grp[_u(idv2)])
+                            # an instance must leave its group when its rate exceeds the
+                            # bound; it may stay up to ``hyst`` groups above its own (its
+                            # acceptance >= 2^-(hyst+1)): fewer moves, a few more nulls
+                            if g > g0 or g + hyst < g0:
                                 _remove(idv2, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, Gp)
                                 _insert(idv2, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl,
                                         Gp)

@@ -32,6 +32,7 @@ from ._observables import (
 )
 
 _PREFETCH_BYTES = 1 << 21  # per-slot event data (bytes) beyond which the kernel prefetches
+_HYSTERESIS = 0  # rate groups an instance may stay above its own between rebuilds
 
 
 @dataclass(frozen=True)
@@ -304,12 +305,13 @@ class Simulation:
         self.seg = np.zeros((P, gm), dtype=np.int64)
         self.off = np.zeros((P, gm), dtype=np.int64)
         self.gcap = np.zeros((P, gm), dtype=np.int64)
-        self.ctl = np.zeros(3, dtype=np.int64)
+        self.ctl = np.zeros(4, dtype=np.int64)
         self.ctl[1] = (4 + 2 * c.hset.shape[1]) * (1 + c.rev_anchor.shape[1]) * S
         # software prefetching of the event's neighbourhood pays once the per-slot arrays
         # (position index, groups, list) no longer fit in a core's L2 cache (measured: -25 %
         # time per event at 256^2, +5 % at 64^2 where everything is cached)
         self.ctl[2] = int(n * S * 9 > _PREFETCH_BYTES)
+        self.ctl[3] = _HYSTERESIS
         self.lst = np.zeros(1, dtype=np.int32)
         self.Wp = np.zeros(P, dtype=np.int64)
         self.unit = np.zeros(P)
@@ -318,7 +320,7 @@ class Simulation:
         self.clock = np.zeros(1)
         self.mark = np.zeros(n + 1, dtype=np.int64)
         self.hbuf = np.zeros(2 * c.hset.shape[1] + 2, dtype=np.int64)
-        self.mbuf = np.zeros(6 * (c.rev_anchor.shape[1] + 1) * c.n_words, dtype=np.uint64)
+        self.mbuf = np.zeros(8 * (c.rev_anchor.shape[1] + 1) * c.n_words, dtype=np.uint64)
         self.events = 0
         self.null_events = 0
         self.rebuild()
