@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 from numpy.polynomial import chebyshev as cheb
 from scipy.interpolate import PPoly
-from scipy.linalg import solve_banded
+from scipy.linalg.lapack import dgtsv as _gtsv
 
 from ..errors import CatscaleError, ConvergenceError, InvalidParameterError, ModelFileError
 
@@ -207,9 +207,10 @@ def solve_line_pellet(shape: str, size: float, D: float, s_bulk: float, rate, *,
     cscale[1:] += G
     cscale[-1] += Gs
     cscale = cscale * sb + V * max(abs(rb), 1e-300)
-    ab = np.zeros((3, N))
-    ab[0, 1:] = G
-    ab[2, :-1] = G
+    Gsum = np.zeros(N)
+    Gsum[:-1] += G
+    Gsum[1:] += G
+    Gsum[-1] += Gs
 
     def residual(s, lam):
         r, dr = rate(s)
@@ -220,12 +221,11 @@ def solve_line_pellet(shape: str, size: float, D: float, s_bulk: float, rate, *,
         return F, r, dr
 
     def jac_solve(dr, lam, rhs):
-        diag = -lam * V * dr
-        diag[:-1] -= G
-        diag[1:] -= G
-        diag[-1] -= Gs
-        ab[1] = diag
-        return solve_banded((1, 1), ab, rhs, check_finite=False)
+        diag = -lam * V * dr - Gsum
+        _, _, _, x, info = _gtsv(G, diag, G, rhs)
+        if info != 0:
+            raise np.linalg.LinAlgError("singular pellet Jacobian")
+        return x
 
     low = min(max(float(s_low), 0.0), sb)
     gap = 1e-12 * (sb - low) if sb > low else 0.0
@@ -276,7 +276,9 @@ def solve_line_pellet(shape: str, size: float, D: float, s_bulk: float, rate, *,
     if rb > 0 and sb > low:
         m = math.sqrt(rb / ((sb - low) * D))
         if m * R > 2.0:
-            starts.append(low + (sb - low) * _first_order_profile(a, x, R, m))
+            # strong diffusion limitation: the first-order profile is the better start
+            starts.insert(len(starts) - 1,
+                          low + (sb - low) * _first_order_profile(a, x, R, m))
     out = None
     for s0 in starts:
         out = attempt(s0)
@@ -593,6 +595,12 @@ class _LineRate:
         self._s: list[float] = []
         self._th: list[np.ndarray] = []
         self._theta_bulk = theta_bulk
+        self._memo: dict[float, float] = {}
+        # the lean warm start needs every surface species formable (else the full solver,
+        # which removes the others, is used at every point)
+        from ..kinetics._steady import formable
+
+        self._lean = bool(np.all(formable(net)))
 
     def _network(self, s: float):
         from ..units import R
@@ -608,26 +616,55 @@ class _LineRate:
         return dataclasses.replace(net, kf=net.k_f * gf, kr=net.k_r * gr, pressures=p,
                                    gas_factor_f=gf, gas_factor_r=gr)
 
-    def _rate(self, ss) -> float:
-        """Extent rate from the step rates, each weighted by 1 / its gross rate (the net
+    def _extent(self, rf: np.ndarray, rr: np.ndarray) -> float:
+        """Key consumption (mol m^-3 s^-1) from the extent rate xi of the overall reaction
+        (r = xi v), fitted to the step rates each weighted by 1 / its gross rate (the net
         rate of a quasi-equilibrated step is a difference of large numbers)."""
         v = self.st.v
-        gross = ss.rate_f + ss.rate_r
+        gross = rf + rr
         w = np.where(gross > 0, 1.0 / np.where(gross > 0, gross, 1.0), 0.0) * (v != 0)
         den = float(np.sum((w * v) ** 2))
         if not den > 0:
             return 0.0
-        return float(np.sum(w * w * v * ss.rates) / den) * self.factor
+        return float(np.sum(w * w * v * (rf - rr)) / den) * self.factor
 
     def full(self, s: float) -> tuple[float, np.ndarray]:
         """Rate and coverages at ``s`` by the full verified solver (no warm start)."""
         from ..kinetics import solve_network
 
         ss = solve_network(self._network(s))
-        return self._rate(ss), ss.theta
+        return self._extent(ss.rate_f, ss.rate_r), ss.theta
+
+    def _warm(self, net, guess: np.ndarray):
+        """One damped Newton (the kinetics kernel) from ``guess``, verified as
+        :func:`catscale.kinetics.solve_network` verifies (scaled residual <= 1e-8, site
+        balances to 1e-10) and stable (eigenvalues on the site-conserving subspace); None
+        when any of that fails."""
+        from ..kinetics import _kernels
+        from ..kinetics._steady import (
+            _MAX_STEP,
+            _NEWTON_FTOL,
+            _NEWTON_MAXIT,
+            DEFAULT_TOL,
+            _args,
+            _eigenvalues,
+            _is_stable,
+            _verified,
+        )
+
+        x0 = np.log(np.clip(guess, 1e-300, 1.0))
+        with np.errstate(all="ignore"):
+            x, res, _, _ = _kernels.newton(np.ascontiguousarray(x0), *_args(net),
+                                           _NEWTON_MAXIT, _NEWTON_FTOL, _MAX_STEP)
+        if not _verified(net, x, float(res), DEFAULT_TOL):
+            return None
+        theta = np.exp(x)
+        if not _is_stable(_eigenvalues(net, theta)):
+            return None
+        rf, rr = net.step_rates(theta)
+        return theta, rf, rr
 
     def point(self, s: float) -> float:
-        from ..errors import ConvergenceError as _CE
         from ..kinetics import solve_network
 
         if self._s:
@@ -635,23 +672,22 @@ class _LineRate:
             guess = self._th[i]
         else:
             guess = self._theta_bulk
+        key = round(float(s) / self.sb, 12)          # nested Chebyshev nodes are reused
+        if key in self._memo:
+            return self._memo[key]
         net = self._network(s)
         self.solves += 1
-        ss = None
-        if guess is not None:
-            try:
-                ss = solve_network(net, guess, multistart=False, transient=False,
-                                   extended_precision=False, retries=False)
-                if not ss.stable:
-                    ss = None
-            except _CE:
-                ss = None
-        if ss is None:
-            self.fallbacks += 1
+        got = self._warm(net, guess) if (guess is not None and self._lean) else None
+        if got is None:
+            self.fallbacks += guess is not None
             ss = solve_network(net)
+            got = (np.asarray(ss.theta, float), ss.rate_f, ss.rate_r)
+        theta, rf, rr = got
         self._s.append(float(s))
-        self._th.append(np.asarray(ss.theta, float))
-        return self._rate(ss)
+        self._th.append(theta)
+        r = self._extent(rf, rr)
+        self._memo[key] = r
+        return r
 
     def values(self, s: np.ndarray) -> np.ndarray:
         """Rates at the points ``s`` (visited from the one nearest to those solved)."""
@@ -679,6 +715,10 @@ def _line_pellet_fast(lr: _LineRate, shape: str, size: float, D: float, k_ext: f
     depl = rb * size**2 / (2 * (a + 1) * D) + (rb * size / (a + 1) / k_ext if k_ext else 0.0)
     lo = max(lo_line, sb - 1.5 * depl)
     n = int(n_nodes)
+    if lo <= lo_line:
+        # the core may reach the end of the line, where the rate falls steeply: twice the
+        # nodes from the start (the nested 2n - 1 Chebyshev-Lobatto set)
+        n = min(2 * n - 1, 33)
     err = np.inf
     sol = table = None
     info: dict = {}
@@ -691,7 +731,8 @@ def _line_pellet_fast(lr: _LineRate, shape: str, size: float, D: float, k_ext: f
         vals[1:] = lr.values(s_nodes[1:])
         table = _LineTable(lo, sb, vals, floor=lo <= lo_line * (1 + 1e-12))
         sol = solve_line_pellet(shape, size, D, sb, table, k_ext=k_ext, n_cells=n_cells,
-                                s_low=lo_line, info=info)
+                                s_low=lo_line, info=info,
+                                initial=None if sol is None else sol.s)
         smin = float(sol.s.min())
         inside = smin >= lo - 1e-9 * sb
         span = max(sb - smin, 1e-9 * sb)
@@ -705,9 +746,12 @@ def _line_pellet_fast(lr: _LineRate, shape: str, size: float, D: float, k_ext: f
             n = min(2 * n - 1, 33)
         lo = new_lo
     # the continued branch against the full verified solver at the most depleted point
+    # (relative to the largest rate on the visited range, as the table error: at the end of
+    # the line both branches have rates ~0 and their ratio is meaningless)
     r_full, _ = lr.full(float(sol.s.min()))
     r_cont = float(ref[0])
-    if abs(r_full - r_cont) > tol * max(abs(r_cont), abs(r_full), 1e-300):
+    scale = max(float(np.max(np.abs(ref))), abs(rb), abs(r_full), 1e-300)
+    if abs(r_full - r_cont) > tol * scale:
         raise _Fold(f"mean-field rate along the line is multivalued at s = {sol.s.min():.4g} "
                     f"mol/m^3 (continued branch {r_cont:.4g}, verified solver {r_full:.4g})")
     disc = 0.0
