@@ -17,7 +17,10 @@ Data layout (all contiguous, all kept in arrays so that the kernel never allocat
   rate depends on the local configuration (lateral interactions) are sorted into rate groups
   (composition-rejection, Slepoy, Thompson & Plimpton, J. Chem. Phys. 128, 205101 (2008)):
   group ``g`` holds the instances with rate in ``(bound_g / 2, bound_g]``, ``bound_g = top_p
-  2^(g - G + 1)``; the lowest group also holds anything slower. ``Wp[p] = sum_g seg[p, g] 2^g``
+  2^(g - G + 1)``; the lowest group also holds anything slower. Between rebuilds an instance
+  whose rate fell may stay up to ``ctl[3]`` groups above its own (hysteresis: far fewer
+  moves between groups for a few more null draws); it never stays below its own group, so
+  ``rate <= bound`` holds for every listed instance at every step. ``Wp[p] = sum_g seg[p, g] 2^g``
   is an exact integer, and the bound on the total rate of the process is ``unit[p] * Wp[p]``.
   A group that can grow raises ``ctl[0]`` when fewer than ``ctl[1]`` places are free; the
   kernel then stops before the next event (status 3) and the caller enlarges it.
@@ -42,7 +45,14 @@ instance follows from its integer reaction energy by one multiply and a floor.
 Performance notes (numba): the hot loop is one function; helpers are inlined at the numba IR
 level (``inline="always"``) and ``run`` is compiled without reference counting
 (``_nrt=False``: it allocates nothing), because calls passing many arrays and the atomic
-reference-count updates around them cost more than the work they do.
+reference-count updates around them cost more than the work they do. Array indices on the
+hot paths are passed through ``_u`` (unsigned): numba then emits no negative-index
+wraparound, which in a function with ~50 array arguments also removes a live array shape per
+indexed array and most register spills (measured: -25 % time per event at 64^2, -40 % at
+256^2). The pattern update runs in two passes (new masks, then list operations in the same
+order); on lattices whose per-slot data exceed the last-level cache (``ctl[2]``) the kernel
+prefetches the event's neighbourhood and the list entries about to be removed (a pure hint:
+same trajectory, tested).
 """
 
 from __future__ import annotations

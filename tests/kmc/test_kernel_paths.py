@@ -5,7 +5,7 @@ events drawn)."""
 import numpy as np
 import pytest
 from conftest import co_ox
-from test_kernel_reference import INTER, _structure
+from test_kernel_reference import INTER, assert_structure_equals_rebuild
 
 from catscale.kmc import Lattice, Simulation
 
@@ -31,20 +31,16 @@ def test_prefetch_path_same_trajectory(lat, inter):
     assert np.array_equal(a.state, b.state)
     assert a.clock[0] == b.clock[0]
     assert np.array_equal(a.p_count, b.p_count) and a.null_events == b.null_events
-    s1 = _structure(b)
-    b.rebuild()
-    s2 = _structure(b)
-    for k in s1:
-        if k == "members":
-            assert s1[k] == s2[k]
-        else:
-            np.testing.assert_array_equal(s1[k], s2[k], err_msg=k)
+    assert_structure_equals_rebuild(b)
 
 
-def test_prefetch_switched_on_for_large_lattices():
-    lat = Lattice.square(256)
-    _, _, m = co_ox(lat)
-    assert Simulation(m, lat, seed=1).ctl[2] == 1
+def test_prefetch_switched_on_for_large_lattices(monkeypatch):
+    # the switch follows the size of the per-slot event data (9 bytes per slot)
+    import catscale.kmc._simulate as simmod
+
     lat = Lattice.square(16)
     _, _, m = co_ox(lat)
     assert Simulation(m, lat, seed=1).ctl[2] == 0
+    S = Simulation(m, lat, seed=1).c.slot_p.shape[1]
+    monkeypatch.setattr(simmod, "_PREFETCH_BYTES", 9 * S * 256 - 1)
+    assert Simulation(m, lat, seed=1).ctl[2] == 1
