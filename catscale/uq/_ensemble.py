@@ -332,8 +332,8 @@ def run_ensemble(func: Callable, space: UncertaintySpace, n: int | None = None, 
             else:
                 from distributed import as_completed
 
-                [fut_func] = client.scatter([func], broadcast=True)
-                [fut_space] = client.scatter([space], broadcast=True)
+                [fut_func] = client.scatter([func], broadcast=True, hash=False)
+                [fut_space] = client.scatter([space], broadcast=True, hash=False)
                 futs = {}
                 for c in todo:
                     s = starts[c]

@@ -68,6 +68,10 @@ def test_dask_local_cluster_matches_serial_bit_for_bit():
                             seed=11)
         with Client(cl) as client:
             out3 = run_ensemble(model, sp, 256, scheduler=client, chunk_size=32, seed=11)
+            # the same function and space again on the same client (scattered data must not
+            # be shared with, and released by, the previous run)
+            out4 = run_ensemble(model, sp, 256, scheduler=client, chunk_size=32, seed=11)
+    assert np.array_equal(ref.Y, out4.Y, equal_nan=True)
     assert np.array_equal(ref.Y, out2.Y, equal_nan=True)
     assert np.array_equal(ref.Y, out3.Y, equal_nan=True)
 
