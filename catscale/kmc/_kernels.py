@@ -343,7 +343,8 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
 def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
         z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
         c0, sp, lst, pos, grp, seg, Wp, off, gcap, ctl, unit, rev_anchor, rev_bits, latbits, PR,
-        hset, rng, p_count, n_count, cov_int, clock, mark, hbuf, mbuf, n_events, t_stop):
+        hset, vrole, rng, p_count, n_count, cov_int, clock, mark, hbuf, mbuf, n_events,
+        t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
     Updates in place: state, masks, lists, field, rng, p_count (firings per process),
@@ -576,7 +577,10 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
             for ih in range(nh):
                 y = hbuf[_u(ih)]
                 by = _u(basis_of[_u(y)])
-                for jj in range(-1, RA):
+                # roles the state of y can play in an instance of a varying process: bit 0
+                # anchor (first pattern site), bit 1 partner (second); none: nothing to do
+                role = vrole[_u(state[_u(y)])]
+                for jj in range(-1 if role & 1 else 0, RA if role & 2 else 0):
                     u = y if jj < 0 else rev_anchor[_u(y), _u(jj)]
                     if u < 0:
                         break

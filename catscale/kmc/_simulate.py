@@ -360,6 +360,14 @@ class Simulation:
                 if p >= 0 and c.p_n[p] == 2:
                     PR[b, c.p_in[p, 1], q // 64] |= np.uint64(1) << np.uint64(q % 64)
         self.A, self.C, self.latbits, self.PR = A, C, lat, PR
+        # vrole[a]: bit 0 when species a is the first pattern state of an active varying
+        # process, bit 1 when it is the second (the kernel re-groups only around such sites)
+        vrole = np.zeros(ns, dtype=np.int8)
+        for p in np.flatnonzero(active & self.varies):
+            vrole[c.p_in[p, 0]] |= 1
+            if c.p_n[p] == 2:
+                vrole[c.p_in[p, 1]] |= 2
+        self.vrole = vrole
         # rate of a constant process (lateral energy fixed by the pattern) or top bound
         top = self.p_rate * np.exp(-c.p_alpha * c.beta * c.de_lo)
         self.unit = np.ascontiguousarray(np.where(
@@ -452,7 +460,8 @@ class Simulation:
         done = nulls = 0
         while True:
             d, status, nn = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
-                                  self.latbits, self.PR, c.hset, self.rng, self.p_count,
+                                  self.latbits, self.PR, c.hset, self.vrole, self.rng,
+                                  self.p_count,
                                   self.n_count, self.cov_int, self.clock, self.mark, self.hbuf,
                                   self.mbuf,
                                   int(n_events) - done, float(t_stop))
@@ -492,7 +501,7 @@ class Simulation:
         self.set_scales(d["scales"])
 
 
-_KERNEL_VERSION = "lists-2"
+_KERNEL_VERSION = "lists-3"  # rate-group hysteresis changes trajectories with interactions
 
 
 def _fingerprint(model: KMCModel, lattice: Lattice, config: KMCConfig) -> str:
