@@ -207,28 +207,14 @@ def test_cli_bad_input_exit_2(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
 
 
-MK_MODEL = """catscale: 1
-name: A to B on pellets, microkinetics inside
-conditions:
-  T: 500
-  pressures: {A: 1.0, B: 0.0}
-sites:
-  "*": {density: 1.0e19 m^-2}
-species:
-  A: {phase: gas}
-  B: {phase: gas}
-  A*: {}
-steps:
-  - equation: A + * <=> A*
-    k_f: 1.0e5
-    k_r: 1.0
-  - equation: A* -> B + *
-    k_f: 50.0
-pellet: {shape: sphere, size: 1 mm, D_eff: 1.0e-6 m^2/s, specific_area: 3.0e6,
+# the same A -> B system with microkinetics inside the pellets (no pellet.kinetics)
+MK_MODEL = (MODEL.replace("k_f: 1.0e3\n    k_r: 1.0e3", "k_f: 1.0e5\n    k_r: 1.0")
+            .split("pellet:")[0]
+            + """pellet: {shape: sphere, size: 1 mm, D_eff: 1.0e-6 m^2/s, specific_area: 3.0e6,
          species: [A, B]}
 reactor: {type: pfr, volume: 2.0e-6, flow: 1.0e-3, bed_voidage: 0.4, n_points: 5,
           pellet_cells: 40}
-"""
+""")
 
 
 @pytest.mark.slow
