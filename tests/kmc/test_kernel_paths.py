@@ -44,3 +44,24 @@ def test_prefetch_switched_on_for_large_lattices(monkeypatch):
     S = Simulation(m, lat, seed=1).c.slot_p.shape[1]
     monkeypatch.setattr(simmod, "_PREFETCH_BYTES", 9 * S * 256 - 1)
     assert Simulation(m, lat, seed=1).ctl[2] == 1
+
+
+def test_regroup_only_around_sites_in_a_varying_role():
+    # ZGB with pair interactions: only the LH reaction (CO* anchor, O* partner) has a rate
+    # that depends on the neighbourhood, so the kernel skips vacant sites entirely and
+    # visits a CO* site only for its own slots and an O* site only for its partners'. With
+    # the hysteresis off the incrementally kept groups must still equal a rebuild exactly.
+    from conftest import make
+
+    lat = Lattice.square(10)
+    m = make(["CO + * -> CO*", "O2 + 2* -> 2O*", "CO* + O* -> CO2 + 2*"], [0.5, 0.5, 20.0],
+             [0, 0, 0], {"CO": 1.0, "O2": 1.0}, lat,
+             lateral={"CO*-CO*": 0.02, "CO*-O*": 0.05, "O*-O*": 0.03})[2]
+    sim = Simulation(m, lat, seed=4)
+    code = {s: i for i, s in enumerate(m.species)}
+    assert sim.vrole[code["*"]] == 0 and sim.vrole[code["CO*"]] == 1
+    assert sim.vrole[code["O*"]] == 2
+    sim.ctl[3] = 0
+    sim.advance(3000)
+    assert sim.p_count[2] > 100 and sim.null_events > 0  # reactions, rate groups in use
+    assert_structure_equals_rebuild(sim)
