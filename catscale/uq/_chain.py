@@ -13,7 +13,9 @@ reduction with a verified rate table, its error estimate reported per sample as
 Site heterogeneity (a ``sites`` input) is treated as a patch of independent sites: each
 site's steady state is solved with its own energy shift and the patch TOF is the site
 average; the patch degree of rate control is the TOF-weighted average of the site values
-(exact for d ln(mean TOF) / d ln k).
+(exact for d ln(mean TOF) / d ln k). With the ``effectiveness`` output of a ``pellet:``
+section, the pellet's rate at every local composition is the site average too (each site's
+mean field continued along the stoichiometric line).
 """
 
 from __future__ import annotations
@@ -301,12 +303,18 @@ class ChainModel:
 
             stage = self._stage or PelletStage(model, n_cells=pellet_cells)
             self._reactor = ReactorStage(model, stage, n_cells=reactor_cells)
-        if self._sites is not None and (self._stage is not None or self._reactor is not None):
-            # a patch of heterogeneous sites would need the site-averaged rate law at every
-            # point of the pellet (n_sites mean-field solves per point); not provided
-            raise ModelFileError(path, field, "the effectiveness/conversion outputs of a "
-                                 "pellet: section cannot be combined with a 'sites' input "
-                                 f"({self._sites.name!r}); use a PelletLink or drop one")
+        if self._sites is not None and (
+                self._reactor is not None
+                or (self._stage is not None and getattr(self._stage, "_line", None) is None)):
+            # the patch's pellet rate is the site average at every point of the pellet: done
+            # on the stoichiometric line (one mean-field solve per site and point); the
+            # general solvers and the packed bed do not average over sites
+            what = "conversion" if self._reactor is not None else "effectiveness"
+            raise ModelFileError(path, field, f"the {what} output of a pellet: section "
+                                 "cannot be combined with a 'sites' input "
+                                 f"({self._sites.name!r}) unless the pellet is isothermal with "
+                                 "one overall reaction and no explicit kinetics; use a "
+                                 "PelletLink or drop one")
         if self._pellet is not None and self._pellet.key not in model.pressures:
             raise InvalidParameterError("pellet.key", f"a gas of the model "
                                         f"{sorted(model.pressures)}", self._pellet.key)
@@ -387,16 +395,17 @@ class ChainModel:
         if site is None:
             tof, drc, theta, r_key, m, rt = self._one(shifts, T, p)
         else:
-            tofs, drcs, thetas, rks = [], [], [], []
+            tofs, drcs, thetas, rks, rts = [], [], [], [], []
             for e in site:
                 s = dict(shifts)
                 for t in self._sites.targets:
                     s[t] = s.get(t, 0.0) + float(e)
-                a, b, c, rk, _, _ = self._one(s, T, p)
+                a, b, c, rk, m, rt_i = self._one(s, T, p)
                 tofs.append(a)
                 drcs.append(b)
                 thetas.append(c)
                 rks.append(rk)
+                rts.append(rt_i)
             w = np.asarray(tofs)
             r_key = float(np.mean(rks))
             tof = float(w.mean())
@@ -419,8 +428,10 @@ class ChainModel:
                                                                dfac)
         if self._stage is not None or self._reactor is not None:
             if self._stage is not None and "effectiveness" in self.outputs:
-                out.update(self._stage(m, rt, dfac,
-                                       theta_bulk=self._theta if site is None else None))
+                if site is None:
+                    out.update(self._stage(m, rt, dfac, theta_bulk=self._theta))
+                else:        # the patch: the pellet rate is the average over its sites
+                    out.update(self._stage(m, rts, dfac, theta_bulk=list(thetas)))
             if self._reactor is not None:
                 out.update(self._reactor(m, rt, dfac))
         return out

@@ -578,11 +578,17 @@ class _LineRate:
     solved by the full verified solver (multistart, transient) and counted in ``fallbacks``.
     Pressures as :func:`catscale.bridges.kinetics_to_pellet.microkinetic_rate_law`:
     p = c R T / 1e5 + 1e-30 bar for the carried gases, 0 for the others.
+
+    ``net`` may be a list of networks (a patch of independent sites, each with its own rate
+    constants): the rate is then their average, each site continued from its own states.
     """
 
     def __init__(self, st: _LineStructure, net, c_bulk: np.ndarray, T: float, factor: float,
-                 theta_bulk: np.ndarray | None):
-        self.st, self.net, self.T, self.factor = st, net, float(T), float(factor)
+                 theta_bulk):
+        self.nets = list(net) if isinstance(net, (list, tuple)) else [net]
+        if theta_bulk is None or not isinstance(theta_bulk, (list, tuple)):
+            theta_bulk = [theta_bulk] * len(self.nets)
+        self.st, self.T, self.factor = st, float(T), float(factor)
         self.c_bulk = np.asarray(c_bulk, float)
         self.sb = float(self.c_bulk[st.key_line])
         lo = 0.0
@@ -593,19 +599,19 @@ class _LineRate:
         self.fallbacks = 0
         self.solves = 0
         self._s: list[float] = []
-        self._th: list[np.ndarray] = []
-        self._theta_bulk = theta_bulk
+        self._th: list[list] = []
+        self._theta_bulk = list(theta_bulk)
         self._memo: dict[float, float] = {}
         # the lean warm start needs every surface species formable (else the full solver,
         # which removes the others, is used at every point)
         from ..kinetics._steady import formable
 
-        self._lean = bool(np.all(formable(net)))
+        self._lean = [bool(np.all(formable(n))) for n in self.nets]
 
-    def _network(self, s: float):
+    def _network(self, s: float, net):
         from ..units import R
 
-        st, net = self.st, self.net
+        st = self.st
         c = np.maximum(self.c_bulk + st.nu * (s - self.sb), 0.0)
         p = np.zeros(len(net.gas))
         p[st.gidx] = c * R * self.T / 1e5 + 1e-30
@@ -632,8 +638,12 @@ class _LineRate:
         """Rate and coverages at ``s`` by the full verified solver (no warm start)."""
         from ..kinetics import solve_network
 
-        ss = solve_network(self._network(s))
-        return self._extent(ss.rate_f, ss.rate_r), ss.theta
+        r, th = [], []
+        for net in self.nets:
+            ss = solve_network(self._network(s, net))
+            r.append(self._extent(ss.rate_f, ss.rate_r))
+            th.append(ss.theta)
+        return float(np.mean(r)), th
 
     def _warm(self, net, guess: np.ndarray):
         """One damped Newton (the kinetics kernel) from ``guess``, verified as
@@ -667,25 +677,28 @@ class _LineRate:
     def point(self, s: float) -> float:
         from ..kinetics import solve_network
 
-        if self._s:
-            i = int(np.argmin(np.abs(np.asarray(self._s) - s)))
-            guess = self._th[i]
-        else:
-            guess = self._theta_bulk
         key = round(float(s) / self.sb, 12)          # nested Chebyshev nodes are reused
         if key in self._memo:
             return self._memo[key]
-        net = self._network(s)
-        self.solves += 1
-        got = self._warm(net, guess) if (guess is not None and self._lean) else None
-        if got is None:
-            self.fallbacks += guess is not None
-            ss = solve_network(net)
-            got = (np.asarray(ss.theta, float), ss.rate_f, ss.rate_r)
-        theta, rf, rr = got
+        if self._s:
+            guesses = self._th[int(np.argmin(np.abs(np.asarray(self._s) - s)))]
+        else:
+            guesses = self._theta_bulk
+        thetas, rates = [], []
+        for net, guess, lean in zip(self.nets, guesses, self._lean):
+            net = self._network(s, net)
+            self.solves += 1
+            got = self._warm(net, guess) if (guess is not None and lean) else None
+            if got is None:
+                self.fallbacks += guess is not None
+                ss = solve_network(net)
+                got = (np.asarray(ss.theta, float), ss.rate_f, ss.rate_r)
+            theta, rf, rr = got
+            thetas.append(theta)
+            rates.append(self._extent(rf, rr))
         self._s.append(float(s))
-        self._th.append(theta)
-        r = self._extent(rf, rr)
+        self._th.append(thetas)
+        r = float(np.mean(rates))
         self._memo[key] = r
         return r
 
@@ -794,7 +807,8 @@ class PelletStage:
         Largest relative error of the table at the solution before it is rebuilt.
 
     Calling ``stage(model_i, rates_i, D_factor)`` with the sample's perturbed model, its
-    RateTable at ``model_i.T`` and the factor on D_eff returns ``effectiveness`` (internal),
+    RateTable at ``model_i.T`` (or a list of RateTables: a patch of independent sites, whose
+    pellet rate is the site average) and the factor on D_eff returns ``effectiveness`` (internal),
     ``thiele`` (Aris modulus of the key gas) and ``pellet_error`` (estimated relative error
     of the effectiveness; 0 for the closed form), see the module docstring.
     """
@@ -860,8 +874,11 @@ class PelletStage:
         from ..units import NA
 
         sec = self.section
-        net = (self._net0.with_rates(rates) if float(rates.T) == self._T0
-               else self._network(m, rates))
+
+        def network(rt):
+            return (self._net0.with_rates(rt) if float(rt.T) == self._T0
+                    else self._network(m, rt))
+        net = [network(r) for r in rates] if isinstance(rates, (list, tuple)) else network(rates)
         rho = m.mechanism.sites[0].density
         lr = _LineRate(self._line, net, self.bulk(m), m.T, rho * sec.specific_area / NA,
                        theta_bulk)
@@ -936,6 +953,13 @@ class PelletStage:
                     "pellet_route": 1.0}
         cb = self.bulk(m)
         route = 1.0
+        if isinstance(rates, (list, tuple)):
+            # a patch of independent sites: only the line route averages their rates
+            if self._line is None:
+                raise CatscaleError("a patch of sites (a 'sites' input) needs the "
+                                    "stoichiometric-line pellet (isothermal, one overall "
+                                    "reaction, microkinetics of the file)")
+            return self._fast(m, rates, D, theta_bulk)
         if self._line is not None:
             try:
                 return self._fast(m, rates, D, theta_bulk)

@@ -194,3 +194,67 @@ def test_line_bulk_rate_is_the_chain_tof(flagship):
     assert out["pellet_route"] == 0.0 and out["pellet_error"] < 2e-3
     cb = f._stage.bulk(m)
     assert cb[0] == pytest.approx(m.pressures["CO"] * 1e5 / (R * m.T))
+
+
+def test_site_patch_pellet_rate_is_the_site_average(model_with):
+    # a patch of independent sites (3 terraces, 1 step binding CO 0.15 eV more weakly) inside
+    # the flagship pellet: the pellet's rate at every composition is the average of the four
+    # sites' mean-field rates. Independent route: that average from the bridge's direct law
+    # of each site's model (a fresh verified steady state per point), tabulated on 400 points
+    # of the line and interpolated by a cubic spline (error ~1e-7 of the rate, far below the
+    # tolerance), then the same one-species pellet. Tolerance: the reported pellet_error
+    # (table error + discretisation estimate) plus 1e-4 for the spline.
+    from scipy.interpolate import CubicSpline
+
+    from catscale.bridges.kinetics_to_pellet import MicrokineticCoupling, microkinetic_rate_law
+    from catscale.uq._pellet import _line_setup, solve_line_pellet
+
+    sec = """
+pellet: {shape: sphere, size: 1.5 mm, D_eff: 2.5e-7 m^2/s, specific_area: 7.4e5,
+         species: [CO, O2, CO2], key: CO}
+uncertainty:
+  outputs: [tof, effectiveness]
+  inputs:
+    - {name: dft, kind: epistemic, species: [CO*], distribution: normal, sigma: 0.1}
+    - name: sites
+      kind: aleatoric
+      species: ["CO*"]
+      distribution: sites
+      n_sites: 4
+      classes:
+        terrace: {fraction: 0.75, mean: 0.0, sigma: 0.0}
+        step: {fraction: 0.25, mean: 0.15, sigma: 0.0}
+"""
+    model = load_model(model_with(sec))
+    f, space = chain_function(model)
+    x = {"dft": 0.08, "sites": np.array([0.0, 0.0, 0.0, 0.15])}
+    out = f(x)
+    sp = ("CO", "O2", "CO2")
+    laws = []
+    for e in x["sites"]:
+        m = model.with_energy_shifts({"CO*": 0.08 + float(e)})
+        laws.append(microkinetic_rate_law(MicrokineticCoupling(
+            m.mechanism, m.rates(), 7.4e5, gas_species=sp, key="CO",
+            coordination=m.coordination())))
+    cb = f._stage.bulk(model)
+    line = _line_setup(laws[0], cb, model.T)          # nu of CO + 1/2 O2 -> CO2
+
+    s = np.linspace(line.lo, cb[0], 400)
+    C = line.points(s)
+    r = np.mean([-law(C, np.full(s.size, model.T))[0] for law in laws], axis=0)
+    sp_r = CubicSpline(s, r)
+    dsp = sp_r.derivative()
+
+    def rate(v):
+        v = np.clip(np.asarray(v, float), line.lo, cb[0])
+        return sp_r(v), dsp(v)
+
+    ref = solve_line_pellet("sphere", 1.5e-3, 2.5e-7, float(cb[0]), rate, n_cells=40,
+                            s_low=line.lo)
+    assert out["pellet_route"] == 0.0
+    assert out["effectiveness"] == pytest.approx(ref.effectiveness,
+                                                 rel=out["pellet_error"] + 1e-4)
+    # and the patch really differs from its terrace alone
+    single = f({"dft": 0.08, "sites": np.zeros(4)})
+    assert abs(single["thiele"] / out["thiele"] - 1) > 0.05
+    assert single["tof"] != pytest.approx(out["tof"], rel=0.05)
