@@ -376,6 +376,21 @@ def _arclength(attempt, residual, jac_solve, V, sb, N, ds0=0.05, ds_max=0.5,
 
 
 # -- the Chebyshev table of the microkinetic rate along the stoichiometric line ----------------
+@functools.lru_cache(maxsize=16)
+def _cheb_taylor(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Chebyshev differentiation matrix on coefficients (n x n), Vandermonde at the 8 left
+    breakpoints of [-1, 1] (8 x n) and k! (n,) for the re-expansion of a degree n-1 series."""
+    Dm = np.zeros((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = 1.0
+        d = cheb.chebder(e)
+        Dm[: d.size, j] = d
+    V = cheb.chebvander(np.linspace(-1.0, 1.0, 9)[:-1], n - 1)
+    fact = np.array([math.factorial(k) for k in range(n)], dtype=float)
+    return Dm, V, fact
+
+
 class _LineTable:
     """r(s) through Chebyshev-Lobatto nodes on [lo, hi], linear beyond (for Newton iterates).
 
@@ -393,12 +408,13 @@ class _LineTable:
         # a scipy PPoly: evaluated in compiled code, ~6x faster than Clenshaw in numpy
         bp = np.linspace(-1.0, 1.0, 9)
         h = 0.5 * (hi - lo)
-        ders = [self.coef]
-        for _ in range(n - 1):
-            ders.append(cheb.chebder(ders[-1]))
-        C = np.array([cheb.chebval(bp[:-1], ders[k]) / (math.factorial(k) * h**k)
-                      for k in range(n - 1, -1, -1)])
-        self._pp = PPoly(C, 0.5 * (lo + hi) + h * bp)
+        Dm, V, fact = _cheb_taylor(n)
+        ders = np.empty((n, n))             # column k: coefficients of the k-th derivative
+        ders[:, 0] = self.coef
+        for k in range(1, n):
+            ders[:, k] = Dm @ ders[:, k - 1]
+        C = (V @ ders).T / (fact * h ** np.arange(n))[:, None]     # (n, 8), order k
+        self._pp = PPoly(np.ascontiguousarray(C[::-1]), 0.5 * (lo + hi) + h * bp)
         self._dpp = self._pp.derivative()
 
     @staticmethod
@@ -567,6 +583,14 @@ class _LineStructure:
         self.Pg = np.asarray(mech.product_matrix[gi], float)
         self.carried = np.zeros(len(net.gas), dtype=bool)
         self.carried[self.gidx] = True
+        # gas factors prod p^n from the carried gases' log-pressures (one matrix product);
+        # a step with a reactant (product) gas that is not carried has p = 0 -> factor 0
+        self.RgT = np.ascontiguousarray(self.Rg[self.gidx].T)
+        self.PgT = np.ascontiguousarray(self.Pg[self.gidx].T)
+        off = ~self.carried
+        self.open_f = ~np.any(self.Rg[off] > 0, axis=0)
+        self.open_r = ~np.any(self.Pg[off] > 0, axis=0)
+        self.v_on = v != 0
         self.single = True
 
 
@@ -608,17 +632,22 @@ class _LineRate:
 
         self._lean = [bool(np.all(formable(n))) for n in self.nets]
 
-    def _network(self, s: float, net):
+    def _factors(self, s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pressures in bar, forward and reverse gas factors prod p^n) at ``s``."""
         from ..units import R
 
         st = self.st
         c = np.maximum(self.c_bulk + st.nu * (s - self.sb), 0.0)
-        p = np.zeros(len(net.gas))
-        p[st.gidx] = c * R * self.T / 1e5 + 1e-30
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lp = np.log(p)
-            gf = np.exp(np.where(st.Rg > 0, st.Rg * lp[:, None], 0.0).sum(axis=0))
-            gr = np.exp(np.where(st.Pg > 0, st.Pg * lp[:, None], 0.0).sum(axis=0))
+        pc = c * (R * self.T / 1e5) + 1e-30
+        p = np.zeros(st.Rg.shape[0])
+        p[st.gidx] = pc
+        lp = np.log(pc)
+        gf = np.exp(st.RgT @ lp) * st.open_f
+        gr = np.exp(st.PgT @ lp) * st.open_r
+        return p, gf, gr
+
+    def _network(self, s: float, net):
+        p, gf, gr = self._factors(s)
         return dataclasses.replace(net, kf=net.k_f * gf, kr=net.k_r * gr, pressures=p,
                                    gas_factor_f=gf, gas_factor_r=gr)
 
@@ -628,11 +657,12 @@ class _LineRate:
         rate of a quasi-equilibrated step is a difference of large numbers)."""
         v = self.st.v
         gross = rf + rr
-        w = np.where(gross > 0, 1.0 / np.where(gross > 0, gross, 1.0), 0.0) * (v != 0)
-        den = float(np.sum((w * v) ** 2))
-        if not den > 0:
+        ok = self.st.v_on & (gross > 0)
+        if not ok.any():
             return 0.0
-        return float(np.sum(w * w * v * (rf - rr)) / den) * self.factor
+        w2 = 1.0 / gross[ok] ** 2
+        vv = v[ok]
+        return float((w2 * vv) @ (rf[ok] - rr[ok]) / ((w2 * vv) @ vv)) * self.factor
 
     def full(self, s: float) -> tuple[float, np.ndarray]:
         """Rate and coverages at ``s`` by the full verified solver (no warm start)."""
@@ -645,33 +675,52 @@ class _LineRate:
             th.append(ss.theta)
         return float(np.mean(r)), th
 
-    def _warm(self, net, guess: np.ndarray):
-        """One damped Newton (the kinetics kernel) from ``guess``, verified as
-        :func:`catscale.kinetics.solve_network` verifies (scaled residual <= 1e-8, site
-        balances to 1e-10) and stable (eigenvalues on the site-conserving subspace); None
-        when any of that fails."""
+    def _warm(self, net, guess: np.ndarray, kf: np.ndarray, kr: np.ndarray):
+        """One damped Newton (the kinetics kernel) from ``guess`` with the point's effective
+        rate constants ``kf``, ``kr`` (s^-1), verified as
+        :func:`catscale.kinetics.solve_network` verifies (all-species scaled residual
+        <= 1e-8, site balances to 1e-10) and stable (no eigenvalue of the Jacobian on the
+        site-conserving subspace with a positive real part beyond 1e-9 of the largest
+        modulus); None when any of that fails."""
         from ..kinetics import _kernels
         from ..kinetics._steady import (
             _MAX_STEP,
             _NEWTON_FTOL,
             _NEWTON_MAXIT,
             DEFAULT_TOL,
-            _args,
-            _eigenvalues,
-            _is_stable,
-            _verified,
+            _conserving_basis,
         )
 
         x0 = np.log(np.clip(guess, 1e-300, 1.0))
         with np.errstate(all="ignore"):
-            x, res, _, _ = _kernels.newton(np.ascontiguousarray(x0), *_args(net),
-                                           _NEWTON_MAXIT, _NEWTON_FTOL, _MAX_STEP)
-        if not _verified(net, x, float(res), DEFAULT_TOL):
-            return None
-        theta = np.exp(x)
-        if not _is_stable(_eigenvalues(net, theta)):
-            return None
-        rf, rr = net.step_rates(theta)
+            x, res, _, _ = _kernels.newton(
+                np.ascontiguousarray(x0), kf, kr, net.Af, net.Ar, net.nu, net.Gf, net.Gr,
+                net.occ, net.kind, _NEWTON_MAXIT, _NEWTON_FTOL, _MAX_STEP)
+            if not (np.isfinite(res) and res <= DEFAULT_TOL and np.all(np.isfinite(x))):
+                return None
+            theta = np.exp(x)
+            if np.max(np.abs(net.occ @ theta - 1.0)) > 1e-10:
+                return None
+            lt = x
+            rf = kf * np.exp(net.Af.T @ lt + net.Gf @ theta)
+            rr = kr * np.exp(net.Ar.T @ lt + net.Gr @ theta)
+            D = ((rf[:, None] * net.Af.T - rr[:, None] * net.Ar.T) / theta[None, :]
+                 + rf[:, None] * net.Gf - rr[:, None] * net.Gr)
+            Z = _conserving_basis(net)
+            if Z.shape[1]:
+                A = Z.T @ (net.nu @ D) @ Z
+                if A.shape == (2, 2):       # closed form of the 2 x 2 case
+                    tr, det = A[0, 0] + A[1, 1], A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
+                    disc = 0.25 * tr * tr - det
+                    sq = math.sqrt(abs(disc))
+                    re_max = 0.5 * tr + (sq if disc >= 0 else 0.0)
+                    mod = max(abs(0.5 * tr) + sq, math.sqrt(abs(det))) if disc >= 0 \
+                        else math.sqrt(abs(det))
+                else:
+                    eig = np.linalg.eigvals(A)
+                    re_max, mod = float(np.max(eig.real)), float(np.max(np.abs(eig)))
+                if not re_max <= 1e-9 * mod:
+                    return None
         return theta, rf, rr
 
     def point(self, s: float) -> float:
@@ -685,13 +734,14 @@ class _LineRate:
         else:
             guesses = self._theta_bulk
         thetas, rates = [], []
+        _, gf, gr = self._factors(s)
         for net, guess, lean in zip(self.nets, guesses, self._lean):
-            net = self._network(s, net)
             self.solves += 1
-            got = self._warm(net, guess) if (guess is not None and lean) else None
+            got = (self._warm(net, guess, net.k_f * gf, net.k_r * gr)
+                   if (guess is not None and lean) else None)
             if got is None:
                 self.fallbacks += guess is not None
-                ss = solve_network(net)
+                ss = solve_network(self._network(s, net))
                 got = (np.asarray(ss.theta, float), ss.rate_f, ss.rate_r)
             theta, rf, rr = got
             thetas.append(theta)
