@@ -2,13 +2,15 @@
 
 ``space_from_section`` turns the validated ``uncertainty:`` section into an
 :class:`UncertaintySpace`; :class:`ChainModel` is the picklable callable that, for one sample,
-shifts the energies of the model (``Model.with_energy_shifts``), rebuilds the rate constants
-(thermo -> TST -> detailed balance, ``Model.rates``), solves the mean-field steady state
-(``catscale.kinetics``) and returns TOF, degrees of rate control, coverages and, from the
-model's ``pellet:`` and ``reactor:`` sections, the effectiveness factor of the sample's pellet
-and the conversion of its packed bed (:mod:`catscale.uq._pellet`: an exact one-species
-reduction with a verified rate table, its error estimate reported per sample as
-``pellet_error``).
+shifts the energies of the model (``Model.with_energy_shifts``), gets the rate constants
+(thermo -> TST -> detailed balance: at the nominal T from the nominal free energies plus the
+shifts, :class:`catscale.uq._fast.RateShifter`, equal to ``Model.rates`` of the shifted model
+to 1e-12), solves the verified mean-field steady state (``catscale.kinetics``, on the
+nominal network with the nominal state as an extra start) and returns TOF, degrees of rate
+control, coverages and, from the model's ``pellet:`` and ``reactor:`` sections, the
+effectiveness factor of the sample's pellet and the conversion of its packed bed
+(:mod:`catscale.uq._pellet`: an exact one-species reduction with a verified rate table, its
+error estimate reported per sample as ``pellet_error`` and its route as ``pellet_route``).
 
 Site heterogeneity (a ``sites`` input) is treated as a patch of independent sites: each
 site's steady state is solved with its own energy shift and the patch TOF is the site
@@ -246,7 +248,9 @@ class ChainModel:
     site, of the main product), ``log10_tof``, ``drc[<equation>]`` (dimensionless),
     ``theta[<species>]``; with a pellet: ``effectiveness`` (internal effectiveness factor
     of the key gas), ``thiele`` (Aris modulus) and, from a ``pellet:`` section,
-    ``pellet_error`` (estimated relative error of the effectiveness); with a ``reactor:``
+    ``pellet_error`` (estimated relative error of the effectiveness) and ``pellet_route``
+    (0: stoichiometric line, 1: general solver, 2: general solver because the mean-field
+    rate along the line is multivalued); with a ``reactor:``
     section ``conversion`` (key gas, dimensionless). The sample's energy shifts, T, partial
     pressures and D_eff factor act on the pellet and the bed as on the mean field.
     """
@@ -465,7 +469,9 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
     (ChainModel, UncertaintySpace)
         ``effectiveness`` (internal effectiveness factor of the key gas, dimensionless),
         ``thiele`` (Aris modulus), ``pellet_error`` (estimated relative error of the
-        effectiveness, section route only) and ``conversion`` (of the reactor's key gas)
+        effectiveness, section route only), ``pellet_route`` (0 line, 1 general solver,
+        2 general solver after a multivalued line rate) and ``conversion`` (of the reactor's
+        key gas)
         join the mean-field outputs.
 
     Raises

@@ -6,9 +6,8 @@ three-dimensional surrogate table (seconds per sample) but through an exact redu
 
 **Stoichiometric line.** When the pellet is isothermal, every carried gas has the same
 effective diffusivity (one ``D_eff``; equal film coefficients) and the gas production rates
-are proportional to one fixed stoichiometry (a single overall reaction, e.g.
-CO + 1/2 O2 -> CO2: checked numerically at every point the method evaluates), the invariants
-D (c_j - nu_j c_key) are harmonic with the bulk values on the boundary, hence constant:
+are proportional to one fixed stoichiometry, the invariants D (c_j - nu_j c_key) are harmonic
+with the bulk values on the boundary, hence constant:
 
     c_j(r) = c_b,j + nu_j (s(r) - c_b,key),   nu_j = P_j / P_key  (nu_key = 1)
 
@@ -16,19 +15,37 @@ and the pellet reduces *exactly* to one equation for the key concentration s,
 
     (1/r^a) d/dr (r^a D ds/dr) = r(s),   ds/dr(0) = 0,   s(R) = c_b,key  (or a film).
 
-r(s) is the mean-field consumption of the key gas at the composition on that line
-(mol m^-3 s^-1, :mod:`catscale.bridges.kinetics_to_pellet` for the units). It is interpolated
-by a Chebyshev polynomial through ``n_nodes`` Chebyshev-Lobatto points on the concentration
-range the pellet visits (the bulk point is the steady state already solved for the TOF), and
-the one-species problem is solved by conservative finite volumes (grid refined towards the
-surface as in :func:`catscale.pellet.solve_pellet`) with a tridiagonal Newton.
+For the microkinetics of the file the single stoichiometry is *structural*: when the null
+space of the surface stoichiometry is one-dimensional, every steady state has step rates
+r = xi v (one overall reaction) and the production is xi nu_gas v exactly
+(:class:`_LineStructure`). r(s) is then the extent rate xi of the mean-field steady state at
+the composition on the line, fitted to the step rates each weighted by 1 / its gross rate
+(a quasi-equilibrated step's net rate is a difference of large numbers), times the site
+concentration (mol m^-3 s^-1, :mod:`catscale.bridges.kinetics_to_pellet` for the units and
+the 1e-30 bar pressure floor). Each point is solved by Newton from the nearest point already
+solved (continuation from the bulk state of the sample), verified like
+:func:`catscale.kinetics.solve_network` (residual, site balances) and required stable; a
+point that fails that is solved by the full verified solver. r(s) is interpolated by a
+Chebyshev polynomial through ``n_nodes`` Chebyshev-Lobatto points on the range the pellet
+visits (13 when the core can reach the end of the line, where a co-reactant runs out; nested
+node sets reuse their points), and the one-species problem is solved by conservative finite
+volumes (grid refined towards the surface as in :func:`catscale.pellet.solve_pellet`) with a
+tridiagonal Newton in ln(s - s_low) (s_low: the end of the line), started from the bulk
+state or the first-order profile; where both fail (an S-shaped branch of negative-order,
+CO-poisoned kinetics whose fold lies below lam = 1) by pseudo-arclength continuation in the
+reaction scale lam from 0 to 1, through the folds.
 
 **Verification, per sample** (the output ``pellet_error``): the table is compared with the
 direct mean-field rate at three points of the solution (centre, and the cells at one third and
 two thirds of the visited range), relative to the largest direct rate there; the table is
-rebuilt on the visited range with more nodes while this exceeds ``tol`` (1e-3). The
-finite-volume error is estimated by Richardson (|eta_N - eta_N/2| / 3, second order). The
-reported ``pellet_error`` is their sum, an estimate of the relative error of the effectiveness
+rebuilt on the visited range with more nodes while this exceeds ``tol`` (1e-3). The centre
+is also solved by the full verified solver (multistart, no warm start): when its rate and the
+continued branch's differ by more than ``tol`` of the rate scale, the mean-field rate is
+multivalued along the line; the sample is then computed by the general solver and flagged
+``pellet_route = 2`` (``1``: the general solver for another reason, ``0``: the line). The
+finite-volume error is estimated by Richardson (|eta_N - eta_N/2| / 3, second order); where
+it exceeds 3 tol (a steep boundary layer at large moduli) the grid is doubled, up to 8 N, and
+the finer pair gives the estimate. The reported ``pellet_error`` is their sum, an estimate of the relative error of the effectiveness
 factor (a relative rate error eps changes eta by at most about eps: eta is a ratio of rates).
 
 Explicit kinetics (``pellet.kinetics``): first order and isothermal without film: the closed
@@ -818,14 +835,24 @@ def _line_pellet_fast(lr: _LineRate, shape: str, size: float, D: float, k_ext: f
         raise _Fold(f"mean-field rate along the line is multivalued at s = {sol.s.min():.4g} "
                     f"mol/m^3 (continued branch {r_cont:.4g}, verified solver {r_full:.4g})")
     disc = 0.0
+    cells = int(n_cells)
     if richardson:
-        init = 0.5 * (sol.s[0::2] + sol.s[1::2]) if n_cells % 2 == 0 else None
+        init = 0.5 * (sol.s[0::2] + sol.s[1::2]) if cells % 2 == 0 else None
         coarse = solve_line_pellet(shape, size, D, sb, table, k_ext=k_ext,
-                                   n_cells=max(4, n_cells // 2), s_low=lo_line,
+                                   n_cells=max(4, cells // 2), s_low=lo_line,
                                    initial=init)
         disc = abs(sol.effectiveness - coarse.effectiveness) / 3.0 / max(
             abs(sol.effectiveness), 1e-300)
-    info.update(solves=lr.solves, fallbacks=lr.fallbacks, nodes=n)
+        # a steep boundary layer (large modulus): refine the grid (x2, up to x8) while the
+        # discretisation estimate exceeds 3 tol; the finer pair gives the new estimate
+        while disc > 3.0 * tol and cells < 8 * int(n_cells):
+            coarse, cells = sol, 2 * cells
+            fine = solve_line_pellet(shape, size, D, sb, table, k_ext=k_ext, n_cells=cells,
+                                     s_low=lo_line, initial=np.repeat(sol.s, 2))
+            sol = fine
+            disc = abs(sol.effectiveness - coarse.effectiveness) / 3.0 / max(
+                abs(sol.effectiveness), 1e-300)
+    info.update(solves=lr.solves, fallbacks=lr.fallbacks, nodes=n, cells=cells)
     return sol, float(err + disc), info
 
 

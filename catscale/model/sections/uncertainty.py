@@ -9,8 +9,9 @@ Example::
       seed: 1
       level: 0.95                   # probability content of the reported intervals
       outputs: [tof, drc, coverages, effectiveness, conversion]
-                                    # effectiveness (+ thiele, pellet_error) needs a pellet:
-                                    # section, conversion a reactor: section as well;
+                                    # effectiveness (+ thiele, pellet_error, pellet_route)
+                                    # needs a pellet: section, conversion a reactor:
+                                    # section as well;
                                     # default: tof, drc, coverages and whatever the
                                     # model's pellet:/reactor: sections allow
       sensitivity: {samples: 256, by: input}    # Sobol indices (SALib); omit to skip
