@@ -45,8 +45,9 @@ multivalued along the line; the sample is then computed by the general solver an
 ``pellet_route = 2`` (``1``: the general solver for another reason, ``0``: the line). The
 finite-volume error is estimated by Richardson (|eta_N - eta_N/2| / 3, second order); where
 it exceeds 3 tol (a steep boundary layer at large moduli) the grid is doubled, up to 8 N, and
-the finer pair gives the estimate. The reported ``pellet_error`` is their sum, an estimate of the relative error of the effectiveness
-factor (a relative rate error eps changes eta by at most about eps: eta is a ratio of rates).
+the finer pair gives the estimate. The reported ``pellet_error`` is their sum, an estimate
+of the relative error of the effectiveness factor (a relative rate error eps changes eta by
+at most about eps: eta is a ratio of rates).
 
 Explicit kinetics (``pellet.kinetics``): first order and isothermal without film: the closed
 form of :func:`catscale.pellet.effectiveness_first_order` (exact); other isothermal power laws:
