@@ -40,12 +40,14 @@ def test_uq_json_contract_and_plots(model_with, tmp_path):
 
 
 def test_uq_bad_input_exits_2(model_with, capfd):
+    import dask
     from typer.testing import CliRunner
 
     from catscale.cli.main import _register, app
 
     _register()
     run = CliRunner().invoke
+    scheduler_before = dask.config.get("scheduler", None)
     cases = [([str(model_with("", "a.yaml")), "--scheduler", "serial"], "uncertainty"),
              ([str(model_with(SECTION)), "--method", "magic"], "--method"),
              ([str(model_with(SECTION, "b.yaml")), "--scheduler", "mpi://x", "-n", "4"],
@@ -56,3 +58,6 @@ def test_uq_bad_input_exits_2(model_with, capfd):
         assert r.exit_code == 2, (args, r.output)
         assert words in err, err
         assert r.stdout == ""
+    # a failed connection must not leave dask's global scheduler pointing at a closed
+    # distributed client (xarray's netCDF writer would then fail later in the process)
+    assert dask.config.get("scheduler", None) == scheduler_before
