@@ -88,23 +88,53 @@ def _cache_dir() -> str:
     return os.path.join(base, "catscale-peers", f"kmcos-{KMCOS_VERSION}")
 
 
-def _has_kmcos(pythonpath: str | None) -> bool:
+SETUPTOOLS_PIN = "setuptools<66"   # numpy.distutils (f2py's build on Python < 3.12)
+# fails with setuptools >= 74 ("Compiler.__init__() takes from 1 to 3 positional arguments")
+
+
+def _probe(pythonpath: str | None) -> dict | None:
+    """Versions of kmcos and setuptools seen by a worker with this PYTHONPATH (None: no
+    kmcos)."""
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    r = subprocess.run([sys.executable, "-c", "import kmcos, kmcos.io, kmcos.types"],
-                       env=env, capture_output=True, text=True, timeout=120)
-    return r.returncode == 0
+    code = ("import json, kmcos, kmcos.io, kmcos.types, setuptools;"
+            "print(json.dumps([kmcos.__file__, setuptools.__version__]))")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                       timeout=120)
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("[")]
+    if r.returncode != 0 or not lines:
+        return None
+    path, st = json.loads(lines[-1])
+    return {"kmcos": path, "setuptools": st}
+
+
+def _pip_target(target: str, *reqs: str) -> str | None:
+    """pip install ``reqs`` (wheels only, no dependencies) into the directory ``target``;
+    None on success, else the last line of pip's message."""
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                        "--only-binary=:all:", "--target", target, *reqs],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode == 0:
+        return None
+    return (r.stderr.strip().splitlines() or ["(no message)"])[-1]
 
 
 def kmcos_environment(install: bool = True) -> dict | str:
-    """Where the kmcos worker processes find kmcos.
+    """Where the kmcos worker processes find kmcos (and a setuptools numpy.distutils accepts).
+
+    Looks in ``$KMCOS_PYTHONPATH``, then in the running Python, then in the scratch directory
+    ``~/.cache/catscale-peers/kmcos-1.1.0``; installs kmcos there with pip when ``install``
+    (never into the project's environment). When the setuptools seen there is too new for
+    numpy.distutils, ``setuptools<66`` is installed into ``.../tools`` and put first on the
+    workers' PYTHONPATH.
 
     Returns
     -------
     dict or str
-        ``{"pythonpath": str | None, "gfortran": version}``, or ``"not available: <reason>"``
-        when gfortran is missing or kmcos can be neither found nor installed.
+        ``{"pythonpath": str | None, "gfortran": version, "setuptools": version}``, or
+        ``"not available: <reason>"`` when gfortran is missing or kmcos can be neither found
+        nor installed.
     """
     gf = shutil.which("gfortran")
     if gf is None:
@@ -122,23 +152,43 @@ def kmcos_environment(install: bool = True) -> dict | str:
     if os.environ.get("KMCOS_PYTHONPATH"):
         candidates.append(os.environ["KMCOS_PYTHONPATH"])
     candidates += [None, _cache_dir()]
-    for path in candidates:
-        if path is not None and not os.path.isdir(path):
+    path, info = None, None
+    for c in candidates:
+        if c is not None and not os.path.isdir(c):
             continue
-        if _has_kmcos(path):
-            return {"pythonpath": path, "gfortran": gver}
-    if not install:
-        return "not available: kmcos is not installed (set KMCOS_PYTHONPATH)"
-    target = _cache_dir()
-    r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                        "--only-binary=:all:", "--target", target, f"kmcos=={KMCOS_VERSION}"],
-                       capture_output=True, text=True, timeout=600)
-    if r.returncode != 0:
-        last = (r.stderr.strip().splitlines() or ["(no message)"])[-1]
-        return f"not available: pip could not install kmcos=={KMCOS_VERSION}: {last}"
-    if not _has_kmcos(target):
-        return f"not available: kmcos installed in {target} but does not import"
-    return {"pythonpath": target, "gfortran": gver}
+        info = _probe(c)
+        if info is not None:
+            path = c
+            break
+    if info is None:
+        if not install:
+            return "not available: kmcos is not installed (set KMCOS_PYTHONPATH)"
+        path = _cache_dir()
+        err = _pip_target(path, f"kmcos=={KMCOS_VERSION}")
+        if err:
+            return f"not available: pip could not install kmcos=={KMCOS_VERSION}: {err}"
+        info = _probe(path)
+        if info is None:
+            return f"not available: kmcos installed in {path} but does not import"
+    def major(v: dict) -> int:
+        return int(v["setuptools"].split(".")[0])
+
+    if major(info) >= 66:
+        tools = os.path.join(_cache_dir(), "tools")
+        full = os.pathsep.join([tools] + ([path] if path else []))
+        probe = _probe(full) if os.path.isdir(tools) else None
+        if probe is None or major(probe) >= 66:
+            if not install:
+                return (f"not available: setuptools {info['setuptools']} is too new for "
+                        f"numpy.distutils (needs {SETUPTOOLS_PIN})")
+            err = _pip_target(tools, SETUPTOOLS_PIN)
+            if err:
+                return f"not available: pip could not install {SETUPTOOLS_PIN}: {err}"
+            probe = _probe(full)
+        if probe is None or major(probe) >= 66:
+            return f"not available: kmcos does not import with {SETUPTOOLS_PIN} ({tools})"
+        path, info = full, probe
+    return {"pythonpath": path, "gfortran": gver, "setuptools": info["setuptools"]}
 
 
 def _workdir() -> str:
@@ -431,7 +481,10 @@ def _kind_values(src: str, workdir: str) -> str:
     f90, exe = os.path.join(workdir, "kinds.f90"), os.path.join(workdir, "kinds")
     with open(f90, "w") as f:
         f.write(prog)
-    subprocess.run(["gfortran", f90, "-o", exe], check=True, capture_output=True)
+    r = subprocess.run(["gfortran", f90, "-o", exe], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("gfortran cannot compile a 5-line test program: "
+                           + " | ".join((r.stderr or r.stdout).strip().splitlines()[-2:]))
     vals = iter(subprocess.run([exe], check=True, capture_output=True,
                                text=True).stdout.split())
     return pat.sub(lambda m: next(vals), src)
@@ -484,7 +537,7 @@ def _worker_build(d: str) -> dict:
                                           flag=bs["flag"]))
                 for sp, c in sorted(bs["coeffs"].items()):
                     terms.append(f"{param(c)}*nr_{sp}_{bs['flag']}")
-            kw["bystanders"] = byst
+            kw["bystander_list"] = byst
             kw["otf_rate"] = ("otf_rate = base_rate*exp(" + " + ".join(terms) + ")" if terms
                               else "otf_rate = base_rate")
         pt.add_process(**kw)
