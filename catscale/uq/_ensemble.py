@@ -154,7 +154,7 @@ def open_client(scheduler: Any, n_workers: int = 2):
         procs = scheduler == "local"
         cluster = LocalCluster(n_workers=int(n_workers), threads_per_worker=1,
                                processes=procs, dashboard_address=None, silence_logs=40)
-        client = Client(cluster, set_as_default=False)
+        client = Client(cluster)
         try:
             yield client
         finally:
@@ -162,14 +162,14 @@ def open_client(scheduler: Any, n_workers: int = 2):
             cluster.close()
         return
     if isinstance(scheduler, str) and "://" in scheduler:
-        # the ensemble submits futures to this client only: it never becomes dask's global
-        # default, so a closed (or failed) client leaves no 'dask.distributed' scheduler
-        # behind for later dask/xarray computations in the same process
+        # a Client sets dask's global scheduler to 'dask.distributed' while it is being
+        # built and restores it on close(); a connection that fails must restore it too,
+        # or later dask/xarray computations in the process look for a client that is gone
         import dask
 
         before = dask.config.get("scheduler", None)
         try:
-            client = Client(scheduler, timeout="10s", set_as_default=False)
+            client = Client(scheduler, timeout="10s")
         except (OSError, ValueError, TimeoutError) as exc:
             dask.config.set(scheduler=before)
             raise InvalidParameterError("scheduler", "the address of a running dask scheduler",

@@ -4,7 +4,7 @@ events drawn)."""
 
 import numpy as np
 import pytest
-from conftest import co_ox
+from conftest import co_ox, make
 from test_kernel_reference import INTER, assert_structure_equals_rebuild
 
 from catscale.kmc import Lattice, Simulation
@@ -51,8 +51,6 @@ def test_regroup_only_around_sites_in_a_varying_role():
     # that depends on the neighbourhood, so the kernel skips vacant sites entirely and
     # visits a CO* site only for its own slots and an O* site only for its partners'. With
     # the hysteresis off the incrementally kept groups must still equal a rebuild exactly.
-    from conftest import make
-
     lat = Lattice.square(10)
     m = make(["CO + * -> CO*", "O2 + 2* -> 2O*", "CO* + O* -> CO2 + 2*"], [0.5, 0.5, 20.0],
              [0, 0, 0], {"CO": 1.0, "O2": 1.0}, lat,
