@@ -46,11 +46,14 @@ exception.
 
 Usage
 -----
-``python benchmarks/peer_kmcos.py [--quick] [--check]``: ``--quick`` times 64^2 only with
-300 000 events (about 30 s after the compiles, which take ~10-40 s per model on 2 cores);
+``python benchmarks/peer_kmcos.py [--quick] [--check] [--lat-int] [--sizes=64,256]
+[--events=N]``: ``--quick`` times 64^2 only with 300 000 events (about 25 s of timing after
+about 60 s of compiling the four models, of which 45 s for CO oxidation with interactions);
 the full run times 64^2, 256^2 and 1024^2 with 3 000 000 events. ``--check`` adds the
-agreement of steady-state coverages and step rates with catscale on a 32^2 lattice. Prints
-one JSON object (benchmark contract of DESIGN.md).
+agreement of steady-state coverages and step rates with catscale on a 32^2 lattice
+(``max_deviation_from_catscale_sigma``; details under "notes"). ``--lat-int`` also times ZGB
+with interactions on kmcos' ``lat_int`` backend (2919 enumerated processes, ~75 s compile).
+Prints one JSON object (benchmark contract of DESIGN.md).
 
 The lead calls :func:`time_kmcos` from bench_kmc.py::
 
@@ -61,6 +64,7 @@ The lead calls :func:`time_kmcos` from bench_kmc.py::
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
 import math
 import os
@@ -218,7 +222,7 @@ def _ident(name: str) -> str:
     return s if s and s[0].isalpha() else "s" + s
 
 
-def model_spec(case: str, lateral: bool) -> dict:
+def model_spec(case: str, lateral: bool, backend: str | None = None) -> dict:
     """The kmcos description (JSON-ready) of bench_kmc's model ``case``.
 
     Parameters
@@ -226,6 +230,10 @@ def model_spec(case: str, lateral: bool) -> dict:
     case : {"zgb", "co_oxidation_diffusion"}
     lateral : bool
         Include bench_kmc.LATERAL (nearest-neighbour pair energies, eV).
+    backend : {None, "local_smart", "otf", "lat_int"}
+        kmcos code generator; None: ``otf`` with interactions, ``local_smart`` without.
+        ``lat_int`` enumerates every state of the bystander sites as a separate process
+        (3^6 = 729 per pair process and direction here).
 
     Returns
     -------
@@ -236,6 +244,8 @@ def model_spec(case: str, lateral: bool) -> dict:
     """
     from catscale.units import kB
 
+    if backend not in (None, "local_smart", "otf", "lat_int"):
+        raise ValueError(f"backend {backend!r} (expected local_smart, otf or lat_int)")
     model, _ = _catscale_model(case, lateral)
     if model.interactions.clusters:
         raise ValueError("many-body clusters are not translated to kmcos")
@@ -296,7 +306,7 @@ def model_spec(case: str, lateral: bool) -> dict:
     return dict(case=CASE_NAMES[CASES[case]], lateral=lateral, T=model.T,
                 species=["empty"] + [names[s] for s in ads],
                 catscale_species={names[s]: s for s in model.species},
-                backend="otf" if use_lat else "local_smart", processes=procs)
+                backend=backend or ("otf" if use_lat else "local_smart"), processes=procs)
 
 
 # ------------------------------------------------------------------------ parent helpers --
@@ -319,8 +329,9 @@ def _run_worker(args: list[str], env_info: dict, timeout: float) -> dict | str:
     return out
 
 
-def build_kmcos(case: str, lateral: bool) -> dict | str:
-    """Export and compile the kmcos model of ``case`` once per process (cached).
+def build_kmcos(case: str, lateral: bool, backend: str | None = None) -> dict | str:
+    """Export and compile the kmcos model of ``case`` once per process (cached); ``backend``
+    as in :func:`model_spec`.
 
     Returns
     -------
@@ -331,7 +342,7 @@ def build_kmcos(case: str, lateral: bool) -> dict | str:
     """
     if case not in CASES:
         return f"not available: unknown case {case!r} (expected one of {sorted(CASES)})"
-    key = (CASES[case], bool(lateral))
+    key = (CASES[case], bool(lateral), backend)
     if key in _BUILDS:
         return _BUILDS[key]
     env_info = kmcos_environment()
@@ -339,11 +350,11 @@ def build_kmcos(case: str, lateral: bool) -> dict | str:
         _BUILDS[key] = env_info
         return env_info
     try:
-        spec = model_spec(case, lateral)
+        spec = model_spec(case, lateral, backend)
     except ValueError as e:
         _BUILDS[key] = f"not available: the model cannot be expressed in kmcos ({e})"
         return _BUILDS[key]
-    d = os.path.join(_workdir(), f"{key[0]}_{'pair' if lateral else 'plain'}")
+    d = os.path.join(_workdir(), f"{key[0]}_{'pair' if lateral else 'plain'}_{spec['backend']}")
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "spec.json"), "w") as f:
         json.dump(spec, f)
@@ -359,7 +370,8 @@ def warmup_events(L: int, events: int) -> int:
     return max(min(events // 4, 200_000), min(10 * L * L, 4_000_000))
 
 
-def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1) -> dict | str:
+def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1,
+               backend: str | None = None) -> dict | str:
     """Events per second of kmcos on bench_kmc's model ``case`` on an L x L square lattice.
 
     Parameters
@@ -373,6 +385,8 @@ def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1) -> 
         Events per timed run (best of two, after the bench_kmc warm-up).
     seed : int
         kmcos random seed.
+    backend : {None, "local_smart", "otf", "lat_int"}
+        kmcos code generator (None: ``otf`` with interactions, ``local_smart`` without).
 
     Returns
     -------
@@ -384,7 +398,7 @@ def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1) -> 
     """
     if int(L) < 4 or int(events) < 1:
         return f"not available: need L >= 4 and events >= 1 (got L={L}, events={events})"
-    b = build_kmcos(case, lateral)
+    b = build_kmcos(case, lateral, backend)
     if isinstance(b, str):
         return b
     warm = warmup_events(int(L), int(events))
@@ -399,8 +413,8 @@ def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1) -> 
 
 
 def compare_with_catscale(case: str, L: int = 32, lateral: bool = False,
-                          events: int = 2_000_000, blocks: int = 20, seed: int = 1
-                          ) -> dict | str:
+                          events: int = 2_000_000, blocks: int = 20, seed: int = 1,
+                          backend: str | None = None) -> dict | str:
     """Steady-state coverages and net step rates of kmcos and catscale on the same model.
 
     Both run ``events`` events from the empty lattice; the first 30 % are discarded and the
@@ -419,7 +433,7 @@ def compare_with_catscale(case: str, L: int = 32, lateral: bool = False,
 
     from catscale.kmc import KMCConfig, Lattice, simulate
 
-    b = build_kmcos(case, lateral)
+    b = build_kmcos(case, lateral, backend)
     if isinstance(b, str):
         return b
     warm = int(0.3 * events)
@@ -523,12 +537,26 @@ def _worker_build(d: str) -> dict:
             pt.add_parameter(name=params[v], value=repr(float(v)))
         return params[v]
 
+    kmcos_names: dict[str, list[str]] = {}
     for p in spec["processes"]:
+        kmcos_names[p["name"]] = [p["name"]]
         conds = [Condition(species=s, coord=coord(*xy)) for s, xy in zip(p["initial"],
                                                                           p["sites"])]
         acts = [Action(species=s, coord=coord(*xy)) for s, xy in zip(p["final"], p["sites"])]
         kw = dict(name=p["name"], conditions=conds, actions=acts,
                   rate_constant=repr(float(p["rate"])))
+        if spec["backend"] == "lat_int" and p["bystanders"]:
+            # one process per state of the bystander sites (conditions without actions)
+            sites = [(xy, bs["coeffs"]) for bs in p["bystanders"] for xy in bs["coords"]]
+            for n, states in enumerate(itertools.product(spec["species"], repeat=len(sites))):
+                x = sum(c.get(sp, 0.0) for (_, c), sp in zip(sites, states))
+                extra = [Condition(species=sp, coord=coord(*xy))
+                         for (xy, _), sp in zip(sites, states)]
+                kmcos_names[p["name"]].append(f"{p['name']}c{n:04d}")
+                pt.add_process(name=kmcos_names[p["name"]][-1], conditions=conds + extra,
+                               actions=acts, rate_constant=repr(float(p["rate"]) * math.exp(x)))
+            del kmcos_names[p["name"]][0]
+            continue
         if spec["backend"] == "otf":
             byst, terms = [], []
             for bs in p["bystanders"]:
@@ -553,6 +581,8 @@ def _worker_build(d: str) -> dict:
     # on this (unused) attribute
     if hasattr(pt, "connected_variables"):
         del pt.connected_variables
+    with open(os.path.join(d, "names.json"), "w") as f:
+        json.dump(kmcos_names, f)
     src = os.path.join(d, "src")
     kmcos.io.export_source(pt, src, options=Options())
     with open(os.path.join(src, "kind_values.f90")) as f:
@@ -579,7 +609,7 @@ def _worker_build(d: str) -> dict:
     ch = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"compile_seconds": time.perf_counter() - t0,
             "compile_cpu_seconds": time.process_time() - c0 + ch.ru_utime + ch.ru_stime,
-            "backend": spec["backend"], "n_processes": len(spec["processes"]),
+            "backend": spec["backend"], "n_processes": len(pt.process_list),
             "kmcos_version": getattr(kmcos, "__version__", KMCOS_VERSION)}
 
 
@@ -623,12 +653,16 @@ def _worker_run(d: str, L: int, warm: int, events: int, reps: int, seed: int) ->
 def _worker_sample(d: str, L: int, warm: int, per_block: int, blocks: int, seed: int) -> dict:
     with open(os.path.join(d, "spec.json")) as f:
         spec = json.load(f)
+    with open(os.path.join(d, "names.json")) as f:
+        names = json.load(f)
     m = _load(d, L, seed)
-    idx = [int(getattr(m.proclist, p["name"].lower())) for p in spec["processes"]]
+    idx = [[int(getattr(m.proclist, n.lower())) for n in names[p["name"]]]
+           for p in spec["processes"]]
     m.do_steps(warm)
 
     def stats():
-        return float(m.base.get_kmc_time()), [int(m.base.get_procstat(i)) for i in idx]
+        return (float(m.base.get_kmc_time()),
+                [sum(int(m.base.get_procstat(i)) for i in ii) for ii in idx])
 
     t_prev, n_prev = stats()
     covs, counts, dts, species = [], [], [], None
@@ -662,46 +696,57 @@ def _worker(argv: list[str]) -> None:
 
 
 # ----------------------------------------------------------------------------------- main --
+def _option(name: str, default: str) -> str:
+    for a in sys.argv[1:]:
+        if a.startswith(name + "="):
+            return a.split("=", 1)[1]
+    return default
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
-    sizes = (64,) if quick else (64, 256, 1024)
-    events = 300_000 if quick else 3_000_000
+    sizes = tuple(int(x) for x in _option("--sizes", "64" if quick else "64,256,1024")
+                  .split(","))
+    events = int(_option("--events", "300000" if quick else "3000000"))
     load0 = os.getloadavg()
     env_info = kmcos_environment()
+    models = [(c, lat, None) for c in ("zgb", "co_oxidation_diffusion") for lat in (False, True)]
+    if "--lat-int" in sys.argv:
+        models.append(("zgb", True, "lat_int"))
     results = []
     notes = {}
-    for case in ("zgb", "co_oxidation_diffusion"):
-        for lateral in (False, True):
-            suffix = " pair" if lateral else ""
-            b = build_kmcos(case, lateral)
-            if isinstance(b, str):
-                notes[case + suffix] = b
+    for case, lateral, backend in models:
+        suffix = (" pair" if lateral else "") + (f" [{backend}]" if backend else "")
+        b = build_kmcos(case, lateral, backend)
+        if isinstance(b, str):
+            notes[case + suffix] = b
+            continue
+        label = f"{case}{suffix} compile ({b['backend']}, {b['n_processes']} processes)"
+        results += [dict(case=label, tool="kmcos", metric="compile_time",
+                         value=round(b["compile_seconds"], 2), unit="s"),
+                    dict(case=label, tool="kmcos", metric="compile_cpu_time",
+                         value=round(b["compile_cpu_seconds"], 2), unit="s")]
+        for L in sizes:
+            r = time_kmcos(case, L, lateral, events, backend=backend)
+            name = f"{case} {L}x{L}{suffix}"
+            if isinstance(r, str):
+                notes[name] = r
                 continue
-            results += [dict(case=f"{case}{suffix} compile ({b['backend']})", tool="kmcos",
-                             metric="compile_time", value=round(b["compile_seconds"], 2),
-                             unit="s"),
-                        dict(case=f"{case}{suffix} compile ({b['backend']})", tool="kmcos",
-                             metric="compile_cpu_time",
-                             value=round(b["compile_cpu_seconds"], 2), unit="s")]
-            for L in sizes:
-                r = time_kmcos(case, L, lateral, events)
-                name = f"{case} {L}x{L}{suffix}"
-                if isinstance(r, str):
-                    notes[name] = r
-                    continue
-                results += [dict(case=name, tool="kmcos", metric="events_per_second",
-                                 value=round(r["events_per_second"]), unit="1/s"),
-                            dict(case=name, tool="kmcos", metric="events_per_cpu_second",
-                                 value=round(r["events_per_cpu_second"]), unit="1/s")]
-            if "--check" in sys.argv:
-                c = compare_with_catscale(case, 32, lateral)
-                if isinstance(c, str):
-                    notes[f"{case}{suffix} check"] = c
-                else:
-                    results.append(dict(case=f"{case} 32x32{suffix}", tool="kmcos",
-                                        metric="max_deviation_from_catscale_sigma",
-                                        value=round(c["max_sigma"], 2), unit="1"))
-                    notes[f"{case}{suffix} check"] = c
+            results += [dict(case=name, tool="kmcos", metric="events_per_second",
+                             value=round(r["events_per_second"]), unit="1/s"),
+                        dict(case=name, tool="kmcos", metric="events_per_cpu_second",
+                             value=round(r["events_per_cpu_second"]), unit="1/s"),
+                        dict(case=name, tool="kmcos", metric="load_average_1min",
+                             value=round(r["load_average"][0], 2), unit="1")]
+        if "--check" in sys.argv:
+            c = compare_with_catscale(case, 32, lateral, backend=backend)
+            if isinstance(c, str):
+                notes[f"{case}{suffix} check"] = c
+            else:
+                results.append(dict(case=f"{case} 32x32{suffix}", tool="kmcos",
+                                    metric="max_deviation_from_catscale_sigma",
+                                    value=round(c["max_sigma"], 2), unit="1"))
+                notes[f"{case}{suffix} check"] = c
     machine = dict(python=platform.python_version(), processor=platform.processor(),
                    cpus=os.cpu_count(), load_average_start=load0,
                    load_average_end=os.getloadavg())
