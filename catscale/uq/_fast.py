@@ -138,6 +138,33 @@ class RateShifter:
         return self.model.with_energy_shifts(dict(shifts)).rates()
 
 
+def lateral_dict(model) -> dict | None:
+    """The model's lateral interactions as ``{"A*-B*": eV}`` (the kinetics convention), or
+    None when it has none."""
+    lat = {(f"{k[0]}-{k[1]}" if isinstance(k, tuple) else k): v
+           for k, v in (model.lateral or {}).items()}
+    return lat or None
+
+
+def mean_field_network(model, rates):
+    """The mean-field Network of ``model`` with the rate constants ``rates`` (RateTable, T in
+    K, k in s^-1 bar^-n): the model's pressures (bar), lateral interactions (eV, pairwise
+    at half the coordination) and coverage effects, as :func:`catscale.kinetics.steady_state`
+    builds it for the same model."""
+    from ..kinetics import build_network, lateral_matrices
+
+    Gf = Gr = Af = Ar = None
+    lat = lateral_dict(model)
+    if lat:
+        Gf, Gr = lateral_matrices(model.mechanism, lat, rates.T, model.coordination(), 0.5)
+    ce = model.coverage_effects()
+    if ce is not None:
+        cGf, cGr, Af, Ar = ce
+        Gf = cGf if Gf is None else Gf + cGf
+        Gr = cGr if Gr is None else Gr + cGr
+    return build_network(model.mechanism, rates, model.pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+
+
 class MeanFieldFast:
     """Verified steady state of a sample at the nominal conditions from a compiled network.
 
@@ -153,20 +180,8 @@ class MeanFieldFast:
     """
 
     def __init__(self, model, nominal):
-        from ..kinetics import build_network, lateral_matrices
-
         rt = model.rates()
-        Gf = Gr = Af = Ar = None
-        lat = {f"{a}-{b}": v for (a, b), v in (model.lateral or {}).items()}
-        if lat:
-            Gf, Gr = lateral_matrices(model.mechanism, lat, rt.T, model.coordination(), 0.5)
-        ce = model.coverage_effects()
-        if ce is not None:
-            cGf, cGr, Af, Ar = ce
-            Gf = cGf if Gf is None else Gf + cGf
-            Gr = cGr if Gr is None else Gr + cGr
-        self.network = build_network(model.mechanism, rt, model.pressures, Gf=Gf, Gr=Gr,
-                                     Af=Af, Ar=Ar)
+        self.network = mean_field_network(model, rt)
         self.T = float(rt.T)
         self.theta0 = np.asarray(nominal.theta, float).copy()
 

@@ -81,6 +81,7 @@ from scipy.interpolate import PPoly
 from scipy.linalg.lapack import dgtsv as _gtsv
 
 from ..errors import CatscaleError, ConvergenceError, InvalidParameterError, ModelFileError
+from ._fast import lateral_dict
 
 __all__ = ["LineSolution", "solve_line_pellet", "PelletStage", "ReactorStage"]
 
@@ -858,13 +859,6 @@ def _line_pellet_fast(lr: _LineRate, shape: str, size: float, D: float, k_ext: f
 
 
 # -- stages built from the model's sections ----------------------------------------------------
-def _lateral(m) -> dict | None:
-    """Model lateral interactions as ``{"A*-B*": eV}`` (the kinetics convention)."""
-    lat = {(f"{k[0]}-{k[1]}" if isinstance(k, tuple) else k): v
-           for k, v in (m.lateral or {}).items()}
-    return lat or None
-
-
 def _section_error(model, field: str, msg: str) -> ModelFileError:
     return ModelFileError(model.path, field, msg)
 
@@ -935,18 +929,9 @@ class PelletStage:
     def _network(self, m, rates):
         """The sample's mean-field Network (bulk pressures; lateral interactions and
         coverage effects as the direct law)."""
-        from ..kinetics import build_network, lateral_matrices
+        from ._fast import mean_field_network
 
-        Gf = Gr = Af = Ar = None
-        lat = _lateral(m)
-        if lat:
-            Gf, Gr = lateral_matrices(m.mechanism, lat, rates.T, m.coordination(), 0.5)
-        ce = m.coverage_effects()
-        if ce is not None:
-            cGf, cGr, Af, Ar = ce
-            Gf = cGf if Gf is None else Gf + cGf
-            Gr = cGr if Gr is None else Gr + cGr
-        return build_network(m.mechanism, rates, m.pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+        return mean_field_network(m, rates)
 
     def _fast(self, m, rates, D: float, theta_bulk) -> dict[str, float]:
         from ..units import NA
@@ -980,7 +965,7 @@ class PelletStage:
 
         cp = MicrokineticCoupling(m.mechanism, rates, self.section.specific_area,
                                   gas_species=self.species, enthalpies=self.section.enthalpies,
-                                  lateral=_lateral(m), coordination=m.coordination(),
+                                  lateral=lateral_dict(m), coordination=m.coordination(),
                                   key=self.key, coverage_effects=m.coverage_effects())
         return microkinetic_rate_law(cp)
 
