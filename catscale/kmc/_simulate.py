@@ -31,7 +31,7 @@ from ._observables import (
     weighted_mean_error,
 )
 
-_PREFETCH_BYTES = 1 << 24  # per-slot event data (bytes) beyond which the kernel prefetches
+_PREFETCH_BYTES = 1 << 21  # per-slot event data (bytes) beyond which the kernel prefetches
 _HYSTERESIS = 1  # rate groups an instance may stay above its own between rebuilds
 
 
@@ -308,9 +308,10 @@ class Simulation:
         self.ctl = np.zeros(4, dtype=np.int64)
         self.ctl[1] = (4 + 2 * c.hset.shape[1]) * (1 + c.rev_anchor.shape[1]) * S
         # software prefetching of the event's neighbourhood pays once the per-slot arrays
-        # (position index, groups, list) no longer fit in the last-level cache (measured:
-        # -15 to -20 % time per event at 1024^2; +2 % at 256^2 and +5 to +15 % at 64^2,
-        # where the out-of-order core already overlaps the misses)
+        # (position index, groups, list) no longer fit in a core's L2 cache (measured in
+        # the steady state: -15 to -40 % time per event at 256^2 and 1024^2 with a hop
+        # process or interactions, neutral for ZGB; +5 to +15 % at 64^2, where everything
+        # is cached)
         self.ctl[2] = int(n * S * 9 > _PREFETCH_BYTES)
         self.ctl[3] = _HYSTERESIS
         self.lst = np.zeros(1, dtype=np.int32)
