@@ -31,15 +31,18 @@ Requirements and how they are met
 * kmcos itself: imported from ``$KMCOS_PYTHONPATH`` if set, else from the running Python if it
   has it, else installed once with this Python's pip into a scratch directory (``pip install
   --no-deps --only-binary=:all: --target ~/.cache/catscale-peers/kmcos-1.1.0 kmcos==1.1.0``;
-  never into the project's virtualenv). Its run-time needs (numpy, ase, setuptools for
-  numpy.distutils) come from the project's environment.
-* Two workarounds for kmcos 1.1.0 with numpy 2 (applied here, kmcos is not patched):
+  ``$XDG_CACHE_HOME`` replaces ``~/.cache``; never into the project's virtualenv). Its run-time
+  needs (numpy, ase) come from the project's environment. numpy.distutils, which f2py uses on
+  Python < 3.12, fails with setuptools >= 74 (the project has 84), so ``setuptools<66`` is
+  installed the same way into ``.../kmcos-1.1.0/tools`` and put first on the workers'
+  PYTHONPATH only.
+* Workarounds for kmcos 1.1.0 with numpy 2 (applied here; kmcos is not patched):
   ``numpy.f2py.compile`` no longer exists, so the Fortran kind values (``selected_real_kind``
-  ...) are evaluated by compiling a tiny gfortran program; and kmcos' own build passes
+  ...) are evaluated by compiling a tiny gfortran program; kmcos' own build passes
   ``-fimplicit-none``, which breaks the wrappers numpy 2's f2py generates, so the f2py command
-  is issued here with kmcos' other flags (``-O3 -ffree-form -xf95-cpp-input ...``). Without
-  lxml, kmcos serialises the model as INI and fails on ``connected_variables``; the (unused)
-  attribute is removed before export.
+  is issued here with kmcos' other flags (``-O3 -ffree-form -xf95-cpp-input ...``); without
+  lxml, kmcos serialises the model as INI and fails on ``connected_variables``, so that
+  (unused) attribute is removed before export.
 
 Anything missing or failing yields a string ``"not available: <reason>"`` instead of an
 exception.
@@ -371,7 +374,7 @@ def warmup_events(L: int, events: int) -> int:
 
 
 def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1,
-               backend: str | None = None) -> dict | str:
+               backend: str | None = None, max_seconds: float = 60.0) -> dict | str:
     """Events per second of kmcos on bench_kmc's model ``case`` on an L x L square lattice.
 
     Parameters
@@ -387,6 +390,11 @@ def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1,
         kmcos random seed.
     backend : {None, "local_smart", "otf", "lat_int"}
         kmcos code generator (None: ``otf`` with interactions, ``local_smart`` without).
+    max_seconds : float
+        Time budget, s: the warm-up stops after it, and a timed run is shortened to about
+        this long (kmcos' ``otf`` backend selects the site of an event by a linear scan over
+        the sites of the chosen process, so its cost per event grows with L^2: ~1e3 events/s
+        at 1024^2). ``truncated`` and ``warmup_complete`` in the result say when it acted.
 
     Returns
     -------
@@ -402,8 +410,16 @@ def time_kmcos(case: str, L: int, lateral: bool, events: int, seed: int = 1,
     if isinstance(b, str):
         return b
     warm = warmup_events(int(L), int(events))
+    # kmcos allocates avail_sites(nr_of_proc, volume, 2) (4-byte integers; otf also a
+    # double rates_matrix): refuse runs that would not fit in the free memory
+    need = b["n_processes"] * L * L * (8 + (8 if b["backend"] == "otf" else 0))
+    free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    if need > 0.5 * free:
+        return (f"not available: kmcos {b['backend']} with {b['n_processes']} processes needs "
+                f"~{need / 1e9:.1f} GB of site lists at {L}x{L} ({free / 1e9:.1f} GB free)")
     out = _run_worker(["run", b["dir"], str(int(L)), str(warm), str(int(events)), "2",
-                       str(int(seed))], b["env"], timeout=3600)
+                       str(int(seed)), str(int(max_seconds))], b["env"],
+                      timeout=6 * max_seconds + 600)
     if isinstance(out, str):
         return out
     out.update(compile_seconds=b["compile_seconds"],
@@ -628,26 +644,43 @@ def _coverages(m) -> tuple[list[str], list[float]]:
     return header, [float(x) for x in occ[:, 0]]
 
 
-def _worker_run(d: str, L: int, warm: int, events: int, reps: int, seed: int) -> dict:
+def _worker_run(d: str, L: int, warm: int, events: int, reps: int, seed: int,
+                max_seconds: int) -> dict:
+    """Warm-up, then ``reps`` timed runs of ``events`` events; the warm-up stops after
+    ``max_seconds`` and a timed run is shortened to last about ``max_seconds`` when kmcos
+    is too slow (reported: ``warmup_events``, ``events``, ``truncated``)."""
     m = _load(d, L, seed)
     t0 = time.perf_counter()
-    m.do_steps(warm)
+    done, chunk = 0, 1000
+    while done < warm and time.perf_counter() - t0 < max_seconds:
+        n = min(chunk, warm - done)
+        tc = time.perf_counter()
+        m.do_steps(n)
+        done += n
+        if time.perf_counter() - tc < 1.0:   # chunks of ~1 s at most
+            chunk *= 2
     t_warm = time.perf_counter() - t0
+    # probe the speed, then size the timed runs
+    t0 = time.perf_counter()
+    n0 = min(events, 2000)
+    m.do_steps(n0)
+    r0 = n0 / max(time.perf_counter() - t0, 1e-9)
+    n = events if events <= r0 * max_seconds else max(n0, int(r0 * max_seconds))
     best = (0.0, 0.0)
     for _ in range(reps):
         t0, c0 = time.perf_counter(), time.process_time()
-        m.do_steps(events)
+        m.do_steps(n)
         dt, dc = time.perf_counter() - t0, time.process_time() - c0
-        if events / dt > best[0]:
-            best = (events / dt, events / max(dc, 1e-9))
+        if n / dt > best[0]:
+            best = (n / dt, n / max(dc, 1e-9))
     t_kmc = float(m.base.get_kmc_time())
     if not math.isfinite(t_kmc):
         return {"error": "kmcos clock is not finite (absorbing state?)"}
     sp, cov = _coverages(m)
     return {"events_per_second": best[0], "events_per_cpu_second": best[1],
-            "warmup_events": warm, "warmup_seconds": t_warm, "events": events,
-            "kmc_time": t_kmc, "steps": int(m.base.get_kmc_step()),
-            "coverages": dict(zip(sp, cov))}
+            "warmup_events": done, "warmup_complete": done >= warm, "warmup_seconds": t_warm,
+            "events": n, "truncated": n < events, "kmc_time": t_kmc,
+            "steps": int(m.base.get_kmc_step()), "coverages": dict(zip(sp, cov))}
 
 
 def _worker_sample(d: str, L: int, warm: int, per_block: int, blocks: int, seed: int) -> dict:
@@ -729,9 +762,16 @@ def main() -> None:
         for L in sizes:
             r = time_kmcos(case, L, lateral, events, backend=backend)
             name = f"{case} {L}x{L}{suffix}"
+            print(name, r if isinstance(r, str) else
+                  {k: r[k] for k in ("events_per_second", "events_per_cpu_second", "events",
+                                     "warmup_events", "load_average")},
+                  file=sys.stderr, flush=True)
             if isinstance(r, str):
                 notes[name] = r
                 continue
+            if r["truncated"] or not r["warmup_complete"]:
+                notes[name] = (f"time budget: {r['warmup_events']} warm-up events "
+                               f"(of {warmup_events(L, events)}), {r['events']} timed events")
             results += [dict(case=name, tool="kmcos", metric="events_per_second",
                              value=round(r["events_per_second"]), unit="1/s"),
                         dict(case=name, tool="kmcos", metric="events_per_cpu_second",
