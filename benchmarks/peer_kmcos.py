@@ -58,6 +58,16 @@ agreement of steady-state coverages and step rates with catscale on a 32^2 latti
 with interactions on kmcos' ``lat_int`` backend (2919 enumerated processes, ~75 s compile).
 Prints one JSON object (benchmark contract of DESIGN.md).
 
+Measured (2026-11-24, 2-core machine shared with other jobs, load average 1.6-2.1; full
+run, 3 M timed events, best of two; events/s wall): ZGB 1.13 M / 0.81 M / 0.40 M at 64^2 /
+256^2 / 1024^2; CO oxidation with hops 0.99 M / 0.67 M / 0.34 M; with the LATERAL pairs (otf)
+ZGB 0.19 M / 16 k / 0.13 k and CO oxidation 70 k / 5.7 k / 41 (256^2 and 1024^2 under the
+60 s budget, 1024^2 still filling); ZGB pairs on lat_int 0.11 M / 0.10 M (1024^2 would need
+~25 GB of site lists). Compile: 3 s (local_smart), 6 s and 41 s (otf), 59 s (lat_int).
+Agreement with catscale on 32^2 (2 M events, 20 blocks): coverages and step rates within
+0.8 / 1.5 / 0.8 / 1.3 combined standard errors (ZGB, CO ox, ZGB pairs, CO ox pairs);
+lat_int 2.3 / 1.1 / 1.3 for seeds 1 / 2 / 3.
+
 The lead calls :func:`time_kmcos` from bench_kmc.py::
 
     from peer_kmcos import time_kmcos
