@@ -239,7 +239,7 @@ def surrogate_rate_law(law: RateLaw, c_max: Sequence[float], T_range: tuple[floa
 
 
 def solve_pellet_verified(pellet, direct: RateLaw, c_bulk, T_bulk: float, *, tol: float = 1e-3,
-                          n_cells: int = 200, n_verify: int = 12, max_rounds: int = 3,
+                          n_cells: int = 200, n_verify: int = 12, max_rounds: int = 4,
                           direct_cells: int = 40):
     """Pellet steady state with a microkinetic surrogate verified on the solution itself.
 
@@ -247,9 +247,11 @@ def solve_pellet_verified(pellet, direct: RateLaw, c_bulk, T_bulk: float, *, tol
     pellet visits (with a margin), and after each solve the
     surrogate and the direct law are compared at ``n_verify`` radial points of the solution.
     When their largest difference in the key species' rate, relative to the largest direct
-    rate there, exceeds ``tol``, the table is rebuilt on the visited range and the pellet is
+    rate there, exceeds ``tol``, the table is rebuilt on the visited range (4 more nodes per
+    axis each round, graded towards zero on axes that reach down to it) and the pellet is
     solved again; after ``max_rounds`` the pellet is solved with the direct law (one
-    mean-field steady state per cell and Newton iteration) on ``direct_cells`` cells.
+    mean-field steady state per cell and Newton iteration), by Newton's method from the last
+    tabulated solution, or else from the bulk state on ``direct_cells`` cells.
 
     Parameters
     ----------
@@ -277,8 +279,12 @@ def solve_pellet_verified(pellet, direct: RateLaw, c_bulk, T_bulk: float, *, tol
     Tr = (T_bulk, T_bulk) if pellet.conductivity is None else (T_bulk, T_bulk + 200.0)
     err = np.inf
     prev = None
-    for _ in range(max_rounds):
-        sur, _table_err = surrogate_rate_law(direct, hi, Tr, c_min=lo)
+    for rnd in range(max_rounds):
+        # refinements: the visited range, 4 more nodes per axis each round, graded towards
+        # the lower end on axes that reach down to (nearly) zero, where a depleted reactant
+        # makes the rate change steeply (dead cores, zero-order kinetics)
+        sur, _table_err = surrogate_rate_law(direct, hi, Tr, c_min=lo, n_c=9 + 4 * rnd,
+                                             graded=(lo <= 1e-2 * hi) if rnd else False)
         try:
             if prev is not None:
                 try:   # the previous solution is an excellent start for the refined table
@@ -304,5 +310,24 @@ def solve_pellet_verified(pellet, direct: RateLaw, c_bulk, T_bulk: float, *, tol
         span = np.maximum(cmax - cmin, 0.05 * np.maximum(cmax, floor))
         lo = np.maximum(cmin - 0.25 * span, 0.0)
         hi = np.maximum(cmax + 0.25 * span, lo + floor)
+    if prev is not None:
+        # Newton from the last tabulated solution (same grid): a few iterations. Should it
+        # fail (the direct law carries the tolerance of every per-cell steady state), the
+        # tabulated solution is returned with its measured error (> tol: the caller warns);
+        # continuing the direct law from the bulk state instead can take hours.
+        try:
+            res_d = _direct_newton(pellet, direct, cb, T_bulk, n_cells, prev)
+            return res_d, 0.0, "direct"
+        except ConvergenceError:
+            return res, err, "surrogate"
     res = solve_pellet(pellet, direct, cb, T_bulk, n_cells=direct_cells, method="newton")
     return res, 0.0, "direct"
+
+
+def _direct_newton(pellet, direct: RateLaw, cb, T_bulk: float, n_cells: int, initial):
+    """One Newton solve of the pellet with the direct law from ``initial`` (no continuation
+    fallback); ConvergenceError when it does not converge."""
+    from ..pellet import solve_pellet
+
+    return solve_pellet(pellet, direct, cb, T_bulk, n_cells=n_cells, method="newton",
+                        initial=initial, fallback=False)

@@ -3,7 +3,9 @@
 JSON keys: thiele, effectiveness, regime, profiles (DESIGN.md), plus thiele_generalized,
 effectiveness_overall, weisz_prater, mears_mass, mears_heat, biot_mass, biot_heat,
 observed_rate, mass_balance_error, steady_states (every state found: effectiveness,
-regime, T_max), turning_points (reaction scale of each fold), species, surrogate_error.
+regime, T_max), turning_points (reaction scale of each fold), species, surrogate_error
+(relative error of the verified microkinetic table on the solution), rate_law ("surrogate",
+"direct" or "explicit"), warnings.
 """
 
 from __future__ import annotations
@@ -87,6 +89,53 @@ def pellet_inputs(model, n_cells: int | None = None):
     return pel, kin, np.array(c_b), T, sec, err
 
 
+def solve_model_pellet(model, n_cells: int = 0, newton: bool = False):
+    """Solve the pellet of a model's ``pellet:`` section.
+
+    Microkinetics inside the pellet (no ``pellet.kinetics``) with ``surrogate: true``: a
+    tabulated rate law verified on the solution itself (``solve_pellet_verified``: the table
+    is rebuilt over the concentrations the pellet visits until it agrees with the direct
+    mean-field law to 1e-3 there, else the direct law is used); ``surrogate: false``: the
+    direct law by Newton's method; an explicit ``pellet.kinetics``: continuation (or Newton
+    with ``newton``).
+
+    Returns
+    -------
+    (PelletResult, Pellet, RateLaw, section, float | None, str)
+        The solution, the pellet, the rate law (direct law for a verified surrogate), the
+        section, the surrogate's relative error on the solution (None without a surrogate)
+        and the route: "surrogate", "direct" or "explicit".
+    """
+    import dataclasses
+
+    from catscale.pellet import solve_pellet
+
+    sec = model.pellet
+    if sec is not None and sec.kinetics is None and sec.surrogate:
+        from catscale.bridges.kinetics_to_pellet import solve_pellet_verified
+
+        direct_model = dataclasses.replace(model, sections={
+            **model.sections, "pellet": sec.model_copy(update={"surrogate": False})})
+        pel, kin, cb, T, sec, _ = pellet_inputs(direct_model)
+        res, err, how = solve_pellet_verified(pel, kin, cb, T, n_cells=n_cells or sec.n_cells)
+        return res, pel, kin, sec, err, how
+    pel, kin, cb, T, sec, err = pellet_inputs(model)
+    direct = sec.kinetics is None
+    res = solve_pellet(pel, kin, cb, T, n_cells=n_cells or sec.n_cells,
+                       method="newton" if (newton or direct) else "continuation")
+    return res, pel, kin, sec, err, "direct" if direct else "explicit"
+
+
+def unverified_warning(how: str, err: float | None, tol: float = 1e-3) -> list[str]:
+    """A warning when a microkinetic table could not be verified on the solution to ``tol``
+    (relative error of the key species' rate) and the direct law did not converge."""
+    if how == "surrogate" and err is not None and err > tol:
+        return [f"pellet: the tabulated microkinetic rate differs from the direct law by "
+                f"{err:.1e} (relative) on the solution, above {tol:g}; the direct law did "
+                "not converge"]
+    return []
+
+
 def pellet_summary(res, pel, kin, err=None) -> dict:
     """JSON-ready summary of a PelletResult."""
     s = res.states[0]
@@ -119,14 +168,12 @@ def register(app: typer.Typer) -> None:
         """Pellet reaction-diffusion: Thiele modulus, effectiveness, regime, profiles."""
         with cli_errors():
             from catscale.model import load_model
-            from catscale.pellet import solve_pellet
 
             model = load_model(model_path)
-            pel, kin, cb, T, sec, err = pellet_inputs(model)
-            direct = sec.kinetics is None and not sec.surrogate
-            res = solve_pellet(pel, kin, cb, T, n_cells=n_cells or sec.n_cells,
-                               method="newton" if (newton or direct) else "continuation")
+            res, pel, kin, sec, err, how = solve_model_pellet(model, n_cells, newton)
             out = pellet_summary(res, pel, kin, err)
+            out["rate_law"] = how
+            out["warnings"] = unverified_warning(how, err)
             if json_out:
                 print_json(out)
             else:

@@ -344,7 +344,7 @@ def _state(disc: Discretization, u, pellet: Pellet, kin: RateLaw, c_bulk, T_bulk
 def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_bulk: float,
                  *, n_cells: int = 200, stretch: float | None = None,
                  method: str = "continuation", initial: PelletState | None = None,
-                 lam_max: float = 1e3) -> PelletResult:
+                 lam_max: float = 1e3, fallback: bool = True) -> PelletResult:
     """Steady states of reaction-diffusion in a pellet (all of them, by continuation).
 
     Solves d/dr(r^a N_i)/r^a = R_i(c, T) and, if the pellet has a conductivity,
@@ -376,6 +376,9 @@ def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_b
         Starting state for ``method="newton"`` (same grid).
     lam_max : float
         End of the continuation in the reaction scale.
+    fallback : bool
+        With ``method="newton"``: continue the branch when Newton fails (default); False
+        raises ConvergenceError instead (for rate laws too costly to continue).
 
     Returns
     -------
@@ -427,6 +430,9 @@ def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_b
             us = [u]
         except ConvergenceError as exc:
             tried.append(f"Newton from {'initial state' if initial else 'bulk state'}: {exc}")
+    if not us and method == "newton" and not fallback:
+        raise ConvergenceError("Newton's method did not converge (no continuation asked)",
+                               tried=tried)
     if not us:
         try:
             branch, us = continue_branch(disc, lam_max=lam_max)
