@@ -8,12 +8,16 @@ composition-rejection groups; per model the cost-per-event ratio 256^2 / 64^2 (C
 load average before and after. ``--instructions`` adds instructions per event from valgrind
 callgrind (difference of two fixed-seed runs; slow: minutes per case).
 
-Peer: kmos / kmcos (Fortran backend generated and compiled per model with f2py/gfortran) has
-no self-contained wheel that runs a model without that compile step, so it is not timed here;
-its published figures (issue 4) are 1.11 M events/s at 64^2, 0.93 M at 256^2 (0.66 M with
-lateral interactions) on a similar 2-core machine.
+Peer: kmcos 1.1.0 (the kmos successor: Fortran generated per model, compiled with
+f2py/gfortran) is timed on the same four models and sizes through ``peer_kmcos.time_kmcos``
+(tool "kmcos"; same warm-up rule, best of two timed runs, a 60 s budget per case; kmcos is
+installed on demand into a scratch cache, never into the project's environment; it needs
+``gfortran`` on PATH, else the results say "not available" with the reason). The full run
+includes it; ``--quick`` only with ``--peer`` (compiling the four kmcos models takes about a
+minute), ``--no-peer`` skips it. Its published figures (issue 4) are 1.11 M events/s at 64^2,
+0.93 M at 256^2 (0.66 M with lateral interactions) on a similar 2-core machine.
 
-Usage: python benchmarks/bench_kmc.py [--quick]; prints one JSON object.
+Usage: python benchmarks/bench_kmc.py [--quick] [--peer | --no-peer]; prints one JSON object.
 """
 
 from __future__ import annotations
@@ -112,8 +116,36 @@ def jit_seconds() -> tuple[float, float]:
     return float(wall), float(cpu)
 
 
+def peer_results(name: str, lateral: bool, sizes, events: int) -> list[dict]:
+    """kmcos on the same model and sizes (events/s wall and CPU, compile time), or one
+    "not available" entry with the reason."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from peer_kmcos import time_kmcos
+
+    out = []
+    for L in sizes:
+        case = f"{name} {L}x{L}" + (" pair" if lateral else "")
+        r = time_kmcos(name, L, lateral, events)
+        if isinstance(r, str):
+            out.append(dict(case=case, tool="kmcos", metric="events_per_second", value=None,
+                            unit="1/s", note=r))
+            continue
+        note = {k: r[k] for k in ("backend", "truncated", "warmup_complete", "load_average")
+                if k in r}
+        out += [dict(case=case, tool="kmcos", metric="events_per_second",
+                     value=round(r["events_per_second"]), unit="1/s", **note),
+                dict(case=case, tool="kmcos", metric="events_per_cpu_second",
+                     value=round(r["events_per_cpu_second"]), unit="1/s")]
+        if L == sizes[0] and "compile_seconds" in r:
+            out.append(dict(case=f"{name}" + (" pair" if lateral else "") + " (kmcos build)",
+                            tool="kmcos", metric="compile_time",
+                            value=round(r["compile_seconds"], 2), unit="s"))
+    return out
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
+    peer = ("--peer" in sys.argv or not quick) and "--no-peer" not in sys.argv
     sizes = (64, 256) if quick else (64, 256, 1024)
     events = 300_000 if quick else 3_000_000
     load0 = os.getloadavg()
@@ -135,6 +167,8 @@ def main() -> None:
             results.append(dict(case=f"{name}" + (" pair" if lateral else ""),
                                 tool="catscale", metric="cost_per_event_ratio_256_over_64",
                                 value=round(cpu_cost[256] / cpu_cost[64], 3), unit="1"))
+            if peer:
+                results += peer_results(name, lateral, sizes, events)
     jw, jc = jit_seconds()
     results.append(dict(case="jit compile (empty numba cache)", tool="catscale",
                         metric="compile_time", value=round(jw, 2), unit="s"))
