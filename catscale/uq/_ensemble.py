@@ -154,7 +154,7 @@ def open_client(scheduler: Any, n_workers: int = 2):
         procs = scheduler == "local"
         cluster = LocalCluster(n_workers=int(n_workers), threads_per_worker=1,
                                processes=procs, dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
+        client = Client(cluster, set_as_default=False)
         try:
             yield client
         finally:
@@ -162,16 +162,19 @@ def open_client(scheduler: Any, n_workers: int = 2):
             cluster.close()
         return
     if isinstance(scheduler, str) and "://" in scheduler:
-        # a Client sets dask's global scheduler to 'dask.distributed' while it is being
-        # built and restores it on close(); a connection that fails must restore it too,
-        # or later dask/xarray computations in the process look for a client that is gone
-        import dask
+        # the ensemble talks to its client only (futures, as_completed on the client's loop):
+        # a client never becomes dask's global default, so one that is closed, or failed to
+        # connect, leaves nothing behind for later dask/xarray work in the same process
+        from distributed.comm.registry import get_backend
 
-        before = dask.config.get("scheduler", None)
         try:
-            client = Client(scheduler, timeout="10s")
+            get_backend(scheduler.split("://", 1)[0])
+        except ValueError as exc:
+            raise InvalidParameterError("scheduler", "an address tcp://HOST:PORT (or another "
+                                        "scheme of dask.distributed)", scheduler) from exc
+        try:
+            client = Client(scheduler, timeout="10s", set_as_default=False)
         except (OSError, ValueError, TimeoutError) as exc:
-            dask.config.set(scheduler=before)
             raise InvalidParameterError("scheduler", "the address of a running dask scheduler",
                                         scheduler) from exc
         try:
@@ -347,7 +350,7 @@ def run_ensemble(func: Callable, space: UncertaintySpace, n: int | None = None, 
                     fut = client.submit(_evaluate_chunk, fut_func, fut_space,
                                         U[s:s + chunk], s, seed, names, pure=False)
                     futs[fut] = c
-                for fut in as_completed(futs):
+                for fut in as_completed(futs, loop=client.loop):
                     c = futs[fut]
                     s, y, f, _ = fut.result()
                     accept(c, s, y, f, names)

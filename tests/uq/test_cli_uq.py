@@ -61,3 +61,6 @@ def test_uq_bad_input_exits_2(model_with, capfd):
     # a failed connection must not leave dask's global scheduler pointing at a closed
     # distributed client (xarray's netCDF writer would then fail later in the process)
     assert dask.config.get("scheduler", None) == scheduler_before
+    from distributed.client import _get_global_client
+
+    assert _get_global_client() is None     # nor a failed client as the global default
