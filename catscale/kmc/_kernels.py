@@ -510,6 +510,9 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                         idq = _u(u * S + qq)
                         gq = np.int64(grp[idq]) if G[pq] > 1 else 0
                         prefetch(lst, off[pq, _u(gq)] + pos[idq])
+                        # the removal moves the group's last entry into the hole and
+                        # rewrites that entry's position index: a random site's line
+                        prefetch(pos, lst[_u(off[pq, _u(gq)] + seg[pq, _u(gq)] - 1)])
         for im in range(nm):
             u = np.int64(mbuf[_u(4 * im)])
             w = np.int64(mbuf[_u(4 * im + 1)])
