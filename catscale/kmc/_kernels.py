@@ -51,8 +51,8 @@ wraparound, which in a function with ~50 array arguments also removes a live arr
 indexed array and most register spills (measured: -25 % time per event at 64^2, -40 % at
 256^2). The pattern update runs in two passes (new masks, then list operations in the same
 order); on lattices whose per-slot data exceed the last-level cache (``ctl[2]``) the kernel
-prefetches the event's neighbourhood and the list entries about to be removed (a pure hint:
-same trajectory, tested).
+prefetches the event's neighbourhood, the list entries about to be removed and the position
+index of the entries that will fill their places (a pure hint: same trajectory, tested).
 """
 
 from __future__ import annotations
