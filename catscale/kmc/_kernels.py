@@ -50,7 +50,7 @@ hot paths are passed through ``_u`` (unsigned): numba then emits no negative-ind
 wraparound, which in a function with ~50 array arguments also removes a live array shape per
 indexed array and most register spills (measured: -25 % time per event at 64^2, -40 % at
 256^2). The pattern update runs in two passes (new masks, then list operations in the same
-order); on lattices whose per-slot data exceed the last-level cache (``ctl[2]``) the kernel
+order); on lattices whose per-slot data exceed a core's L2 cache (``ctl[2]``) the kernel
 prefetches the event's neighbourhood, the list entries about to be removed and the position
 index of the entries that will fill their places (a pure hint: same trajectory, tested).
 """
