@@ -119,7 +119,9 @@ def jit_seconds() -> tuple[float, float]:
 def peer_results(name: str, lateral: bool, sizes, events: int) -> list[dict]:
     """kmcos on the same model and sizes (events/s wall and CPU, compile time), or one
     "not available" entry with the reason."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
     from peer_kmcos import time_kmcos
 
     out = []

@@ -312,22 +312,13 @@ def solve_pellet_verified(pellet, direct: RateLaw, c_bulk, T_bulk: float, *, tol
         hi = np.maximum(cmax + 0.25 * span, lo + floor)
     if prev is not None:
         # Newton from the last tabulated solution (same grid): a few iterations. Should it
-        # fail (the direct law carries the tolerance of every per-cell steady state), the
-        # tabulated solution is returned with its measured error (> tol: the caller warns);
-        # continuing the direct law from the bulk state instead can take hours.
+        # fail, the tabulated solution is returned with its measured error (> tol: the
+        # caller warns); continuing the direct law from the bulk state can take hours.
         try:
-            res_d = _direct_newton(pellet, direct, cb, T_bulk, n_cells, prev)
+            res_d = solve_pellet(pellet, direct, cb, T_bulk, n_cells=n_cells, method="newton",
+                                 initial=prev, fallback=False)
             return res_d, 0.0, "direct"
         except ConvergenceError:
             return res, err, "surrogate"
     res = solve_pellet(pellet, direct, cb, T_bulk, n_cells=direct_cells, method="newton")
     return res, 0.0, "direct"
-
-
-def _direct_newton(pellet, direct: RateLaw, cb, T_bulk: float, n_cells: int, initial):
-    """One Newton solve of the pellet with the direct law from ``initial`` (no continuation
-    fallback); ConvergenceError when it does not converge."""
-    from ..pellet import solve_pellet
-
-    return solve_pellet(pellet, direct, cb, T_bulk, n_cells=n_cells, method="newton",
-                        initial=initial, fallback=False)
