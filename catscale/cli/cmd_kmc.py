@@ -2,7 +2,8 @@
 
 JSON keys (DESIGN.md): coverages, tof, tof_error, events, events_per_second, time; plus
 coverage_error, status, warmup_blocks, pair_probabilities, correlation_length, step_rates,
-lattice, seed, replicas, jit_seconds.
+lattice, seed, replicas, jit_seconds; scaling_check with ``--scaling-check`` (or
+``fast_diffusion: {check: true}``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from ._common import cli_errors, print_json
 def kmc_inputs(model, events: int | None = None, seed: int | None = None,
                lattice: str | None = None, size: tuple[int, int] | None = None,
                checkpoint: str | None = None, replicas: int | None = None,
-               fast_diffusion: bool | None = None, T: float | None = None):
+               fast_diffusion: bool | None = None, T: float | None = None,
+               scaling_check: bool | None = None):
     """Lattice, kMC model and run config from a loaded model and its ``kmc:`` section.
 
     Options given here override the section. Returns
@@ -63,7 +65,11 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
         fd = None
     elif not isinstance(fd, FastDiffusion):
         fd = FastDiffusion(fd.separation, fd.tolerance, fd.min_executions, fd.min_scale,
-                           instance_separation=fd.instance_separation)
+                           instance_separation=fd.instance_separation, check=fd.check)
+    if scaling_check:  # implies fast-diffusion scaling
+        from dataclasses import replace
+
+        fd = replace(fd or FastDiffusion(), check=True)
     n_ev = int(events if events is not None else sec.events)
     cfg = KMCConfig(events=n_ev, seed=int(seed if seed is not None else sec.seed),
                     blocks=min(int(sec.blocks), n_ev), warmup=sec.warmup,
@@ -114,6 +120,9 @@ def register(app: typer.Typer) -> None:
                                            help="Checkpoint file (.npz); resumes if present."),
             fast_diffusion: bool = typer.Option(None, "--fast-diffusion/--no-fast-diffusion",
                                                 help="Scale quasi-equilibrated fast events."),
+            scaling_check: bool = typer.Option(
+                False, "--scaling-check", help="With fast-diffusion scaling: estimate its TOF "
+                "bias from a second run scaled twice as hard (S/2; doubles the cost)."),
             snapshot: str = typer.Option(None, "--snapshot", help="Write a PNG of the final "
                                          "lattice."),
             json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
@@ -124,7 +133,8 @@ def register(app: typer.Typer) -> None:
             m = load_model(model)
             kw = dict(events=events, seed=seed, lattice=lattice,
                       size=(size, size) if size else None, replicas=replicas,
-                      checkpoint=checkpoint, fast_diffusion=fast_diffusion)
+                      checkpoint=checkpoint, fast_diffusion=fast_diffusion,
+                      scaling_check=scaling_check or None)
             if json_out:
                 out, res, km, lat = run_kmc(m, **kw)
             else:
@@ -157,4 +167,6 @@ def _print_text(out: dict) -> None:
         lines.append(f"  theta({k}) = {v:.5g} +- {out['coverage_error'].get(k, 0):.2g}")
     for k, v in out["tof"].items():
         lines.append(f"  TOF({k}) = {v:.5g} +- {out['tof_error'].get(k, 0):.2g} s^-1")
+    if "scaling_check" in out:
+        lines.append(f"  fast-diffusion scaling check (S/2): {out['scaling_check']['verdict']}")
     typer.echo("\n".join(lines))

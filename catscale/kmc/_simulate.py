@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -74,6 +74,12 @@ class FastDiffusion:
     instance_separation : float or None
         Per-instance bound above (None: ``separation``; 0 switches it off, which reproduces
         the biased pre-fix behaviour and is for tests only).
+    check : bool
+        A posteriori control of the scaling error (doubles the cost): a second, independent
+        run (seed + 1) with both separations halved, which scales the fast channels by S/2.
+        The residual bias of the scaled run is O(1/S) (above), so with TOF(S) = T0 + b/S the
+        difference TOF(S/2) - TOF(S) = b/S estimates the bias of the reported TOF itself.
+        The result then carries ``scaling_check`` (see :func:`simulate`).
     """
 
     separation: float = 200.0
@@ -81,6 +87,13 @@ class FastDiffusion:
     min_executions: int = 200
     min_scale: float = 1e-8
     instance_separation: float | None = None
+    check: bool = False
+
+    def halved(self) -> FastDiffusion:
+        """The same control with both separations halved and no further check."""
+        inst = None if self.instance_separation is None else self.instance_separation / 2
+        return replace(self, separation=self.separation / 2, instance_separation=inst,
+                       check=False)
 
     def __post_init__(self):
         for name in ("separation", "min_scale"):
@@ -193,6 +206,7 @@ class KMCResult:
     scales: np.ndarray
     blocks: dict = field(default_factory=dict)
     n_pair_samples: int = 0
+    scaling_check: dict | None = None
 
     @property
     def events_per_second(self) -> float:
@@ -216,7 +230,9 @@ class KMCResult:
                     status=self.status, warmup_blocks=int(self.warmup_blocks),
                     pair_probabilities=pp, correlation_length=self.correlation_length,
                     step_rates=self.step_rates.tolist(),
-                    step_rate_errors=self.step_rate_errors.tolist())
+                    step_rate_errors=self.step_rate_errors.tolist(),
+                    **({} if self.scaling_check is None else
+                       dict(scaling_check=self.scaling_check)))
 
 
 def seed_state(seed: int) -> np.ndarray:
@@ -632,7 +648,51 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
                 status = st
                 break
     nsteps = len(steps) or (max([p.step for p in model.processes] + [-1]) + 1)
-    return _result(sim, blocks, config, status, wall, nsteps)
+    res = _result(sim, blocks, config, status, wall, nsteps)
+    if fd is not None and fd.check:
+        ck = None if not config.checkpoint else f"{config.checkpoint}.check.npz"
+        half = simulate(model, lattice, replace(config, seed=int(config.seed) + 1,
+                                                checkpoint=ck, fast_diffusion=fd.halved()),
+                        steps=steps)
+        res.scaling_check = scaling_check(res, half, fd)
+    return res
+
+
+def scaling_check(res: KMCResult, half: KMCResult, fd: FastDiffusion) -> dict:
+    """Bias estimate of a scaled run's TOF from a run scaled twice as hard (S/2).
+
+    With the O(1/S) bias of the scaling, TOF(S) = T0 + b/S, the bias of the reported TOF
+    is ``TOF(S/2) - TOF(S)`` (s^-1 per site, per gas), with the error of that difference
+    from the two independent block errors. ``converged`` when every gas's bias is within 3
+    of its standard errors or below 1 % of its TOF.
+
+    Returns
+    -------
+    dict with separation, separation_check, tof_check, tof_check_error, bias, bias_error,
+    tof_extrapolated = 2 TOF(S) - TOF(S/2) (the S -> inf limit) and its error (dicts gas ->
+    s^-1), converged (bool) and verdict (str).
+    """
+    bias, err, ext, ext_err = {}, {}, {}, {}
+    ok = True
+    for g, t in res.tof.items():
+        b = float(half.tof[g] - t)
+        e = float(np.hypot(res.tof_error[g], half.tof_error[g]))
+        bias[g], err[g] = b, e
+        ext[g] = float(t - b)  # Richardson: T0 = 2 TOF(S) - TOF(S/2)
+        ext_err[g] = float(np.hypot(2 * res.tof_error[g], half.tof_error[g]))
+        if not (abs(b) <= 3 * e or abs(b) <= 0.01 * abs(t)):
+            ok = False
+    big = max(bias, key=lambda g: abs(bias[g]) / max(err[g], 1e-300), default=None)
+    if ok:
+        verdict = "scaling bias within the statistical error"
+    else:
+        verdict = (f"scaling bias detected: TOF({big}) moves by {bias[big]:.3g} s^-1 "
+                   f"(+-{err[big]:.2g}) when the fast channels are scaled twice as hard; "
+                   "raise fast_diffusion.separation")
+    return dict(separation=fd.separation, separation_check=fd.halved().separation,
+                tof_check=dict(half.tof), tof_check_error=dict(half.tof_error), bias=bias,
+                bias_error=err, tof_extrapolated=ext, tof_extrapolated_error=ext_err,
+                converged=bool(ok), verdict=verdict)
 
 
 def _channels(model: KMCModel) -> list[tuple[list[int], list[int]]]:

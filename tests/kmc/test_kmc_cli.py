@@ -84,3 +84,22 @@ def test_bad_input_exit_2(tmp_path):
     bad.write_text(LH.replace("DIFF", "diffusion: {C*: 1.0}"))
     r = _run("kmc", str(bad), "--json")
     assert r.returncode == 2 and "diffusion" in r.stderr
+
+
+@pytest.mark.slow
+def test_kmc_scaling_check_json(tmp_path):
+    # fast hops (Gamma = 2000 s^-1 against reactions at ~1 s^-1): the hop channels are
+    # scaled; --scaling-check adds the S/2 run's bias estimate to the JSON, and the default
+    # control keeps that bias within the statistical error (converged)
+    fast = tmp_path / "fast.yaml"
+    fast.write_text(LH.replace("DIFF", "diffusion: {A*: 2000, B*: 2000}"))
+    r = _run("kmc", str(fast), "--events", "400000", "--scaling-check", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    chk = out["scaling_check"]
+    assert chk["separation_check"] == chk["separation"] / 2
+    assert chk["converged"] is True, chk
+    assert set(chk["bias"]) == set(out["tof"]) and "AB" in out["tof"]
+    assert abs(chk["bias"]["AB"]) <= 3 * chk["bias_error"]["AB"] + 0.01 * out["tof"]["AB"]
+    r = _run("kmc", str(fast), "--events", "20000", "--json")
+    assert "scaling_check" not in json.loads(r.stdout)

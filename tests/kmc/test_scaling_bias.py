@@ -110,3 +110,53 @@ def test_instance_separation_validated():
 
     with pytest.raises(InvalidParameterError, match="instance_separation"):
         FastDiffusion(instance_separation=-1.0)
+
+
+def test_scaling_check_passes_a_converged_scaling():
+    # default control (bias ~1 % at refill / pair rate = 200): the S/2 run moves the TOF by
+    # ~1 % more, far below the ~5 % block errors, so the check reports convergence and its
+    # bias estimate is statistically compatible with the known residual bias (~2 ko2-pair
+    # rate / refill, +1 %) against exact mean field
+    lat = Lattice.hexagonal(16)
+    m = co_pair_model(lat, *POISONED)
+    mf, _ = mean_field_tof(*POISONED)
+    res = simulate(m, lat, KMCConfig(events=2_000_000, seed=6, blocks=20,
+                                     fast_diffusion=FastDiffusion(check=True)))
+    chk = res.scaling_check
+    assert chk["separation"] == 200.0 and chk["separation_check"] == 100.0
+    assert chk["converged"], chk
+    assert abs(chk["bias"]["CO2"]) < 4 * chk["bias_error"]["CO2"]
+    assert chk["bias_error"]["CO2"] < 0.15 * mf  # the check has teeth at this length
+    assert res.summary()["scaling_check"]["converged"] is True
+
+
+def test_scaling_check_detects_over_aggressive_scaling():
+    # without the per-instance bound the count rule alone sets S ~ separation; the biased
+    # run (+10 % or more, see test_error_control_reacts_to_over_aggressive_scaling) doubles
+    # its bias at S/2, which the check must flag: TOF(S/2) - TOF(S) > 3 standard errors and
+    # of the sign of the known bias (TOF too high)
+    lat = Lattice.hexagonal(16)
+    m = co_pair_model(lat, *POISONED)
+    fd = FastDiffusion(instance_separation=0, check=True)
+    res = simulate(m, lat, KMCConfig(events=2_000_000, seed=3, blocks=20, fast_diffusion=fd))
+    chk = res.scaling_check
+    assert not chk["converged"], chk
+    assert chk["bias"]["CO2"] > 3 * chk["bias_error"]["CO2"]
+    assert "raise fast_diffusion.separation" in chk["verdict"]
+    # and the O(1/S) extrapolation 2 TOF(S) - TOF(S/2) removes the bias: it agrees with
+    # exact mean field within 4 of its standard errors (measured, seed 3: TOF(S) = 1.30 mf,
+    # TOF(S/2) = 1.60 mf, extrapolated 0.997 mf +- 0.074)
+    mf, _ = mean_field_tof(*POISONED)
+    assert res.tof["CO2"] > 1.1 * mf
+    ext, ext_err = chk["tof_extrapolated"]["CO2"], chk["tof_extrapolated_error"]["CO2"]
+    assert abs(ext - mf) < 4 * ext_err and ext_err < 0.15 * mf, (ext, ext_err, mf)
+
+
+def test_scaling_check_from_the_model_file_and_cli_flag():
+    from catscale.model.sections.kmc import KMCSection
+
+    sec = KMCSection(fast_diffusion={"separation": 100, "check": True})
+    assert sec.fast_diffusion.check is True
+    assert FastDiffusion(separation=100).halved() == FastDiffusion(separation=50)
+    assert FastDiffusion(instance_separation=40.0, check=True).halved() == FastDiffusion(
+        separation=100.0, instance_separation=20.0)

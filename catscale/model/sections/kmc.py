@@ -25,7 +25,8 @@ Example (every key optional; defaults shown where they exist)::
       checkpoint_interval: 1   # blocks between checkpoints
       replicas: 1              # independent seeds in parallel local processes
       fast_diffusion: false    # or true, or {separation: 200, tolerance: 0.1,
-                               #   instance_separation: 200}
+                               #   instance_separation: 200, check: false}
+                               # check: a second run scaled by S/2 estimates the bias
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class FastDiffusionSpec(BaseModel):
     # per-instance separation: scaled channel refill rate per site >= this x the per-pair rate
     # of slow pair processes on its states (default: separation)
     instance_separation: float | None = Field(None, ge=0)
+    # a posteriori bias estimate: a second run with the separations halved (S/2)
+    check: bool = False
 
 
 class KMCSection(BaseModel):
