@@ -588,7 +588,9 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                     if u < 0:
                         break
                     uu = _u(u)
-                    if jj >= 0 and mark[uu] == stamp:
+                    # a partner slot of u is a varying instance only if u's state can
+                    # anchor one (one byte read before the masks)
+                    if jj >= 0 and (mark[uu] == stamp or (vrole[_u(state[uu])] & 1) == 0):
                         continue
                     bu = _u(basis_of[uu])
                     for w in range(W):
