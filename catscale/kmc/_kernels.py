@@ -7,6 +7,10 @@ is ``u * S + q``.
 Data layout (all contiguous, all kept in arrays so that the kernel never allocates):
 
 * ``state`` int8 (n,): species code on every site.
+* ``stab`` int64 (nb, S, 8): slot table, per basis site and slot the process, the partner's
+  neighbour column, the number of sites, the initial and final states of anchor and partner
+  and the pair self-term of the reaction energy (quanta); ``run`` reads the event templates
+  only from it (one cache line per slot instead of six tables).
 * ``mask`` uint64 (n, W): bit ``q`` set when slot ``q`` of the site is enabled (its occupancy
   pattern matches and its process has a non-zero rate). A mask is recomputed from the states
   of the anchor and its pair partners by table look-up: ``A[b, state[u]] & AND_k C[b, k,
@@ -237,6 +241,24 @@ def inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h, cl
 
 
 @njit(cache=True, inline="always")
+def slot_de(u, b, q, stab, state, nbr, h, cl_sites, cl_spec, cl_eps, site_cl):
+    """``inst_de`` from one row of the slot table ``stab[b, q]`` = (process, partner column,
+    sites, in0, out0, in1, out1, pair self-term): one cache line instead of six tables."""
+    uu = _u(u)
+    ub, uq = _u(b), _u(q)
+    de = h[uu, _u(stab[ub, uq, 4])] - h[uu, _u(stab[ub, uq, 3])]
+    t = -1
+    if stab[ub, uq, 2] == 2:
+        t = nbr[uu, _u(stab[ub, uq, 1])]
+        ut = _u(t)
+        de += h[ut, _u(stab[ub, uq, 6])] - h[ut, _u(stab[ub, uq, 5])] + stab[ub, uq, 7]
+    if cl_sites.shape[0] > 0:
+        de += _cluster_delta(u, t, stab[ub, uq, 4], stab[ub, uq, 6], state, cl_sites,
+                             cl_spec, cl_eps, site_cl)
+    return de
+
+
+@njit(cache=True, inline="always")
 def _group(x, G):
     """Rate group of an instance with scaled log-distance x >= 0 below the top bound."""
     if x < 0.0:
@@ -340,11 +362,10 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
-        z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
-        c0, sp, lst, pos, grp, seg, Wp, off, gcap, ctl, unit, rev_anchor, rev_bits, latbits, PR,
-        hset, vrole, rng, p_count, n_count, cov_int, clock, mark, hbuf, mbuf, n_events,
-        t_stop):
+def run(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites, cl_spec,
+        cl_eps, site_cl, pair_cols, A, C, mask, varies, G, c0, sp, lst, pos, grp, seg, Wp, off,
+        gcap, ctl, unit, rev_anchor, rev_bits, latbits, PR, hset, vrole, rng, p_count, n_count,
+        cov_int, clock, mark, hbuf, mbuf, n_events, t_stop):
     """Run up to ``n_events`` VSSM events or until the clock reaches ``t_stop`` (s).
 
     Updates in place: state, masks, lists, field, rng, p_count (firings per process),
@@ -358,7 +379,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
     2 = no event possible (absorbing state), 3 = a rate group must grow (call again).
     """
     P = unit.shape[0]
-    S = slot_p.shape[1]
+    S = stab.shape[1]
     ns = n_count.shape[0]
     W = mask.shape[1]
     RA = rev_anchor.shape[1]
@@ -433,8 +454,8 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                 if lateral:
                     prefetch(h, u)
         if varies[up]:
-            de = inst_de(s, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h,
-                         cl_sites, cl_spec, cl_eps, site_cl)
+            de = slot_de(s, b, q, stab, state, nbr, h, cl_sites, cl_spec,
+                         cl_eps, site_cl)
             xx = c0[up] + sp[up] * de
             gg = np.int64(grp[_u(idv)])
             # accept with rate / bound = 2^((G - 1 - g) - x), in (1/2, 1] unless clamped
@@ -443,7 +464,8 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                 continue
         # -- execute ---------------------------------------------------------------------
         a = state[us]
-        a_new = p_out[up, 0]
+        ub, uq = _u(b), _u(q)
+        a_new = stab[ub, uq, 4]
         n_count[_u(a)] -= 1
         state[us] = a_new
         n_count[_u(a_new)] += 1
@@ -452,11 +474,11 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
         t2 = -1
         a2 = 0
         b_new = 0
-        if p_n[up] == 2:
-            t2 = nbr[us, _u(slot_c[_u(b), _u(q)])]
+        if stab[ub, uq, 2] == 2:
+            t2 = nbr[us, _u(stab[ub, uq, 1])]
             ut = _u(t2)
             a2 = state[ut]
-            b_new = p_out[up, 1]
+            b_new = stab[ub, uq, 6]
             n_count[_u(a2)] -= 1
             state[ut] = b_new
             n_count[_u(b_new)] += 1
@@ -506,7 +528,7 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                     while pf and d != _ZERO:
                         qq = w * 64 + int(trailing_zeros(d))
                         d &= d - _ONE
-                        pq = _u(slot_p[bu, _u(qq)])
+                        pq = _u(stab[bu, _u(qq), 0])
                         idq = _u(u * S + qq)
                         gq = np.int64(grp[idq]) if G[pq] > 1 else 0
                         prefetch(lst, off[pq, _u(gq)] + pos[idq])
@@ -523,17 +545,17 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
             while d != _ZERO:
                 qq = w * 64 + int(trailing_zeros(d))
                 d &= d - _ONE
-                pq = slot_p[bu, _u(qq)]
+                pq = stab[bu, _u(qq), 0]
                 _remove(u * S + qq, pq, lst, pos, grp, seg, Wp, off, gcap, ctl, G[_u(pq)])
             d = new & ~old
             while d != _ZERO:
                 qq = w * 64 + int(trailing_zeros(d))
                 d &= d - _ONE
-                pq = slot_p[bu, _u(qq)]
+                pq = stab[bu, _u(qq), 0]
                 g = 0
                 if varies[_u(pq)]:
-                    de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
-                                 p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
+                    de = slot_de(u, bu, qq, stab, state, nbr, h, cl_sites, cl_spec,
+                                         cl_eps, site_cl)
                     g = _group(c0[_u(pq)] + sp[_u(pq)] * de, G[_u(pq)])
                 _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[_u(pq)])
         # -- rate groups of instances touching a site whose field changed ----------------
@@ -601,9 +623,9 @@ def run(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral,
                         while bits != _ZERO:
                             qq = w * 64 + int(trailing_zeros(bits))
                             bits &= bits - _ONE
-                            pq = slot_p[bu, _u(qq)]
-                            de = inst_de(u, qq, bu, state, nbr, slot_p, slot_c, p_n, p_in,
-                                         p_out, p_corr, h, cl_sites, cl_spec, cl_eps, site_cl)
+                            pq = stab[bu, _u(qq), 0]
+                            de = slot_de(u, bu, qq, stab, state, nbr, h, cl_sites, cl_spec,
+                                         cl_eps, site_cl)
                             Gp = G[_u(pq)]
                             g = _group(c0[_u(pq)] + sp[_u(pq)] * de, Gp)
                             idv2 = u * S + qq
