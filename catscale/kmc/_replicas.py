@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import InvalidParameterError
 from ._events import KMCModel
 from ._lattice import Lattice
-from ._simulate import KMCConfig, KMCResult, simulate
+from ._simulate import KMCConfig, KMCResult, combine_scaling_checks, simulate
 
 
 def replica_seeds(seed: int, n: int) -> list[int]:
@@ -60,7 +60,8 @@ def combine_replicas(results: list[KMCResult]) -> dict:
     """Mean over replicas of coverages and TOF, with the standard error of the mean: the
     larger of the spread between replicas / sqrt(n) and the replicas' own block errors
     combined (rms / sqrt(n)); JSON-ready dict with the keys of
-    :meth:`KMCResult.summary` (coverages, tof, tof_error, events, events_per_second, time)."""
+    :meth:`KMCResult.summary` (coverages, tof, tof_error, events, events_per_second, time),
+    plus ``scaling_check`` combined over the replicas when each ran one."""
     if not results:
         raise InvalidParameterError("results", "at least one replica", 0)
     n = len(results)
@@ -84,7 +85,10 @@ def combine_replicas(results: list[KMCResult]) -> dict:
     tof, tof_err = stats("tof")
     wall = max(r.wall for r in results)
     events = sum(r.events for r in results)
-    return dict(coverages=cov, coverage_error=cov_err, tof=tof, tof_error=tof_err,
-                events=int(events), events_per_second=float(events / wall) if wall else None,
-                time=float(np.mean([r.time for r in results])), replicas=n,
-                status=sorted({r.status for r in results}))
+    out = dict(coverages=cov, coverage_error=cov_err, tof=tof, tof_error=tof_err,
+               events=int(events), events_per_second=float(events / wall) if wall else None,
+               time=float(np.mean([r.time for r in results])), replicas=n,
+               status=sorted({r.status for r in results}))
+    if all(r.scaling_check is not None for r in results):
+        out["scaling_check"] = combine_scaling_checks([r.scaling_check for r in results], tof)
+    return out

@@ -160,3 +160,37 @@ def test_scaling_check_from_the_model_file_and_cli_flag():
     assert FastDiffusion(separation=100).halved() == FastDiffusion(separation=50)
     assert FastDiffusion(instance_separation=40.0, check=True).halved() == FastDiffusion(
         separation=100.0, instance_separation=20.0)
+
+
+def test_scaling_checks_of_replicas_combine():
+    from catscale.kmc import combine_replicas, run_replicas
+    from catscale.kmc._simulate import combine_scaling_checks
+
+    # two independent estimates of equal error: the inverse-variance mean is the plain mean,
+    # its standard error 1/sqrt(2) of each
+    mk = dict(separation=200.0, separation_check=100.0)
+    a = dict(mk, tof_check={"X": 1.2}, tof_check_error={"X": 0.1}, bias={"X": 0.2},
+             bias_error={"X": 0.1}, tof_extrapolated={"X": 0.8}, tof_extrapolated_error={"X": 0.2})
+    b = dict(mk, tof_check={"X": 1.0}, tof_check_error={"X": 0.1}, bias={"X": 0.0},
+             bias_error={"X": 0.1}, tof_extrapolated={"X": 1.0}, tof_extrapolated_error={"X": 0.2})
+    c = combine_scaling_checks([a, b], {"X": 1.0})
+    assert c["bias"]["X"] == pytest.approx(0.1) and c["tof_extrapolated"]["X"] == pytest.approx(0.9)
+    assert c["bias_error"]["X"] == pytest.approx(0.1 / np.sqrt(2))
+    assert c["converged"]  # 0.1 < 3 x 0.071
+    # an error of the order of the TOF proves nothing: inconclusive, not converged
+    v = combine_scaling_checks([dict(a, bias_error={"X": 0.8})], {"X": 1.0})
+    assert not v["converged"] and v["verdict"].startswith("inconclusive")
+    # a wild, imprecise replica (a short S/2 run far off) does not swamp a precise one
+    w = dict(a, bias={"X": 12.0}, bias_error={"X": 7.0})
+    c = combine_scaling_checks([w, dict(b, bias={"X": 0.3}, bias_error={"X": 0.05})],
+                               {"X": 1.0})
+    assert c["bias"]["X"] == pytest.approx(0.3, abs=0.01) and not c["converged"]
+    # the biased control over two replicas in one process: flagged as for one run (measured:
+    # replica biases 12.5 +- 7.1 and 0.30 +- 0.05 mf, combined 0.31 +- 0.05)
+    lat = Lattice.hexagonal(16)
+    m = co_pair_model(lat, *POISONED)
+    cfg = KMCConfig(events=1_000_000, seed=3, blocks=20,
+                    fast_diffusion=FastDiffusion(instance_separation=0, check=True))
+    out = combine_replicas(run_replicas(m, lat, cfg, 2, processes=1))
+    assert out["scaling_check"]["converged"] is False
+    assert out["scaling_check"]["bias"]["CO2"] > 3 * out["scaling_check"]["bias_error"]["CO2"]
