@@ -66,9 +66,12 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
     elif not isinstance(fd, FastDiffusion):
         fd = FastDiffusion(fd.separation, fd.tolerance, fd.min_executions, fd.min_scale,
                            instance_separation=fd.instance_separation, check=fd.check)
-    if scaling_check:  # implies fast-diffusion scaling
+    if scaling_check:  # implies fast-diffusion scaling, unless that was switched off
         from dataclasses import replace
 
+        if fast_diffusion is False:
+            raise InvalidParameterError("--scaling-check", "fast-diffusion scaling to check "
+                                        "(not --no-fast-diffusion)", True)
         fd = replace(fd or FastDiffusion(), check=True)
     n_ev = int(events if events is not None else sec.events)
     cfg = KMCConfig(events=n_ev, seed=int(seed if seed is not None else sec.seed),

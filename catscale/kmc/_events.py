@@ -273,6 +273,8 @@ class Compiled:
     n_words: int              # W = ceil(S / 64) mask words per site
     knbr: np.ndarray          # int32 (n, zk) the first zk columns of nbr (all the kernel reads)
     kbasis: np.ndarray        # int8 (n,) basis index of every site
+    stab: np.ndarray          # int64 (nb, S, 8) slot table: process (-1: no slot), partner
+    #                           column, sites, in0, out0, in1, out1, pair self-term (quanta)
 
 
 def _add(o1, o2):
@@ -512,6 +514,15 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
     else:
         hset = np.full((lattice.n_sites, 1), -1, dtype=np.int32)
 
+    # slot table: everything the kernel reads about a slot's event template in one row
+    stab = np.zeros((nb, S, 8), dtype=np.int64)
+    stab[:, :, 0] = slot_p
+    on = slot_p >= 0
+    pp = np.where(on, slot_p, 0)
+    for k, col in enumerate((np.maximum(slot_c, 0), p_n[pp], p_in[pp, 0], p_out[pp, 0],
+                             np.maximum(p_in[pp, 1], 0), np.maximum(p_out[pp, 1], 0),
+                             p_corr_q[pp])):
+        stab[:, :, k + 1] = np.where(on, col, 0)
     return Compiled(nbr=nbr, col_shell=col_shell, z_int=z_int,
                     basis_of=np.ascontiguousarray(lattice.basis_index, dtype=np.int32),
                     slot_p=slot_p, slot_c=slot_c, p_n=p_n, p_in=p_in, p_out=p_out,
@@ -520,4 +531,5 @@ def compile_model(model: KMCModel, lattice: Lattice) -> Compiled:
                     beta=model.beta, qscale=qscale, eps_q=eps_q, cl_eps_q=cl_eps_q,
                     p_corr_q=p_corr_q, de_lo=de_lo, de_hi=de_hi, pair_cols=pair_cols,
                     rev_anchor=rev_anchor, rev_bits=rev_bits, hset=hset, n_words=W, knbr=knbr,
-                    kbasis=np.ascontiguousarray(lattice.basis_index, dtype=np.int8))
+                    kbasis=np.ascontiguousarray(lattice.basis_index, dtype=np.int8),
+                    stab=stab)

@@ -219,31 +219,14 @@ def _field_change(c, old, new, nbr, col_shell, z_int, eps, h):
 
 
 @njit(cache=True, inline="always")
-def inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr, h, cl_sites,
-            cl_spec, cl_eps, site_cl):
-    """Local lateral reaction energy (final - initial, quanta) of the enabled slot (u, q).
+def slot_de(u, b, q, stab, state, nbr, h, cl_sites, cl_spec, cl_eps, site_cl):
+    """Local lateral reaction energy (final - initial, quanta) of the enabled slot q of
+    site u (basis b), from its row of the slot table ``stab[b, q]`` = (process, partner
+    column, sites, in0, out0, in1, out1, pair self-term).
 
-    Pair terms from the field h; ``p_corr[p]`` removes the double counting of the pair
+    Pair terms from the field h; the self-term removes the double counting of the pair
     (u, t) itself (it depends on the process only). Clusters are evaluated directly.
     """
-    up = _u(slot_p[_u(b), _u(q)])
-    uu = _u(u)
-    de = h[uu, _u(p_out[up, 0])] - h[uu, _u(p_in[up, 0])]
-    t = -1
-    if p_n[up] == 2:
-        t = nbr[uu, _u(slot_c[_u(b), _u(q)])]
-        ut = _u(t)
-        de += h[ut, _u(p_out[up, 1])] - h[ut, _u(p_in[up, 1])] + p_corr[up]
-    if cl_sites.shape[0] > 0:
-        de += _cluster_delta(u, t, p_out[up, 0], p_out[up, 1], state, cl_sites, cl_spec,
-                             cl_eps, site_cl)
-    return de
-
-
-@njit(cache=True, inline="always")
-def slot_de(u, b, q, stab, state, nbr, h, cl_sites, cl_spec, cl_eps, site_cl):
-    """``inst_de`` from one row of the slot table ``stab[b, q]`` = (process, partner column,
-    sites, in0, out0, in1, out1, pair self-term): one cache line instead of six tables."""
     uu = _u(u)
     ub, uq = _u(b), _u(q)
     de = h[uu, _u(stab[ub, uq, 4])] - h[uu, _u(stab[ub, uq, 3])]
@@ -322,16 +305,16 @@ def _remove(idv, p, lst, pos, grp, seg, Wp, off, gcap, ctl, G):
 # -- build and run ---------------------------------------------------------------------------
 
 @njit(cache=True)
-def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, lateral, col_shell,
-          z_int, h, eps, cl_sites, cl_spec, cl_eps, site_cl, pair_cols, A, C, mask, varies, G,
-          c0, sp, lst, pos, grp, seg, Wp, off, gcap, ctl, fill):
+def build(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites, cl_spec,
+          cl_eps, site_cl, pair_cols, A, C, mask, varies, G, c0, sp, lst, pos, grp, seg, Wp,
+          off, gcap, ctl, fill):
     """Compute the field, every mask and every per-process list from the state (O(n S)).
 
     The lists come out in a canonical order (sites ascending, slots ascending), so the
     structure is a function of the state alone.
     """
     n = state.shape[0]
-    S = slot_p.shape[1]
+    S = stab.shape[1]
     if lateral:
         for s in range(n):
             field_site(s, state, nbr, col_shell, z_int, eps, h)
@@ -349,11 +332,11 @@ def build(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, latera
             while d != _ZERO:
                 q = w * 64 + int(trailing_zeros(d))
                 d &= d - _ONE
-                p = slot_p[b, q]
+                p = stab[b, q, 0]
                 g = 0
                 if varies[p]:
-                    de = inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr,
-                                 h, cl_sites, cl_spec, cl_eps, site_cl)
+                    de = slot_de(u, b, q, stab, state, nbr, h, cl_sites, cl_spec, cl_eps,
+                                 site_cl)
                     g = _group(c0[p] + sp[p] * de, G[p])
                 if fill:
                     _insert(u * S + q, p, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[p])
@@ -454,8 +437,7 @@ def run(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites,
                 if lateral:
                     prefetch(h, u)
         if varies[up]:
-            de = slot_de(s, b, q, stab, state, nbr, h, cl_sites, cl_spec,
-                         cl_eps, site_cl)
+            de = slot_de(s, b, q, stab, state, nbr, h, cl_sites, cl_spec, cl_eps, site_cl)
             xx = c0[up] + sp[up] * de
             gg = np.int64(grp[_u(idv)])
             # accept with rate / bound = 2^((G - 1 - g) - x), in (1/2, 1] unless clamped
@@ -554,8 +536,8 @@ def run(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites,
                 pq = stab[bu, _u(qq), 0]
                 g = 0
                 if varies[_u(pq)]:
-                    de = slot_de(u, bu, qq, stab, state, nbr, h, cl_sites, cl_spec,
-                                         cl_eps, site_cl)
+                    de = slot_de(u, bu, qq, stab, state, nbr, h, cl_sites, cl_spec, cl_eps,
+                                 site_cl)
                     g = _group(c0[_u(pq)] + sp[_u(pq)] * de, G[_u(pq)])
                 _insert(u * S + qq, pq, g, lst, pos, grp, seg, Wp, off, gcap, ctl, G[_u(pq)])
         # -- rate groups of instances touching a site whose field changed ----------------
@@ -643,22 +625,22 @@ def run(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites,
 
 
 @njit(cache=True)
-def slot_rates(state, nbr, basis_of, slot_p, slot_c, p_n, p_in, p_out, p_corr, p_rate,
-               p_alpha, beta_q, lateral, h, cl_sites, cl_spec, cl_eps, site_cl, mask):
+def slot_rates(state, nbr, basis_of, stab, p_rate, p_alpha, beta_q, lateral, h, cl_sites,
+               cl_spec, cl_eps, site_cl, mask):
     """Rate (s^-1) of every slot, (n, S): ``p_rate * exp(-alpha beta dE)`` where enabled,
     0 elsewhere (diagnostics and tests; ``beta_q`` is 1/kT per energy quantum)."""
     n = state.shape[0]
-    S = slot_p.shape[1]
+    S = stab.shape[1]
     out = np.zeros((n, S))
     for u in range(n):
         b = basis_of[u]
         for q in range(S):
-            if (mask[u, q // 64] >> np.uint64(q % 64)) & _ONE:
-                p = slot_p[b, q]
+            if stab[b, q, 0] >= 0 and (mask[u, q // 64] >> np.uint64(q % 64)) & _ONE:
+                p = stab[b, q, 0]
                 r = p_rate[p]
                 if lateral and p_alpha[p] != 0.0:
-                    de = inst_de(u, q, b, state, nbr, slot_p, slot_c, p_n, p_in, p_out, p_corr,
-                                 h, cl_sites, cl_spec, cl_eps, site_cl)
+                    de = slot_de(u, b, q, stab, state, nbr, h, cl_sites, cl_spec, cl_eps,
+                                 site_cl)
                     r *= np.exp(-p_alpha[p] * beta_q * de)
                 out[u, q] = r
     return out

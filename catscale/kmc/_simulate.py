@@ -339,18 +339,6 @@ class Simulation:
         self.mark = np.zeros(n + 1, dtype=np.int64)
         self.hbuf = np.zeros(2 * c.hset.shape[1] + 2, dtype=np.int64)
         self.mbuf = np.zeros(8 * (c.rev_anchor.shape[1] + 1) * c.n_words, dtype=np.uint64)
-        # slot table: per (basis, slot) the process, partner column, number of sites, the
-        # initial and final states of anchor and partner and the pair self-term (quanta):
-        # the lateral reaction energy of a slot reads one row instead of six tables
-        stab = np.zeros((lattice.nb, S, 8), dtype=np.int64)
-        for bb in range(lattice.nb):
-            for q in range(S):
-                p = c.slot_p[bb, q]
-                if p >= 0:
-                    stab[bb, q] = (p, max(c.slot_c[bb, q], 0), c.p_n[p], c.p_in[p, 0],
-                                   c.p_out[p, 0], max(c.p_in[p, 1], 0), max(c.p_out[p, 1], 0),
-                                   c.p_corr_q[p])
-        self.stab = stab
         self.events = 0
         self.null_events = 0
         self.rebuild()
@@ -405,11 +393,10 @@ class Simulation:
 
     def _state_args(self):
         c = self.c
-        return (self.state, c.knbr, c.kbasis, c.slot_p, c.slot_c, c.p_n, c.p_in, c.p_out,
-                c.p_corr_q, c.lateral, c.col_shell, c.z_int, self.h, c.eps_q, c.cl_sites,
-                c.cl_spec, c.cl_eps_q, c.site_cl, c.pair_cols, self.A, self.C, self.mask,
-                self.varies, self.G, self.c0, self.sp, self.lst, self.pos, self.grp, self.seg,
-                self.Wp, self.off, self.gcap, self.ctl)
+        return (self.state, c.knbr, c.kbasis, c.stab, c.lateral, c.col_shell, c.z_int, self.h,
+                c.eps_q, c.cl_sites, c.cl_spec, c.cl_eps_q, c.site_cl, c.pair_cols, self.A,
+                self.C, self.mask, self.varies, self.G, self.c0, self.sp, self.lst, self.pos,
+                self.grp, self.seg, self.Wp, self.off, self.gcap, self.ctl)
 
     def rebuild(self) -> None:
         """Recompute the field, every enabled event and the per-process lists from the state
@@ -462,10 +449,9 @@ class Simulation:
         """Rate of every event slot (n_sites, S), s^-1: slot q of site s is process
         ``c.slot_p[basis_of[s], q]``; 0 where the slot is not enabled (diagnostics)."""
         c = self.c
-        return K.slot_rates(self.state, c.knbr, c.kbasis, c.slot_p, c.slot_c, c.p_n, c.p_in,
-                            c.p_out, c.p_corr_q, self.p_rate, c.p_alpha, c.beta / c.qscale,
-                            c.lateral, self.h, c.cl_sites, c.cl_spec, c.cl_eps_q, c.site_cl,
-                            self.mask)
+        return K.slot_rates(self.state, c.knbr, c.kbasis, c.stab, self.p_rate, c.p_alpha,
+                            c.beta / c.qscale, c.lateral, self.h, c.cl_sites, c.cl_spec,
+                            c.cl_eps_q, c.site_cl, self.mask)
 
     @property
     def total_rate(self) -> float:
@@ -488,8 +474,7 @@ class Simulation:
         c = self.c
         done = nulls = 0
         while True:
-            d, status, nn = K.run(self.state, c.knbr, c.kbasis, self.stab,
-                                  *self._state_args()[9:], self.unit, c.rev_anchor, c.rev_bits,
+            d, status, nn = K.run(*self._state_args(), self.unit, c.rev_anchor, c.rev_bits,
                                   self.latbits, self.PR, c.hset, self.vrole, self.rng,
                                   self.p_count,
                                   self.n_count, self.cov_int, self.clock, self.mark, self.hbuf,

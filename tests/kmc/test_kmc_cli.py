@@ -84,6 +84,13 @@ def test_bad_input_exit_2(tmp_path):
     bad.write_text(LH.replace("DIFF", "diffusion: {C*: 1.0}"))
     r = _run("kmc", str(bad), "--json")
     assert r.returncode == 2 and "diffusion" in r.stderr
+    # a check of a scaling that was switched off: a contradiction, not a silent override
+    bad.write_text(LH.replace("DIFF", "diffusion: {A*: 20}"))
+    r = _run("kmc", str(bad), "--no-fast-diffusion", "--scaling-check", "--json")
+    assert r.returncode == 2 and "--scaling-check" in r.stderr and "Traceback" not in r.stderr
+    bad.write_text(LH.replace("DIFF", "fast_diffusion: {check: maybe}"))
+    r = _run("kmc", str(bad), "--json")
+    assert r.returncode == 2 and "fast_diffusion" in r.stderr and "Traceback" not in r.stderr
 
 
 @pytest.mark.slow
