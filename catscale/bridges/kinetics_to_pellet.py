@@ -68,6 +68,9 @@ class MicrokineticCoupling:
     lateral : mapping, optional
         Lateral interactions for the mean field (eV per pair).
     coordination : int
+    alpha : float or ndarray (J,), optional
+        Transition-state positions for the lateral shifts (default: the kMC rule,
+        :func:`catscale.mechanism.lateral_alpha`).
     key : str, optional
         Key reactant (default: the first gas species).
     coverage_effects : (Gf, Gr, Af, Ar), optional
@@ -85,6 +88,7 @@ class MicrokineticCoupling:
     enthalpies: Mapping[str, float] | None = None
     lateral: Mapping[str, float] | None = None
     coordination: int = 4
+    alpha: float | np.ndarray | None = None
     key: str | None = None
     coverage_effects: tuple | None = None
 
@@ -120,7 +124,7 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
         warm = guess["theta"] is not None
         try:
             ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
-                              coordination=cp.coordination, guess=guess["theta"],
+                              coordination=cp.coordination, alpha=cp.alpha, guess=guess["theta"],
                               multistart=not warm, transient=not warm,
                               coverage_effects=cp.coverage_effects)
         except (CatscaleError, ArithmeticError):
@@ -128,7 +132,7 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
             if not warm:
                 raise
             ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
-                              coordination=cp.coordination,
+                              coordination=cp.coordination, alpha=cp.alpha,
                               coverage_effects=cp.coverage_effects)
         guess["theta"] = np.asarray(ss.theta)
         return np.array([ss.production.get(g, 0.0) for g in gases]) * factor

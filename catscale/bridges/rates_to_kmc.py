@@ -20,10 +20,11 @@ a reversible hop step moves an adsorbate to each vacant neighbour at 2k/z (both 
 the step match the same move); ``diffusion={"CO*": Gamma}`` instead adds a hop to each vacant
 neighbour at Gamma/z (total hop rate Gamma of an isolated adsorbate, s^-1).
 
-Lateral interactions shift rates by exp(-alpha dE/kT) (see :mod:`catscale.kmc`); the default
-BEP coefficient is alpha = 0 for the forward direction of a pure adsorption step (gas +
-vacancies -> adsorbates; hence 1 for its desorption), 1 for a pure desorption written forward,
-and 0.5 otherwise (surface reactions, hops); ``bep`` overrides it per step equation.
+Lateral interactions shift rates by exp(-alpha dE/kT) (see :mod:`catscale.kmc`), with the
+transition-state position alpha of :func:`catscale.mechanism.lateral_alpha`, the same rule the
+mean-field solver uses: 0 for the forward direction of a pure adsorption step (gas + vacancies
+-> adsorbates; hence 1 for its desorption), 1 for a pure desorption written forward, and 0.5
+otherwise (surface reactions); hops 0.5; ``bep`` overrides it per step equation.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..kmc import KMCModel, LateralInteractions, Lattice, Process
-from ..mechanism import Mechanism, RateTable
+from ..mechanism import Mechanism, RateTable, lateral_alpha
 
 __all__ = ["kmc_model", "pair_coordination"]
 
@@ -111,10 +112,7 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
         if not (np.isfinite(v) and v >= 0):
             raise InvalidParameterError(f"pressures[{g}]", ">= 0 bar", v)
         p[g] = float(v)
-    bep = dict(bep or {})
-    for eq in bep:
-        if eq not in [s.equation for s in mechanism.steps]:
-            raise InvalidParameterError("bep", "step equations of the mechanism", eq)
+    alpha = lateral_alpha(mechanism, bep)  # the rule mean field uses too
     surface = [s for s in mechanism.surface]
     species = tuple(s.name for s in surface)
     kinds = tuple(s.site for s in surface)
@@ -139,13 +137,7 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
         net_gas = {g: pg.get(g, 0) - rg.get(g, 0) for g in set(pg) | set(rg)}
         gas_f = tuple((g, c) for g, c in sorted(net_gas.items()) if c != 0)
         gas_r = tuple((g, -c) for g, c in gas_f)
-        vac = {v.name for v in mechanism.vacancies}
-        # pure adsorption: gas + vacancies -> adsorbates; pure desorption: its reverse, from
-        # a single adsorbate species (so that LH steps releasing a gas stay "reactions")
-        pure_ads = bool(rg) and not pg and all(x in vac for x in rs)
-        pure_des = (bool(pg) and not rg and all(x in vac for x in ps)
-                    and len(set(rs)) == 1)
-        a_f = bep.get(st.equation, 0.0 if pure_ads else (1.0 if pure_des else 0.5))
+        a_f = alpha[j]
         kf = rates.k_f[j] * np.prod([(p[g] if p[g] else 0.0) ** c for g, c in rg.items()])
         kr = rates.k_r[j] * np.prod([(p[g] if p[g] else 0.0) ** c for g, c in pg.items()])
         procs.append(Process(f"{label} (fwd)", tuple(rs), tuple(ps), float(kf) / z, step=j,

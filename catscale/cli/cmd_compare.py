@@ -32,8 +32,9 @@ def compare_model(model, **overrides) -> dict:
     rates = model.rates(overrides.get("T"))
     lateral = {f"{a}-{b}": e for (a, b), e in (model.lateral or {}).items()}
     z = int(lat.coordination(1)[0])
+    # the same energetics as the kMC: transition-state positions of kmc_model's rule
     mf = steady_state(model.mechanism, rates, model.pressures, lateral=lateral or None,
-                      coordination=z)
+                      coordination=z, alpha=model.lateral_alpha())
     mf_cov = {s: float(v) for s, v in zip(mf.species, mf.theta)}
     mf_tof = {g: float(v) for g, v in mf.production.items()}
     reasons: list[str] = []

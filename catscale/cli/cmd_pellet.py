@@ -71,7 +71,8 @@ def pellet_inputs(model, n_cells: int | None = None):
         cp = MicrokineticCoupling(model.mechanism, rates, sec.specific_area,
                                   gas_species=tuple(species), enthalpies=sec.enthalpies,
                                   lateral=model.lateral or None,
-                                  coordination=model.coordination(), key=key,
+                                  coordination=model.coordination(),
+                                  alpha=model.lateral_alpha(), key=key,
                                   coverage_effects=model.coverage_effects())
         kin = microkinetic_rate_law(cp)
         c_b = [pressures[s] * 1e5 / (R * T) for s in species]

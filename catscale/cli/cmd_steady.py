@@ -14,7 +14,8 @@ def model_steady_state(m, T: float | None = None):
     rt = m.rates(T)
     lateral = {f"{a}-{b}": v for (a, b), v in (m.lateral or {}).items()}
     return steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
-                        coordination=m.coordination(), coverage_effects=m.coverage_effects())
+                        coordination=m.coordination(), alpha=m.lateral_alpha(),
+                        coverage_effects=m.coverage_effects())
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,9 @@ i.e. the differential (chemical-potential) energy of i, so detailed balance is k
 interacting free energies.
 
 The transition state of step j is shifted by a BEP-like interpolation between its initial and
-final states, dE_TS = (1 - alpha) dE_IS + alpha dE_FS (alpha in [0, 1], default 1/2), so
+final states, dE_TS = (1 - alpha_j) dE_IS + alpha_j dE_FS (alpha_j in [0, 1]; by default the
+rule of :func:`catscale.mechanism.lateral_alpha` that lattice kMC uses too: 0 for a pure
+adsorption, 1 for a pure desorption, 1/2 otherwise), so
 
     ln kf_j = ln kf_j^0 - alpha (dE_FS - dE_IS) / kT,
     ln kr_j = ln kr_j^0 + (1 - alpha) (dE_FS - dE_IS) / kT,
@@ -28,7 +30,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..mechanism import Mechanism
+from ..mechanism import Mechanism, lateral_alpha
 from ..units import kB
 
 
@@ -67,7 +69,7 @@ def _split_pair(key: str, names: list[str]) -> tuple[str, str] | None:
 
 
 def lateral_matrices(mechanism: Mechanism, lateral: Mapping[str, float], T: float,
-                     coordination: int = 4, alpha: float = 0.5
+                     coordination: int = 4, alpha: float | np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Coverage derivatives of ln kf and ln kr from first-order lateral interactions.
 
@@ -80,8 +82,11 @@ def lateral_matrices(mechanism: Mechanism, lateral: Mapping[str, float], T: floa
         Temperature, K.
     coordination : int
         Nearest neighbours per site z (4 square lattice, the kMC default; 6 for fcc(111)).
-    alpha : float
-        Position of the transition state between IS (0) and FS (1) for its energy shift.
+    alpha : float or ndarray (J,), optional
+        Position of the transition state between IS (0) and FS (1) for its energy shift,
+        one for all steps or one per step; default :func:`catscale.mechanism.lateral_alpha`
+        (0 for pure adsorption, 1 for pure desorption, 1/2 otherwise: the rule lattice kMC
+        uses, so that both solve the same energetics).
 
     Returns
     -------
@@ -92,12 +97,16 @@ def lateral_matrices(mechanism: Mechanism, lateral: Mapping[str, float], T: floa
         raise InvalidParameterError("T", "> 0 K", T)
     if int(coordination) != coordination or coordination < 1:
         raise InvalidParameterError("coordination", "an integer >= 1", coordination)
-    if not (0.0 <= alpha <= 1.0):
-        raise InvalidParameterError("alpha", "a number in [0, 1]", alpha)
+    J = len(mechanism.steps)
+    a = lateral_alpha(mechanism) if alpha is None else np.broadcast_to(
+        np.asarray(alpha, dtype=float), (J,))
+    if not np.all((a >= 0.0) & (a <= 1.0)):
+        raise InvalidParameterError("alpha", f"numbers in [0, 1] (one or {J}, one per step)",
+                                    alpha)
     eps = interaction_matrix(mechanism, lateral)
     surf_idx = [i for i, s in enumerate(mechanism.species) if s.phase != "gas"]
     nu = mechanism.stoichiometry[surf_idx]          # (S, J); vacancies have eps = 0
     dE = coordination * eps                         # d(dE_i)/d theta_k (S x S)
     d_rxn = nu.T @ dE                               # d(dE_FS - dE_IS)/d theta  (J x S)
     kT = kB * T
-    return -alpha * d_rxn / kT, (1.0 - alpha) * d_rxn / kT
+    return -a[:, None] * d_rxn / kT, (1.0 - a[:, None]) * d_rxn / kT

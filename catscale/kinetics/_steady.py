@@ -580,7 +580,8 @@ def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: lis
 
 def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float], *,
                  lateral: Mapping[str, float] | None = None, coordination: int = 4,
-                 alpha: float = 0.5, guess: Mapping[str, float] | np.ndarray | None = None,
+                 alpha: float | np.ndarray | None = None,
+                 guess: Mapping[str, float] | np.ndarray | None = None,
                  tol: float = DEFAULT_TOL, multistart: bool = True, transient: bool = True,
                  extended_precision: bool = True,
                  coverage_effects: tuple | None = None) -> SteadyState:
@@ -598,8 +599,9 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
         (see :func:`lateral_matrices`).
     coordination : int
         Nearest neighbours per site for the lateral interactions (default 4).
-    alpha : float
-        Transition-state position for the lateral energy shift (0 = IS, 1 = FS).
+    alpha : float or ndarray (J,), optional
+        Transition-state position for the lateral energy shift (0 = IS, 1 = FS), one or
+        per step; default :func:`catscale.mechanism.lateral_alpha` (the kMC rule).
     guess : mapping or ndarray, optional
         Starting coverages (continuation); tried first.
     tol : float

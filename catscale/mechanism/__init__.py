@@ -5,8 +5,9 @@ No solver lives here; every scale package imports this one.
 """
 
 from ._equation import parse_equation, parse_formula
+from ._lateral_alpha import lateral_alpha
 from ._mechanism import Mechanism, Site, Species, Step
 from ._rates import RateTable
 
 __all__ = ["Mechanism", "Site", "Species", "Step", "RateTable", "parse_equation",
-           "parse_formula"]
+           "parse_formula", "lateral_alpha"]

@@ -75,6 +75,21 @@ class Model:
         z = {"square": 4, "hexagonal": 6, "triangular": 6, "fcc111": 6, "honeycomb": 3}
         return z.get(str(lattice), 4) if lattice else 4
 
+    def lateral_alpha(self):
+        """Transition-state position alpha (dimensionless, one per step) for lateral energy
+        shifts, the same for mean field and kMC: :func:`catscale.mechanism.lateral_alpha`
+        with the overrides of ``kmc.bep``."""
+        from ..errors import InvalidParameterError
+        from ..mechanism import lateral_alpha
+
+        kmc = self.sections.get("kmc")
+        bep = kmc.get("bep") if isinstance(kmc, dict) else getattr(kmc, "bep", None)
+        try:
+            return lateral_alpha(self.mechanism, dict(bep or {}))
+        except InvalidParameterError as e:
+            raise InvalidParameterError(f"{self.path}: kmc.{e.name}", e.expected,
+                                        e.found) from None
+
     # -- thermochemistry and rates ---------------------------------------------------------
     def thermo(self) -> dict[str, Any]:
         """Thermo object of every species that has thermochemistry (name -> object)."""

@@ -211,7 +211,7 @@ def _steady_full(model, T: float | None, pressures: dict | None):
     rt = m.rates()
     lateral = {f"{a}-{b}": v for (a, b), v in (model.lateral or {}).items()}
     ss = steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
-                      coordination=model.coordination(),
+                      coordination=model.coordination(), alpha=model.lateral_alpha(),
                       coverage_effects=model.coverage_effects())
     return ss, m, rt
 

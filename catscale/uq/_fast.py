@@ -156,7 +156,8 @@ def mean_field_network(model, rates):
     Gf = Gr = Af = Ar = None
     lat = lateral_dict(model)
     if lat:
-        Gf, Gr = lateral_matrices(model.mechanism, lat, rates.T, model.coordination(), 0.5)
+        Gf, Gr = lateral_matrices(model.mechanism, lat, rates.T, model.coordination(),
+                                  model.lateral_alpha())
     ce = model.coverage_effects()
     if ce is not None:
         cGf, cGr, Af, Ar = ce

@@ -966,6 +966,7 @@ class PelletStage:
         cp = MicrokineticCoupling(m.mechanism, rates, self.section.specific_area,
                                   gas_species=self.species, enthalpies=self.section.enthalpies,
                                   lateral=lateral_dict(m), coordination=m.coordination(),
+                                  alpha=m.lateral_alpha(),
                                   key=self.key, coverage_effects=m.coverage_effects())
         return microkinetic_rate_law(cp)
 

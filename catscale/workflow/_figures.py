@@ -260,7 +260,7 @@ def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int 
     lat = _lateral_map(model)
     Gf = Gr = Af = Ar = None
     if lat:
-        Gf, Gr = lateral_matrices(mech, lat, rt.T, model.coordination())
+        Gf, Gr = lateral_matrices(mech, lat, rt.T, model.coordination(), model.lateral_alpha())
     ce = model.coverage_effects() if hasattr(model, "coverage_effects") else None
     if ce is not None:          # as the steady stage: added to the lateral terms
         cGf, cGr, Af, Ar = ce

@@ -69,7 +69,7 @@ def stage_steady(model: Model, result: RunResult) -> None:
 
     rt = model.rates()
     ss = steady_state(model.mechanism, rt, model.pressures, lateral=lateral_map(model),
-                      coordination=model.coordination(),
+                      coordination=model.coordination(), alpha=model.lateral_alpha(),
                       coverage_effects=model.coverage_effects())
     out = ss.to_dict()
     an = analyze(ss)

@@ -16,7 +16,8 @@ Example (every key optional; defaults shown where they exist)::
       clusters:                # many-body terms (cluster expansion); sites: [b, di, dj]
         - {species: [O*, O*, O*], sites: [[0, 0, 0], [0, 1, 0], [0, 0, 1]], energy: 0.03}
       diffusion: {CO*: 1.0e6}  # total hop rate of an isolated adsorbate, s^-1
-      bep: {"CO* + O* <=> CO2 + 2*": 0.5}    # BEP alpha of a step (forward direction)
+      bep: {"CO* + O* <=> CO2 + 2*": 0.5}    # TS position alpha of a step for lateral
+                               # shifts (forward; mean field uses it too)
       initial: {O*: 0.5}       # random initial coverages (fraction of the sites of the kind)
       blocks: 20               # block averaging
       warmup: auto             # or a fraction of the blocks
