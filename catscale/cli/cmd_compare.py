@@ -3,7 +3,9 @@
 JSON keys: mean_field {coverages, tof, stable}, kmc {coverages, tof, tof_error, events,
 events_per_second, time, ...}, coverages {species: {mean_field, kmc, kmc_error}}, tof {gas:
 {mean_field, kmc, kmc_error}}, pair_correlations {"A*-B*": {p, random, ratio}},
-diffusion_reaction_ratio, verdict ("valid" | "questionable" | "invalid"), reasons [str].
+diffusion_reaction_ratio, verdict ("valid" | "questionable" | "invalid"), reasons [str],
+mean_field_omits (["clusters"] when the kMC has many-body terms the first-order mean field
+lacks; its pair interactions of every shell are included).
 """
 
 from __future__ import annotations
@@ -30,8 +32,13 @@ def compare_model(model, **overrides) -> dict:
 
     out_k, res, km, lat = run_kmc(model, **overrides)
     rates = model.rates(overrides.get("T"))
-    lateral = {f"{a}-{b}": e for (a, b), e in (model.lateral or {}).items()}
+    # first-order mean field of the kMC's pair interactions, every shell s: the energy of i
+    # shifts by sum_s z_s eps_ij^s theta_j, i.e. eps_ij = sum_s (z_s / z_1) eps_ij^s at z_1
     z = int(lat.coordination(1)[0])
+    lateral: dict[str, float] = {}
+    for a, b, shell, e in km.interactions.pairs:
+        key = f"{a}-{b}" if f"{b}-{a}" not in lateral else f"{b}-{a}"
+        lateral[key] = lateral.get(key, 0.0) + int(lat.coordination(shell)[0]) / z * e
     # the same energetics as the kMC: transition-state positions of kmc_model's rule
     mf = steady_state(model.mechanism, rates, model.pressures, lateral=lateral or None,
                       coordination=z, alpha=model.lateral_alpha())
@@ -92,6 +99,7 @@ def compare_model(model, **overrides) -> dict:
                 kmc=out_k, coverages=cov, tof=tof, pair_correlations=pairs,
                 diffusion_reaction_ratio=mix, verdict=verdict, reasons=reasons,
                 correlation_length=out_k.get("correlation_length"),
+                mean_field_omits=(["clusters"] if km.interactions.clusters else []),
                 snapshot=np.asarray(res.state).reshape(int(lat.size[0]), -1).tolist(),
                 snapshot_states=list(res.species),
                 thresholds=dict(coverage=COV_TOL, tof_relative=TOF_RTOL, sigma=N_SIGMA,

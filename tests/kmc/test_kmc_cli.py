@@ -131,27 +131,52 @@ kmc: {lattice: square, size: [32, 32], events: 3000000, seed: 3,
 """
 
 
+SHELL2 = CYCLE.replace('lateral: {"A*-A*": 0.01, "A*-B*": 0.01, "B*-B*": 0.01}\n', "").replace(
+    'diffusion: {"A*": 30, "B*": 30}}', 'diffusion: {"A*": 30, "B*": 30}, shells: 2, '
+    'interactions: [{pair: "A*-A*", shell: 2, energy: 0.01}, {pair: "A*-B*", shell: 2, '
+    'energy: 0.01}, {pair: "B*-B*", shell: 2, energy: 0.01}]}')
+
+
 @pytest.mark.slow
-def test_compare_uses_the_kmc_transition_state_positions(tmp_path):
+@pytest.mark.parametrize("text", [CYCLE, SHELL2], ids=["shell1", "shell2"])
+def test_compare_mean_field_has_the_kmc_energetics(tmp_path, text):
     # Single-site events only: the kMC rate k exp(-alpha beta dE_x) is linear in the local
     # field in the exponent, and the pair correlations are O(beta eps), so its average is
-    # the first-order (Bragg-Williams) mean-field rate with the same alpha up to
-    # O((beta eps)^2) (beta eps = 0.23 here: ~1-2 %). Same alphas (adsorption 0, A* -> B*
-    # 1/2, desorption 1): measured kMC 0.5013 +- 0.0007 vs mean field 0.5004 s^-1. One
-    # alpha = 1/2 for all steps in the mean field (the former default) gives 0.414, 17 %
-    # off: the comparison would blame the mean field for a difference of model.
+    # the first-order (Bragg-Williams) mean-field rate with the same alpha and the same
+    # pair energies up to O((beta eps)^2) (beta eps = 0.23 here: ~1-2 %). Same alphas
+    # (adsorption 0, A* -> B* 1/2, desorption 1): measured kMC 0.5013 +- 0.0007 vs mean
+    # field 0.5004 s^-1, with the interactions in shell 1 (top-level lateral) or in shell 2
+    # (kmc.interactions; z2 = z1 on the square lattice). One alpha = 1/2 for all steps (the
+    # former mean-field default) gives 0.414, the mean field without the shell-2 pairs
+    # (the former compare) 0.400: either would blame the mean field for a difference of
+    # model.
     from catscale.kinetics import steady_state
     from catscale.model import load_model
 
     path = tmp_path / "cycle.yaml"
-    path.write_text(CYCLE)
+    path.write_text(text)
     r = _run("compare", str(path), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     tof = out["tof"]["B"]
     assert abs(tof["kmc"] - tof["mean_field"]) < 0.02 * tof["mean_field"] + 4 * tof["kmc_error"]
     assert out["verdict"] == "valid", out["reasons"]
+    assert out["mean_field_omits"] == []
     m = load_model(str(path))
-    uniform = steady_state(m.mechanism, m.rates(), m.pressures, lateral={
-        f"{a}-{b}": e for (a, b), e in m.lateral.items()}, coordination=4, alpha=0.5)
-    assert tof["kmc"] > 1.1 * uniform.tof["B"]
+    bare = steady_state(m.mechanism, m.rates(), m.pressures)
+    assert tof["kmc"] > 1.2 * bare.tof["B"]  # the interactions matter at this strength
+    if m.lateral:
+        uniform = steady_state(m.mechanism, m.rates(), m.pressures, lateral={
+            f"{a}-{b}": e for (a, b), e in m.lateral.items()}, coordination=4, alpha=0.5)
+        assert tof["kmc"] > 1.1 * uniform.tof["B"]
+
+
+def test_compare_names_what_the_mean_field_omits(tmp_path):
+    text = CYCLE.replace('diffusion: {"A*": 30, "B*": 30}}', 'diffusion: {"A*": 30, "B*": 30}, '
+                         'clusters: [{species: [A*, A*, A*], sites: [[0, 0, 0], [0, 1, 0], '
+                         '[0, 0, 1]], energy: 0.02}]}')
+    path = tmp_path / "cluster.yaml"
+    path.write_text(text)
+    r = _run("compare", str(path), "--events", "20000", "--size", "16", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["mean_field_omits"] == ["clusters"]
