@@ -266,6 +266,13 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                 "compute it from")
     if mech is not None and sections.get("descriptors") is not None:
         _check_descriptors(col, sections["descriptors"], mech, species_specs, step_specs)
+    kmc_sec = sections.get("kmc")
+    bep = kmc_sec.get("bep") if isinstance(kmc_sec, dict) else getattr(kmc_sec, "bep", None)
+    if mech is not None and isinstance(bep, dict):
+        eqs = [st.equation for st in mech.steps]
+        for eq in bep:
+            if eq not in eqs:
+                col.add(("kmc", "bep", eq), f"no step with this equation (steps: {eqs})")
 
     return dict(path=name, name=str(data.get("name", "") or pathlib.Path(name).stem),
                 mechanism=mech, conditions=conditions, units=units, sites=sites,

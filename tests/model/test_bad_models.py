@@ -49,6 +49,9 @@ EXPECTED = {
     "irreversible_with_k_r.yaml": ("steps[0].k_r", "irreversible step", 17),
     "reversible_without_k_r.yaml": ("steps[2]", "detailed balance needs the energy", 21),
     "lateral_unknown_species.yaml": ("lateral.CO*-N*", "two declared adsorbates", 24),
+    # the step is written reversible (<=>) in the file
+    "bep_unknown_step.yaml": ("kmc.bep.CO* + O* -> CO2 + 2*", "no step with this equation",
+                              24),
     "yaml_syntax_error.yaml": ("(yaml)", "not valid YAML", 18),
     "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
     "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),
