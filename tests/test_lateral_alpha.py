@@ -62,3 +62,7 @@ def test_per_step_alpha_in_the_mean_field_matrices():
     assert G5f[0, ico] == pytest.approx(-0.5 * z * eps / (kB * T))
     with pytest.raises(InvalidParameterError):
         lateral_matrices(mech, {"CO*-CO*": eps}, T, z, alpha=[0.0, 2.0, 0.5])
+    with pytest.raises(InvalidParameterError, match="one per step"):
+        lateral_matrices(mech, {"CO*-CO*": eps}, T, z, alpha=[0.0, 0.5])  # 2 for 3 steps
+    with pytest.raises(InvalidParameterError):
+        lateral_matrices(mech, {"CO*-CO*": eps}, T, z, alpha=float("nan"))

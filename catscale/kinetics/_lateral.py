@@ -98,11 +98,11 @@ def lateral_matrices(mechanism: Mechanism, lateral: Mapping[str, float], T: floa
     if int(coordination) != coordination or coordination < 1:
         raise InvalidParameterError("coordination", "an integer >= 1", coordination)
     J = len(mechanism.steps)
-    a = lateral_alpha(mechanism) if alpha is None else np.broadcast_to(
-        np.asarray(alpha, dtype=float), (J,))
-    if not np.all((a >= 0.0) & (a <= 1.0)):
-        raise InvalidParameterError("alpha", f"numbers in [0, 1] (one or {J}, one per step)",
+    a = lateral_alpha(mechanism) if alpha is None else np.asarray(alpha, dtype=float)
+    if a.shape not in ((), (J,)) or not np.all((a >= 0.0) & (a <= 1.0)):
+        raise InvalidParameterError("alpha", f"numbers in [0, 1] (one, or {J}: one per step)",
                                     alpha)
+    a = np.broadcast_to(a, (J,))
     eps = interaction_matrix(mechanism, lateral)
     surf_idx = [i for i, s in enumerate(mechanism.species) if s.phase != "gas"]
     nu = mechanism.stoichiometry[surf_idx]          # (S, J); vacancies have eps = 0

@@ -79,16 +79,12 @@ class Model:
         """Transition-state position alpha (dimensionless, one per step) for lateral energy
         shifts, the same for mean field and kMC: :func:`catscale.mechanism.lateral_alpha`
         with the overrides of ``kmc.bep``."""
-        from ..errors import InvalidParameterError
         from ..mechanism import lateral_alpha
 
         kmc = self.sections.get("kmc")
         bep = kmc.get("bep") if isinstance(kmc, dict) else getattr(kmc, "bep", None)
-        try:
-            return lateral_alpha(self.mechanism, dict(bep or {}))
-        except InvalidParameterError as e:
-            raise InvalidParameterError(f"{self.path}: kmc.{e.name}", e.expected,
-                                        e.found) from None
+        # the loader has checked the equations and the range (kmc.bep errors name the file)
+        return lateral_alpha(self.mechanism, dict(bep or {}))
 
     # -- thermochemistry and rates ---------------------------------------------------------
     def thermo(self) -> dict[str, Any]:
