@@ -32,13 +32,10 @@ def compare_model(model, **overrides) -> dict:
 
     out_k, res, km, lat = run_kmc(model, **overrides)
     rates = model.rates(overrides.get("T"))
-    # first-order mean field of the kMC's pair interactions, every shell s: the energy of i
-    # shifts by sum_s z_s eps_ij^s theta_j, i.e. eps_ij = sum_s (z_s / z_1) eps_ij^s at z_1
-    z = int(lat.coordination(1)[0])
-    lateral: dict[str, float] = {}
-    for a, b, shell, e in km.interactions.pairs:
-        key = f"{a}-{b}" if f"{b}-{a}" not in lateral else f"{b}-{a}"
-        lateral[key] = lateral.get(key, 0.0) + int(lat.coordination(shell)[0]) / z * e
+    # first-order mean field of the kMC's pair interactions of every shell, on this lattice
+    zs = [int(lat.coordination(s)[0]) for s in range(1, lat.n_shells + 1)]
+    z = zs[0]
+    lateral = km.interactions.mean_field_pairs(zs)
     # the same energetics as the kMC: transition-state positions of kmc_model's rule
     mf = steady_state(model.mechanism, rates, model.pressures, lateral=lateral or None,
                       coordination=z, alpha=model.lateral_alpha())

@@ -30,26 +30,11 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
         FastDiffusion,
         KMCConfig,
         LateralInteractions,
-        Lattice,
     )
-    from catscale.model.sections.kmc import KMCSection
+    from catscale.model.sections.kmc import KMCSection, build_lattice
 
     sec = model.kmc if getattr(model, "kmc", None) is not None else KMCSection()
-    name = lattice or sec.lattice
-    L = tuple(size) if size else tuple(sec.size)
-    kinds = [s.name for s in model.mechanism.sites]
-    if name == "custom":
-        uc = sec.unit_cell
-        lat = Lattice(uc.vectors, [s.position for s in uc.sites], [s.kind for s in uc.sites],
-                      L, n_shells=sec.shells, name="custom")
-    elif name == "fcc111":
-        lat = Lattice.from_name(name, L, n_shells=sec.shells)
-    else:
-        if len(kinds) != 1:
-            raise InvalidParameterError(
-                "kmc.lattice", f"fcc111 or custom (unit_cell) for several site kinds {kinds}",
-                name)
-        lat = Lattice.from_name(name, L, kind=kinds[0], n_shells=sec.shells)
+    lat = build_lattice(sec, [s.name for s in model.mechanism.sites], lattice, size)
     inter = LateralInteractions.from_dict(getattr(model, "lateral", None) or {})
     extra = LateralInteractions(
         tuple((*_pair(i.pair), i.shell, i.energy) for i in sec.interactions),

@@ -70,7 +70,7 @@ def pellet_inputs(model, n_cells: int | None = None):
         rates = model.rates if sec.conductivity is not None else model.rates()
         cp = MicrokineticCoupling(model.mechanism, rates, sec.specific_area,
                                   gas_species=tuple(species), enthalpies=sec.enthalpies,
-                                  lateral=model.lateral or None,
+                                  lateral=model.mean_field_lateral(),
                                   coordination=model.coordination(),
                                   alpha=model.lateral_alpha(), key=key,
                                   coverage_effects=model.coverage_effects())

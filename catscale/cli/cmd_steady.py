@@ -12,8 +12,7 @@ def model_steady_state(m, T: float | None = None):
     from catscale.kinetics import steady_state
 
     rt = m.rates(T)
-    lateral = {f"{a}-{b}": v for (a, b), v in (m.lateral or {}).items()}
-    return steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
+    return steady_state(m.mechanism, rt, m.pressures, lateral=m.mean_field_lateral(),
                         coordination=m.coordination(), alpha=m.lateral_alpha(),
                         coverage_effects=m.coverage_effects())
 

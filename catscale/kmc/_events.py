@@ -147,6 +147,34 @@ class LateralInteractions:
     def merged(self, other: LateralInteractions) -> LateralInteractions:
         return LateralInteractions(self.pairs + other.pairs, self.clusters + other.clusters)
 
+    def mean_field_pairs(self, z) -> dict[str, float]:
+        """First-order (Bragg-Williams) mean field of the pair terms of every shell.
+
+        At first order the energy of an adsorbate i shifts by ``sum_s z_s eps_ij^s theta_j``,
+        so shell s enters the nearest-neighbour mean field (coordination ``z_1``) as
+        ``eps_ij = sum_s (z_s / z_1) eps_ij^s``. Clusters have no first-order pair
+        equivalent and are left out.
+
+        Parameters
+        ----------
+        z : sequence of int
+            Coordination number of shells 1, 2, ... (neighbours per site).
+
+        Returns
+        -------
+        dict
+            ``{"A*-B*": eV per nearest-neighbour pair}`` (the kinetics convention, at
+            coordination ``z[0]``); pairs given in both orders are summed under one key.
+        """
+        out: dict[str, float] = {}
+        for a, b, shell, e in self.pairs:
+            if int(shell) > len(z):
+                raise InvalidParameterError(f"lateral[{a}-{b}].shell",
+                                            f"a shell of the lattice (1..{len(z)})", shell)
+            key = f"{b}-{a}" if f"{b}-{a}" in out and a != b else f"{a}-{b}"
+            out[key] = out.get(key, 0.0) + float(z[int(shell) - 1]) / float(z[0]) * float(e)
+        return out
+
 
 def _split_pair(key: str) -> tuple[str, str]:
     parts = [p.strip() for p in str(key).split("-")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,8 @@ class Model:
     pressures : dict
         Partial pressures of the gases, **bar** (the rate-law convention).
     lateral : dict
-        (A*, B*) -> pair interaction energy, eV per nearest-neighbour pair.
+        (A*, B*) -> pair interaction energy, eV per nearest-neighbour pair (as written in
+        the file; :meth:`mean_field_lateral` adds the further kmc shells for mean field).
     lateral_coordination : int or None
         Neighbours per site used by mean field for lateral interactions (default: from the
         kmc lattice, else 6 for a close-packed (111) surface).
@@ -65,15 +67,52 @@ class Model:
 
     def coordination(self) -> int:
         """Neighbours per site for mean-field lateral interactions: ``lateral_coordination``
-        if given, else that of the kmc lattice (square 4, hexagonal 6), else 4."""
+        if given, else that of the kmc lattice (square 4, hexagonal 6, honeycomb 3, a custom
+        unit cell's first shell around its first site), else 4."""
         if self.lateral_coordination:
             return int(self.lateral_coordination)
         kmc = self.sections.get("kmc")
         lattice = getattr(kmc, "lattice", None) if kmc is not None else None
         if isinstance(kmc, dict):
             lattice = kmc.get("lattice")
+        if lattice == "custom":
+            return int(self._shell_coordination[0])
         z = {"square": 4, "hexagonal": 6, "triangular": 6, "fcc111": 6, "honeycomb": 3}
         return z.get(str(lattice), 4) if lattice else 4
+
+    @functools.cached_property
+    def _shell_coordination(self) -> list[int]:
+        """Coordination numbers of the kmc lattice's neighbour shells 1, 2, ... (around its
+        first basis site)."""
+        from .sections.kmc import KMCSection, build_lattice
+
+        sec = self.sections.get("kmc") or KMCSection()
+        lat = build_lattice(sec, [s.name for s in self.mechanism.sites])
+        return [int(lat.coordination(s)[0]) for s in range(1, lat.n_shells + 1)]
+
+    def mean_field_lateral(self) -> dict[str, float] | None:
+        """Pair interactions for first-order mean field, ``{"A*-B*": eV per nearest-neighbour
+        pair}`` at :meth:`coordination`, or None when there are none.
+
+        The top-level ``lateral`` (shell 1) plus the ``kmc.interactions`` of every shell,
+        folded into the first shell as ``eps_ij = sum_s (z_s / z_1) eps_ij^s``
+        (:meth:`catscale.kmc.LateralInteractions.mean_field_pairs`), so that mean field and
+        kMC see the same energetics at first order. ``kmc.clusters`` (many-body terms) have
+        no first-order pair equivalent and are left out.
+        """
+        top = {(f"{k[0]}-{k[1]}" if isinstance(k, tuple) else str(k)): float(v)
+               for k, v in (self.lateral or {}).items()}
+        # the loader validates the kmc section into a KMCSection
+        extra = getattr(self.sections.get("kmc"), "interactions", None) or []
+        if not extra:
+            return top or None
+        from ..kmc import LateralInteractions
+
+        pairs = LateralInteractions.from_dict(top)
+        for i in extra:
+            pairs = pairs.merged(LateralInteractions.from_dict({i.pair: i.energy}, i.shell))
+        out = pairs.mean_field_pairs(self._shell_coordination)
+        return out or None
 
     def lateral_alpha(self):
         """Transition-state position alpha (dimensionless, one per step) for lateral energy

@@ -209,8 +209,7 @@ def _steady_full(model, T: float | None, pressures: dict | None):
 
     m = model if (T is None and pressures is None) else model.with_conditions(T, pressures)
     rt = m.rates()
-    lateral = {f"{a}-{b}": v for (a, b), v in (model.lateral or {}).items()}
-    ss = steady_state(m.mechanism, rt, m.pressures, lateral=lateral or None,
+    ss = steady_state(m.mechanism, rt, m.pressures, lateral=model.mean_field_lateral(),
                       coordination=model.coordination(), alpha=model.lateral_alpha(),
                       coverage_effects=model.coverage_effects())
     return ss, m, rt

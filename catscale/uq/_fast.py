@@ -139,11 +139,10 @@ class RateShifter:
 
 
 def lateral_dict(model) -> dict | None:
-    """The model's lateral interactions as ``{"A*-B*": eV}`` (the kinetics convention), or
-    None when it has none."""
-    lat = {(f"{k[0]}-{k[1]}" if isinstance(k, tuple) else k): v
-           for k, v in (model.lateral or {}).items()}
-    return lat or None
+    """The model's lateral interactions for mean field as ``{"A*-B*": eV}`` (the kinetics
+    convention; further kmc shells folded in, :meth:`Model.mean_field_lateral`), or None
+    when it has none."""
+    return model.mean_field_lateral()
 
 
 def mean_field_network(model, rates):

@@ -220,6 +220,8 @@ class CoverageTransient:
 
 
 def _lateral_map(model: Any) -> dict[str, float] | None:
+    if hasattr(model, "mean_field_lateral"):  # a Model: every shell of kmc.interactions too
+        return model.mean_field_lateral()
     lat = getattr(model, "lateral", None)
     if not lat:
         return None

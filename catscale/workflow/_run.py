@@ -89,10 +89,9 @@ def stage_steady(model: Model, result: RunResult) -> None:
 
 
 def lateral_map(model: Model) -> dict[str, float] | None:
-    """The model's lateral interactions as {"A*-B*": eV per pair}, or None."""
-    if not model.lateral:
-        return None
-    return {f"{a}-{b}": e for (a, b), e in model.lateral.items()}
+    """The model's lateral interactions for mean field as {"A*-B*": eV per nearest-neighbour
+    pair} (further kmc shells folded in: :meth:`Model.mean_field_lateral`), or None."""
+    return model.mean_field_lateral()
 
 
 def _steady_text(out: dict) -> str:

@@ -168,3 +168,33 @@ class KMCSection(BaseModel):
         if self.blocks > self.events:
             raise ValueError(f"blocks ({self.blocks}) must not exceed events ({self.events})")
         return self
+
+
+def build_lattice(section: KMCSection, kinds: list[str], name: str | None = None,
+                  size: tuple[int, int] | None = None):
+    """The :class:`catscale.kmc.Lattice` of a ``kmc:`` section.
+
+    Parameters
+    ----------
+    section : KMCSection
+    kinds : list of str
+        Site kinds of the mechanism (``"*"``, ...); a named lattice other than ``fcc111``
+        holds one kind.
+    name, size : optional
+        Overrides of ``lattice`` and ``size`` (cells along a1, a2).
+    """
+    from catscale.errors import InvalidParameterError
+    from catscale.kmc import Lattice
+
+    name = name or section.lattice
+    L = tuple(size) if size else tuple(section.size)
+    if name == "custom":
+        uc = section.unit_cell
+        return Lattice(uc.vectors, [s.position for s in uc.sites], [s.kind for s in uc.sites],
+                       L, n_shells=section.shells, name="custom")
+    if name == "fcc111":
+        return Lattice.from_name(name, L, n_shells=section.shells)
+    if len(kinds) != 1:
+        raise InvalidParameterError(
+            "kmc.lattice", f"fcc111 or custom (unit_cell) for several site kinds {kinds}", name)
+    return Lattice.from_name(name, L, kind=kinds[0], n_shells=section.shells)
