@@ -177,7 +177,8 @@ class KMCResult:
     status : "ok", "absorbing" (no event possible: poisoned) or "t_max"
     warmup_blocks : int
     pair_probability : ndarray (ns, ns) ordered nearest-neighbour pair probabilities,
-        averaged over the block-end snapshots after warm-up
+        averaged over one snapshot per block after warm-up, each at a time fixed before
+        its block runs (about mid-block: time-weighted sampling)
     random_pair_probability : ndarray (ns, ns) theta_a theta_b of the same snapshots
     n_pair_samples : int, ordered NN pairs sampled (snapshots x pairs per snapshot)
     correlation_length : dict species -> cells
@@ -516,7 +517,7 @@ class Simulation:
         self.set_scales(d["scales"])
 
 
-_KERNEL_VERSION = "lists-3"  # rate-group hysteresis changes trajectories with interactions
+_KERNEL_VERSION = "lists-4"  # mid-block snapshot stops (a clock stop redraws the next event)
 
 
 def _fingerprint(model: KMCModel, lattice: Lattice, config: KMCConfig) -> str:
@@ -589,6 +590,7 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
     """
     config = config or KMCConfig()
     sim = Simulation(model, lattice, seed=config.seed, initial=config.initial)
+    n = lattice.n_sites
     nblk = int(config.blocks)
     per = [int(config.events) // nblk] * nblk
     per[-1] += int(config.events) - sum(per)
@@ -617,17 +619,33 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
                 status = 2
                 break
             t0, c0, p0 = sim.time, sim.cov_int.copy(), sim.p_count.copy()
+            # one snapshot per block (NN pair probabilities, site fractions) at a time fixed
+            # before the block runs, about its middle: the state in effect at a given time is
+            # time-weighted, whereas the state after a given number of events is weighted by
+            # its total rate (the embedded chain: on a small lattice, configurations of high
+            # rate are over-sampled several-fold)
+            tau = 0.5 * blocks["t"][b - 1] if b > 0 and blocks["t"][b - 1] > 0 else 0.0
+            if tau == 0.0:
+                R = sim.total_rate
+                tau = 0.5 * per[b] / R if R > 0 else 0.0
             w0 = time.perf_counter()
-            done, st = sim.advance(per[b], config.t_max)
+            done, st = sim.advance(per[b], min(t0 + tau, config.t_max))
+            snapped = st == 1
+            if snapped:
+                pairs, snap = pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / n
+                if sim.time < config.t_max:
+                    d2, st = sim.advance(per[b] - done, config.t_max)
+                    done += d2
             wall += time.perf_counter() - w0
+            if not snapped:  # the block ended (absorbing state, or faster than expected)
+                pairs, snap = pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / n
             blocks["t"][b] = sim.time - t0
             blocks["cov"][b] = sim.cov_int - c0
             blocks["count"][b] = sim.p_count - p0
             blocks["events"][b] = done
             blocks["status"][b] = st
-            # snapshot at the block end: NN pair probabilities and the site fractions
-            blocks["pairs"][b] = pair_probabilities(sim.state, lattice, sim.ns)
-            blocks["snap"][b] = sim.n_count / lattice.n_sites
+            blocks["pairs"][b] = pairs
+            blocks["snap"][b] = snap
             b += 1
             if fd and st == 0:
                 new = _rescale(sim.scales, blocks["count"][b - 1], channels, fd, bounds)
