@@ -11,7 +11,9 @@ from ._lattice import Lattice
 from ._observables import (
     cluster_size_distribution,
     cluster_sizes,
+    correlation_function,
     correlation_length,
+    length_from_correlation,
     mser_warmup,
     pair_correlation,
     pair_probabilities,
@@ -25,6 +27,7 @@ __all__ = [
     "Lattice", "Process", "Cluster", "LateralInteractions", "KMCModel", "compile_model",
     "KMCConfig", "FastDiffusion", "KMCResult", "Simulation", "simulate",
     "run_replicas", "combine_replicas", "replica_seeds",
-    "pair_probabilities", "pair_correlation", "correlation_length", "cluster_sizes",
+    "pair_probabilities", "pair_correlation", "correlation_function", "correlation_length",
+    "length_from_correlation", "cluster_sizes",
     "cluster_size_distribution", "mser_warmup", "weighted_mean_error", "snapshot_png",
 ]

@@ -25,7 +25,8 @@ from ._lattice import Lattice
 from ._observables import (
     cluster_size_distribution,
     cluster_sizes,
-    correlation_length,
+    correlation_function,
+    length_from_correlation,
     mser_warmup,
     pair_probabilities,
     weighted_mean_error,
@@ -181,8 +182,9 @@ class KMCResult:
         its block runs (about mid-block: time-weighted sampling)
     random_pair_probability : ndarray (ns, ns) theta_a theta_b of the same snapshots
     n_pair_samples : int, ordered NN pairs sampled (snapshots x pairs per snapshot)
-    correlation_length : dict species -> cells
-    cluster_sizes : dict species -> {size: count}
+    correlation_length : dict species -> cells, from the occupation covariance C(r) averaged
+        over the same snapshots as the pair probabilities
+    cluster_sizes : dict species -> {size: count} of the final state
     state : ndarray final lattice state (species codes)
     scales : ndarray per-process rate scaling of fast diffusion
     """
@@ -590,14 +592,14 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
     """
     config = config or KMCConfig()
     sim = Simulation(model, lattice, seed=config.seed, initial=config.initial)
-    n = lattice.n_sites
     nblk = int(config.blocks)
     per = [int(config.events) // nblk] * nblk
     per[-1] += int(config.events) - sum(per)
     P = len(model.processes)
     blocks = dict(t=np.zeros(nblk), cov=np.zeros((nblk, sim.ns)), count=np.zeros((nblk, P)),
                   events=np.zeros(nblk, dtype=np.int64), status=np.zeros(nblk, dtype=np.int64),
-                  pairs=np.zeros((nblk, sim.ns, sim.ns)), snap=np.zeros((nblk, sim.ns)))
+                  pairs=np.zeros((nblk, sim.ns, sim.ns)), snap=np.zeros((nblk, sim.ns)),
+                  corr=np.zeros((nblk, sim.ns, min(lattice.size) // 2 + 1)))
     fp = _fingerprint(model, lattice, config)
     start = 0
     if config.checkpoint and config.resume and os.path.exists(config.checkpoint):
@@ -632,20 +634,19 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             done, st = sim.advance(per[b], min(t0 + tau, config.t_max))
             snapped = st == 1
             if snapped:
-                pairs, snap = pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / n
+                shot = _snapshot(sim, lattice)
                 if sim.time < config.t_max:
                     d2, st = sim.advance(per[b] - done, config.t_max)
                     done += d2
             wall += time.perf_counter() - w0
             if not snapped:  # the block ended (absorbing state, or faster than expected)
-                pairs, snap = pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / n
+                shot = _snapshot(sim, lattice)
             blocks["t"][b] = sim.time - t0
             blocks["cov"][b] = sim.cov_int - c0
             blocks["count"][b] = sim.p_count - p0
             blocks["events"][b] = done
             blocks["status"][b] = st
-            blocks["pairs"][b] = pairs
-            blocks["snap"][b] = snap
+            blocks["pairs"][b], blocks["snap"][b], blocks["corr"][b] = shot
             b += 1
             if fd and st == 0:
                 new = _rescale(sim.scales, blocks["count"][b - 1], channels, fd, bounds)
@@ -672,6 +673,21 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
                         steps=steps)
         res.scaling_check = scaling_check(res, half, fd)
     return res
+
+
+def _basis_of_species(model: KMCModel, lattice: Lattice) -> dict[int, int]:
+    """Species code -> first basis index of its site kind, for the adsorbates."""
+    return {i: list(lattice.kinds).index(model.kinds[i]) for i, s in enumerate(model.species)
+            if s not in lattice.kind_names}
+
+
+def _snapshot(sim: Simulation, lattice: Lattice):
+    """(NN pair probabilities (ns, ns), site fractions (ns,), occupation covariance C(r)
+    (ns, r) of the adsorbates) of the current state."""
+    corr = np.zeros((sim.ns, min(lattice.size) // 2 + 1))
+    for i, b0 in _basis_of_species(sim.model, lattice).items():
+        corr[i] = correlation_function(sim.state, lattice, i, basis=b0)
+    return pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / lattice.n_sites, corr
 
 
 def scaling_check(res: KMCResult, half: KMCResult, fd: FastDiffusion) -> dict:
@@ -867,23 +883,21 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
         sre = np.zeros(nsteps)
         for j in range(nsteps):
             sr[j], sre[j] = weighted_mean_error(step_b[sl, j], dt[sl])
-    # pair probabilities averaged over the block-end snapshots after warm-up, against the
-    # random-mixing value from the same snapshots
+    # pair probabilities and occupation covariances averaged over the block snapshots
+    # (time-sampled) after warm-up; the random-mixing value from the same snapshots
     first = min(w, max(nb - 1, 0))
     if nb:
         pp = blocks["pairs"][first:nb].mean(axis=0)
         snaps = blocks["snap"][first:nb]
         rp = np.einsum("ka,kb->ab", snaps, snaps) / len(snaps)
+        cf = blocks["corr"][first:nb].mean(axis=0)
     else:
-        pp = pair_probabilities(sim.state, lattice, sim.ns)
-        th = sim.n_count / n
+        pp, th, cf = _snapshot(sim, lattice)
         rp = np.outer(th, th)
     corr, clusters = {}, {}
-    for i, s in enumerate(names):
-        if s in lattice.kind_names:
-            continue
-        b0 = list(lattice.kinds).index(model.kinds[i])
-        corr[s] = correlation_length(sim.state, lattice, i, basis=b0)
+    for i in _basis_of_species(model, lattice):
+        s = names[i]
+        corr[s] = length_from_correlation(cf[i] / cf[i, 0] if cf[i, 0] > 0 else cf[i] * np.nan)
         clusters[s] = cluster_size_distribution(cluster_sizes(sim.state, lattice, i))
     st = {0: "ok", 1: "t_max", 2: "absorbing"}[status]
     return KMCResult(species=names, coverages=coverages, coverage_error=cov_err, tof=tof,

@@ -74,6 +74,29 @@ def test_lattice_gas_onsager(T_over_Tc):
         assert abs(2 * th - 1) < 0.3
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("T_over_Tc", [1.5, 2.0])
+def test_correlation_length_above_tc_is_onsager(T_over_Tc):
+    # 2-D lattice gas at the symmetric chemical potential above Tc = the zero-field Ising
+    # model with K = J/kT = |eps|/(4 kT); its exact correlation length along a lattice axis
+    # is xi^-1 = -ln tanh K - 2K (Onsager; e.g. McCoy & Wu, The Two-Dimensional Ising Model,
+    # 1973): 1.503 cells at 1.5 Tc, 0.919 at 2 Tc. kMC's xi comes from the time-sampled
+    # snapshots through the 2-D Ornstein-Zernike form r^(-1/2) exp(-r/xi) fitted from r = 1;
+    # measured 1.53 and 0.98 (2 % and 7 %). 15 %: the form is asymptotic and is fitted at
+    # r ~ xi, where short-distance corrections remain (a pure exponential gives 1.00 and
+    # 0.71, 33 % and 23 % low, and fails).
+    eps = -0.1
+    T = T_over_Tc * 0.567296 * abs(eps) / kB
+    lat = Lattice.square(64)
+    K = np.exp(2 * eps / (kB * T))  # exp(beta mu), mu = 2 eps: theta = 1/2
+    _, _, m = make(["A + * <=> A*"], [K], [1.0], {"A": 1.0}, lat, T=T,
+                   lateral=LateralInteractions((("A*", "A*", 1, eps),)), diffusion={"A*": 2.0})
+    r = simulate(m, lat, KMCConfig(events=3_000_000, seed=3, blocks=40, warmup=0.25))
+    k_ising = abs(eps) / (4 * kB * T)
+    xi = 1.0 / (-np.log(np.tanh(k_ising)) - 2 * k_ising)
+    assert r.correlation_length["A*"] == pytest.approx(xi, rel=0.15)
+
+
 def _mf_symmetric(ka, kd, kr):
     # A + * <=> A*, B + * <=> B*, A* + B* -> AB + 2* with equal A and B rates (p = 1 bar):
     # theta_A = theta_B = a, theta_* = 1 - 2a, ka (1 - 2a) - kd a - kr a^2 = 0 (closed form)
