@@ -1,6 +1,7 @@
 """Reuse of stage results between runs: a content hash of what each stage depends on.
 
-A stage's key hashes the catscale version, the parts of the model file the stage reads (as
+A stage's key hashes the catscale version and source code (so that a changed solver never
+hands back an old result), the parts of the model file the stage reads (as
 validated data, so comments and formatting do not matter), the bytes of any image file it
 loads, and the keys of the stages it consumes. When ``DIR/.cache/<stage>-<key>.pkl`` exists the
 stage is not run again; an edit of the pellet section thus recomputes pellet, reactor and
@@ -9,6 +10,7 @@ uncertainty, but not rates, mean field or kMC.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import pathlib
@@ -35,6 +37,17 @@ DEPENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 (hex) of every Python source file of the installed catscale package."""
+    root = pathlib.Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        h.update(str(f.relative_to(root)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, default=str, separators=(",", ":"))
 
@@ -44,7 +57,7 @@ def stage_key(name: str, model, keys: dict[str, str]) -> str:
     sections, upstream = DEPENDS.get(name, ((), ()))
     raw = model.raw if isinstance(model.raw, dict) else {}
     h = hashlib.sha256()
-    h.update(f"catscale {__version__} stage {name}".encode())
+    h.update(f"catscale {__version__} {code_digest()} stage {name}".encode())
     h.update(_canonical({k: raw.get(k) for k in CORE + sections}).encode())
     h.update(_canonical(getattr(model, "energy_shifts", {})).encode())
     micro = raw.get("microstructure") if "microstructure" in sections else None

@@ -40,3 +40,19 @@ def test_unchanged_stages_are_reused(tmp_path):
                                                                               "steady"]
     # reuse=False recomputes everything
     assert run(f, out=out, reuse=False).reused == []
+
+
+def test_changed_source_code_is_not_reused(tmp_path, monkeypatch):
+    # the key hashes catscale's source: after an edit of a solver (here: a different digest)
+    # no stage hands back a result of the old code
+    from catscale.workflow import _cache
+
+    f = tmp_path / "m.yaml"
+    out = tmp_path / "out"
+    f.write_text(MODEL.replace("SIZE", "1 mm"))
+    run(f, out=out)
+    assert run(f, out=out).reused == ["rates", "steady", "pellet", "reactor"]
+    digest = _cache.code_digest()
+    assert len(digest) == 64
+    monkeypatch.setattr(_cache, "code_digest", lambda: "0" * 64)
+    assert run(f, out=out).reused == []
