@@ -80,15 +80,18 @@ class Model:
         z = {"square": 4, "hexagonal": 6, "triangular": 6, "fcc111": 6, "honeycomb": 3}
         return z.get(str(lattice), 4) if lattice else 4
 
-    @functools.cached_property
-    def _shell_coordination(self) -> list[int]:
+    @property
+    def _shell_coordination(self) -> tuple[int, ...]:
         """Coordination numbers of the kmc lattice's neighbour shells 1, 2, ... (around its
         first basis site)."""
-        from .sections.kmc import KMCSection, build_lattice
+        from .sections.kmc import KMCSection
 
         sec = self.sections.get("kmc") or KMCSection()
-        lat = build_lattice(sec, [s.name for s in self.mechanism.sites])
-        return [int(lat.coordination(s)[0]) for s in range(1, lat.n_shells + 1)]
+        # models derived by with_conditions / with_energy_shifts (one per uq sample) share
+        # the lattice geometry: computed once per distinct lattice definition
+        return _shell_coordination(sec.model_dump_json(include={"lattice", "size", "shells",
+                                                                 "unit_cell"}),
+                                   tuple(s.name for s in self.mechanism.sites))
 
     def mean_field_lateral(self) -> dict[str, float] | None:
         """Pair interactions for first-order mean field, ``{"A*-B*": eV per nearest-neighbour
@@ -300,3 +303,11 @@ class Model:
         if secs:
             parts.append("sections: " + ", ".join(secs))
         return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _shell_coordination(section_json: str, kinds: tuple[str, ...]) -> tuple[int, ...]:
+    from .sections.kmc import KMCSection, build_lattice
+
+    lat = build_lattice(KMCSection.model_validate_json(section_json), list(kinds))
+    return tuple(int(lat.coordination(s)[0]) for s in range(1, lat.n_shells + 1))
