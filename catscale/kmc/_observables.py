@@ -128,7 +128,7 @@ def correlation_function(state: np.ndarray, lattice: Lattice, code: int,
     rmax = min(L1, L2) // 2
     if not np.any(occ):
         return np.zeros(rmax + 1)
-    C = np.real(np.fft.ifft2(np.abs(np.fft.fft2(occ)) ** 2)) / occ.size
+    C = np.fft.irfft2(np.abs(np.fft.rfft2(occ)) ** 2, s=occ.shape) / occ.size
     return 0.5 * (C[: rmax + 1, 0] + C[0, : rmax + 1])
 
 
@@ -151,7 +151,7 @@ def length_from_correlation(g: np.ndarray, threshold: float = 0.05) -> float:
 
     The prefactor matters: without it (a pure exponential through g(0) = 1) the 2-D lattice
     gas at T = 1.25 / 1.5 / 2 Tc gives 1.6 / 1.0 / 0.71 cells against Onsager's exact 2.65 /
-    1.50 / 0.92 (xi^-1 = -ln tanh K - 2K); with it 3.0 / 1.5 / 0.98 (kMC, 64^2).
+    1.50 / 0.92 (xi^-1 = -ln tanh K - 2K); with it 2.9 / 1.6 / 0.95 (kMC, 64^2).
     """
     g = np.asarray(g, dtype=float)
     if not np.isfinite(g[0]):

@@ -118,7 +118,7 @@ def test_correlation_length_above_tc_is_onsager(T_over_Tc):
     # is xi^-1 = -ln tanh K - 2K (Onsager; e.g. McCoy & Wu, The Two-Dimensional Ising Model,
     # 1973): 1.503 cells at 1.5 Tc, 0.919 at 2 Tc. kMC's xi comes from the time-sampled
     # snapshots through the 2-D Ornstein-Zernike form r^(-1/2) exp(-r/xi) fitted from r = 1;
-    # measured 1.53 and 0.98 (2 % and 7 %). 15 %: the form is asymptotic and is fitted at
+    # measured 1.59 and 0.95 (6 % and 3 %). 15 %: the form is asymptotic and is fitted at
     # r ~ xi, where short-distance corrections remain (a pure exponential gives 1.00 and
     # 0.71, 33 % and 23 % low, and fails).
     eps = -0.1
