@@ -465,15 +465,19 @@ class Simulation:
     def time(self) -> float:
         return float(self.clock[0])
 
-    def advance(self, n_events: int, t_stop: float = float("inf")) -> tuple[int, int]:
+    def advance(self, n_events: int, t_stop: float = float("inf"),
+                canonical: bool = True) -> tuple[int, int]:
         """Execute up to ``n_events`` events (or until time ``t_stop``, s).
 
         Returns (events done, status) with status 0 ok, 1 t_stop reached, 2 absorbing.
-        Every call starts from a rebuild, which puts the event lists in their canonical
-        order, so the trajectory depends only on the state and the random stream at call
-        boundaries (exact resume from checkpoints).
+        A call starts from a rebuild, which puts the event lists in their canonical order,
+        so the trajectory depends only on the state and the random stream at call
+        boundaries (exact resume from checkpoints); ``canonical=False`` continues from the
+        structure as the previous call left it (no O(n) rebuild: 0.7 s at 1024^2 with
+        interactions), for a stop that is never a checkpoint.
         """
-        self.rebuild()
+        if canonical:
+            self.rebuild()
         c = self.c
         done = nulls = 0
         while True:
@@ -643,7 +647,7 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             if snapped:
                 shot = _snapshot(sim, lattice, cov_block(b))
                 if sim.time < config.t_max:
-                    d2, st = sim.advance(per[b] - done, config.t_max)
+                    d2, st = sim.advance(per[b] - done, config.t_max, canonical=False)
                     done += d2
             wall += time.perf_counter() - w0
             if not snapped:  # the block ended (absorbing state, or faster than expected)

@@ -37,5 +37,10 @@ def _spread_ratio(fast: bool, n: int = 40, events: int = 400_000) -> float:
 @pytest.mark.slow
 @pytest.mark.parametrize("fast", [False, True], ids=["unscaled", "fast-process scaling"])
 def test_tof_error_bars_match_the_seed_spread(fast):
+    # With fast-process scaling the spread over seeds also holds the run-to-run variation of
+    # the scaling bias (each run adapts its own scale factors early and keeps them), which a
+    # run's own blocks cannot see: that is what the scaling check estimates separately.
+    # Measured ratios over four independent sets of 40-60 seeds: 1.06, 1.14, 1.21, 1.42
+    # (mean 1.21); hence 1.6 for the scaled case (a bug making them 2x too small gives ~2.4).
     ratio = _spread_ratio(fast)
-    assert 0.7 < ratio < 1.35, ratio
+    assert 0.7 < ratio < (1.6 if fast else 1.35), ratio
