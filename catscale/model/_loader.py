@@ -273,12 +273,61 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
         for eq in bep:
             if eq not in eqs:
                 col.add(("kmc", "bep", eq), f"no step with this equation (steps: {eqs})")
+    if mech is not None and kmc_sec is not None and not isinstance(kmc_sec, dict):
+        _check_kmc(col, kmc_sec, mech)
 
     return dict(path=name, name=str(data.get("name", "") or pathlib.Path(name).stem),
                 mechanism=mech, conditions=conditions, units=units, sites=sites,
                 species_specs=species_specs, step_specs=tuple(step_specs),
                 pressures=pressures_bar, lateral=lateral, lateral_coordination=zc,
                 sections=sections, raw=data)
+
+
+#: site kinds of the named kMC lattices (fcc111: top, fcc and hcp hollows)
+_FCC111_KINDS = ("top", "fcc", "hcp")
+
+
+def _check_kmc(col, sec, mech) -> None:
+    """The kmc section against the mechanism: the lattice carries the mechanism's site
+    kinds, and every species named in interactions, clusters, diffusion and initial is
+    one of its surface species."""
+    kinds = [s.name for s in mech.sites]
+    ads = [sp.name for sp in mech.species if sp.phase == "surface"]
+    if sec.lattice == "fcc111":
+        bad = [k for k in kinds if k not in _FCC111_KINDS]
+        if bad:
+            col.add(("kmc", "lattice"), f"fcc111 has the site kinds {list(_FCC111_KINDS)}; "
+                    f"the mechanism's sites {bad} are not among them (or use lattice: custom)")
+    elif sec.lattice == "custom":
+        cell = sorted({s.kind for s in sec.unit_cell.sites}) if sec.unit_cell else []
+        bad = [k for k in kinds if k not in cell]
+        if sec.unit_cell is not None and bad:
+            col.add(("kmc", "unit_cell", "sites"), f"no site of kind {bad} (a site kind of "
+                    f"the mechanism) in the unit cell, whose kinds are {cell}")
+    elif len(kinds) != 1:
+        col.add(("kmc", "lattice"), f"{sec.lattice} has one site kind, the mechanism has "
+                f"{kinds}: use fcc111 or a custom unit_cell")
+    surface = ads + kinds
+    for i, it in enumerate(sec.interactions):
+        pair = None
+        parts = it.pair.split("-")
+        for cut in range(1, len(parts)):
+            x, y = "-".join(parts[:cut]).strip(), "-".join(parts[cut:]).strip()
+            if x in ads and y in ads:
+                pair = (x, y)
+        if pair is None:
+            col.add(("kmc", "interactions", i, "pair"),
+                    f"expected 'A*-B*' with two adsorbates of the mechanism {ads}, found "
+                    f"{it.pair!r}")
+    for i, cl in enumerate(sec.clusters):
+        bad = [x for x in cl.species if x not in surface]
+        if bad:
+            col.add(("kmc", "clusters", i, "species"),
+                    f"{bad} not surface species of the mechanism {surface}")
+    for key in ("diffusion", "initial"):
+        for name in getattr(sec, key):
+            if name not in ads:
+                col.add(("kmc", key, name), f"expected an adsorbate of the mechanism {ads}")
 
 
 def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):

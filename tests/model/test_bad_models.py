@@ -52,6 +52,10 @@ EXPECTED = {
     # the step is written reversible (<=>) in the file
     "bep_unknown_step.yaml": ("kmc.bep.CO* + O* -> CO2 + 2*", "no step with this equation",
                               24),
+    # the kmc section against the mechanism (before: found only when kMC ran, no line)
+    "kmc_lattice_kinds.yaml": ("kmc.lattice", "fcc111 has the site kinds", 24),
+    "kmc_interaction_unknown_species.yaml": ("kmc.interactions[0].pair",
+                                             "two adsorbates of the mechanism", 24),
     "yaml_syntax_error.yaml": ("(yaml)", "not valid YAML", 18),
     "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
     "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),
@@ -123,3 +127,25 @@ def test_cli_validate_missing_file():
 def test_cli_rates_bad_input_exit_2():
     r = _cli("rates", str(DATA / "unknown_species.yaml"), "--json")
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+
+
+def test_kmc_section_against_the_mechanism(tmp_path):
+    # every species the kmc section names must be one of the mechanism's surface species,
+    # and the lattice must carry its site kinds: all reported at once, with file and field
+    base = (DATA / "_base_valid.yaml").read_text()
+    f = tmp_path / "m.yaml"
+    f.write_text(base + 'kmc: {lattice: square, clusters: [{species: [CO*, Q*], sites: '
+                 '[[0, 0, 0], [0, 1, 0]], energy: 0.1}], diffusion: {Z*: 1.0}, '
+                 'initial: {Y*: 0.2, O*: 0.1}}\n')
+    errors = {e.field: e.message for e in validate_file(f)}
+    assert set(errors) == {"kmc.clusters[0].species", "kmc.diffusion.Z*", "kmc.initial.Y*"}
+    assert "['Q*'] not surface species" in errors["kmc.clusters[0].species"]
+    two = base.replace('sites:\n  "*": {density: 1.5e19 m^-2}',
+                       'sites:\n  "*": {density: 1.5e19 m^-2}\n  "s": {density: 1e19 m^-2}')
+    f.write_text(two + "kmc: {lattice: hexagonal}\n")
+    (err,) = validate_file(f)
+    assert err.field == "kmc.lattice" and "one site kind" in err.message
+    f.write_text(two + 'kmc: {lattice: custom, unit_cell: {vectors: [[1, 0], [0, 1]], '
+                 'sites: [{kind: "*", position: [0, 0]}]}}\n')
+    (err,) = validate_file(f)
+    assert err.field == "kmc.unit_cell.sites" and "['s']" in err.message
