@@ -189,7 +189,9 @@ def thermodynamic_factor(runs: Sequence[GrandCanonicalRun], n_blocks: int = 20,
     phi, theta = phi_theta(allm)
     B = len(blocks)
     jk = np.array([phi_theta(np.arange(B) != b) for b in range(B)])
-    err = np.sqrt((B - 1) / B * np.sum((jk - jk.mean(axis=0)) ** 2, axis=0))
+    with np.errstate(invalid="ignore"):  # a block-deleted sample without fluctuations: the
+        # error is undefined (NaN), not a warning on stderr
+        err = np.sqrt((B - 1) / B * np.sum((jk - jk.mean(axis=0)) ** 2, axis=0))
     return Estimate(phi, float(err[0]), B), Estimate(theta, float(err[1]), B)
 
 

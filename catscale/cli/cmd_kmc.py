@@ -65,7 +65,10 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
                     initial=dict(sec.initial) or None,
                     checkpoint=checkpoint or sec.checkpoint,
                     checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd)
-    return km, lat, cfg, int(replicas or sec.replicas), sec
+    nrep = int(sec.replicas if replicas is None else replicas)
+    if nrep < 1:
+        raise InvalidParameterError("replicas", "an integer >= 1", nrep)
+    return km, lat, cfg, nrep, sec
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -180,3 +180,10 @@ def test_compare_names_what_the_mean_field_omits(tmp_path):
     r = _run("compare", str(path), "--events", "20000", "--size", "16", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["mean_field_omits"] == ["clusters"]
+
+
+def test_replicas_below_one_is_refused(tmp_path):
+    path = tmp_path / "cycle.yaml"
+    path.write_text(CYCLE)
+    r = _run("kmc", str(path), "--replicas", "0", "--events", "1000", "--json")
+    assert r.returncode == 2 and "replicas" in r.stderr and "Traceback" not in r.stderr
