@@ -58,6 +58,19 @@ def cli_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_FAILED) from None
 
 
+def check_output_path(option: str, path: str | None) -> None:
+    """Refuse, before any computation, an output file whose directory does not exist or
+    cannot be written (bad input, exit 2), so that no finished result is lost at the end."""
+    if not path:
+        return
+    import os
+    import pathlib
+
+    parent = pathlib.Path(path).expanduser().resolve().parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise InvalidParameterError(option, "a file in an existing, writable directory", path)
+
+
 def to_jsonable(obj: Any) -> Any:
     """Convert numpy scalars/arrays, tuples and non-finite floats (-> None) for JSON."""
     import numpy as np

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import check_output_path, cli_errors, print_json
 
 
 def diffusion_inputs(model, coverages: str | None = None) -> dict:
@@ -193,6 +193,7 @@ def register(app: typer.Typer) -> None:
                 raise InvalidParameterError("--size", ">= 3", size)
             if workers < 1:
                 raise InvalidParameterError("--workers", ">= 1", workers)
+            check_output_path("--plot", plot)
             out, (curve, closure) = diffusion_summary(inp, m, events or None, size or None,
                                                       replicas or None, workers, seed)
             out["plot"] = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import check_output_path, cli_errors, print_json
 
 
 def kmc_inputs(model, events: int | None = None, seed: int | None = None,
@@ -122,6 +122,10 @@ def register(app: typer.Typer) -> None:
             from catscale.model import load_model
 
             m = load_model(model)
+            check_output_path("--snapshot", snapshot)
+            sec = getattr(m, "kmc", None)
+            check_output_path("--checkpoint" if checkpoint else "kmc.checkpoint",
+                              checkpoint or getattr(sec, "checkpoint", None))
             kw = dict(events=events, seed=seed, lattice=lattice,
                       size=(size, size) if size else None, replicas=replicas,
                       checkpoint=checkpoint, fast_diffusion=fast_diffusion,

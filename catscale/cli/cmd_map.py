@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import check_output_path, cli_errors, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
 
             from catscale.errors import InvalidParameterError
             from catscale.kinetics import descriptor_map, plot_map
+
+            check_output_path("--out", out)
+            check_output_path("--plot", plot)
 
             if model.endswith(".mkm"):
                 from catscale.model.importers import load_catmap

@@ -187,3 +187,14 @@ def test_replicas_below_one_is_refused(tmp_path):
     path.write_text(CYCLE)
     r = _run("kmc", str(path), "--replicas", "0", "--events", "1000", "--json")
     assert r.returncode == 2 and "replicas" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("option", ["--snapshot", "--checkpoint"])
+def test_unwritable_output_is_refused_before_the_run(tmp_path, option):
+    # the run would be lost at its end (snapshot) or at its first checkpoint: bad input,
+    # refused before any event
+    path = tmp_path / "cycle.yaml"
+    path.write_text(CYCLE)
+    r = _run("kmc", str(path), option, str(tmp_path / "missing" / "x"), "--json")
+    assert r.returncode == 2 and option in r.stderr and "writable directory" in r.stderr
+    assert r.stdout == ""
