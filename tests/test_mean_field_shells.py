@@ -4,6 +4,8 @@ eps_ij = sum_s (z_s / z_1) eps_ij^s, by one routine
 (:meth:`catscale.kmc.LateralInteractions.mean_field_pairs`, through
 :meth:`catscale.model.Model.mean_field_lateral`)."""
 
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -11,20 +13,8 @@ from catscale.errors import InvalidParameterError
 from catscale.kmc import LateralInteractions, Lattice
 from catscale.model import load_model
 
-MODEL = """catscale: 1
-name: single-site cycle with lateral interactions
-conditions: {T: 500, pressures: {A: 1 bar, B: 0}}
-sites: {"*": {density: 1.5e19 m^-2}}
-species:
-  A: {phase: gas}
-  B: {phase: gas}
-  A*: {}
-  B*: {}
-steps:
-  - {equation: "A + * -> A*", k_f: 2.0}
-  - {equation: "A* -> B*", k_f: 1.0}
-  - {equation: "B* -> B + *", k_f: 1.0}
-LATERAL
+CYCLE = pathlib.Path(__file__).parent / "data" / "models" / "single_site_cycle.yaml"
+MODEL = CYCLE.read_text() + """LATERAL
 kmc: {lattice: LATTICE, size: [12, 12], INTER}
 """
 

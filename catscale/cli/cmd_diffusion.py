@@ -72,8 +72,6 @@ def diffusion_summary(inp: dict, method: str, events: int | None = None,
     import numpy as np
 
     from catscale.diffusion import chemical_diffusivity, critical_temperature, spinodal
-    from catscale.errors import InvalidParameterError
-
     sec = inp["section"]
     th = np.array(inp["coverages"], float)
     closure = chemical_diffusivity(th, inp["hop_rate"], inp["a"], inp["eps"], inp["T"],
@@ -88,12 +86,8 @@ def diffusion_summary(inp: dict, method: str, events: int | None = None,
         cfg = LatticeGasConfig(lattice=inp["lattice"], size=L, T=inp["T"], eps=inp["eps"],
                                hop_rate=inp["hop_rate"], rule=inp["rule"], a=inp["a"],
                                exchange_rate=sec.exchange_rate or inp["hop_rate"])
-        ev = sec.events if events is None else int(events)
-        nrep = sec.replicas if replicas is None else int(replicas)
-        for name, v in (("events", ev), ("replicas", nrep)):
-            if v < 1:
-                raise InvalidParameterError(name, "an integer >= 1", v)
-        s = sample_diffusion(cfg, th, events=ev, replicas=nrep,
+        ev = events or sec.events
+        s = sample_diffusion(cfg, th, events=ev, replicas=replicas or sec.replicas,
                              seed=sec.seed if seed is None else seed, workers=workers,
                              grand_size=sec.grand_size)
         curve = curve_from_sampling(s)

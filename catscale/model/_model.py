@@ -89,9 +89,9 @@ class Model:
         sec = self.sections.get("kmc") or KMCSection()
         # models derived by with_conditions / with_energy_shifts (one per uq sample) share
         # the lattice geometry: computed once per distinct lattice definition
-        return _shell_coordination(sec.model_dump_json(include={"lattice", "size", "shells",
-                                                                 "unit_cell"}),
-                                   tuple(s.name for s in self.mechanism.sites))
+        return _lattice_shells(sec.model_dump_json(include={"lattice", "size", "shells",
+                                                             "unit_cell"}),
+                               tuple(s.name for s in self.mechanism.sites))
 
     def mean_field_lateral(self) -> dict[str, float] | None:
         """Pair interactions for first-order mean field, ``{"A*-B*": eV per nearest-neighbour
@@ -306,7 +306,8 @@ class Model:
 
 
 @functools.lru_cache(maxsize=64)
-def _shell_coordination(section_json: str, kinds: tuple[str, ...]) -> tuple[int, ...]:
+def _lattice_shells(section_json: str, kinds: tuple[str, ...]) -> tuple[int, ...]:
+    """Coordination numbers of shells 1, 2, ... of the lattice a kmc section defines."""
     from .sections.kmc import KMCSection, build_lattice
 
     lat = build_lattice(KMCSection.model_validate_json(section_json), list(kinds))

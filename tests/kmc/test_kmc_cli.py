@@ -1,6 +1,7 @@
 """`catscale kmc` and `catscale compare`: JSON contract, exit codes, snapshot."""
 
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -112,20 +113,8 @@ def test_kmc_scaling_check_json(tmp_path):
     assert "scaling_check" not in json.loads(r.stdout)
 
 
-CYCLE = """catscale: 1
-name: single-site cycle with lateral interactions
-conditions: {T: 500, pressures: {A: 1 bar, B: 0}}
-sites: {"*": {density: 1.5e19 m^-2}}
-species:
-  A: {phase: gas}
-  B: {phase: gas}
-  A*: {}
-  B*: {}
-steps:
-  - {equation: "A + * -> A*", k_f: 2.0}
-  - {equation: "A* -> B*", k_f: 1.0}
-  - {equation: "B* -> B + *", k_f: 1.0}
-lateral: {"A*-A*": 0.01, "A*-B*": 0.01, "B*-B*": 0.01}
+CYCLE_BASE = pathlib.Path(__file__).parents[1] / "data" / "models" / "single_site_cycle.yaml"
+CYCLE = CYCLE_BASE.read_text() + """lateral: {"A*-A*": 0.01, "A*-B*": 0.01, "B*-B*": 0.01}
 kmc: {lattice: square, size: [32, 32], events: 3000000, seed: 3,
       diffusion: {"A*": 30, "B*": 30}}
 """
