@@ -9,7 +9,8 @@ the medians is the figure to read. Both versions must take the same arguments (t
 ``Simulation``, is the work tree's).
 
 Usage: python benchmarks/ab_kmc_kernel.py [--base REV] [--case zgb|zgbp|co|cop] [--size L]
-[--events N] [--reps K]; prints one JSON object. Defaults: HEAD, co, 256, 1e6, 8.
+[--events N] [--reps K]; prints one JSON object in the shape of the benchmark contract
+(DESIGN.md). Defaults: HEAD, co, 256, 1e6, 8.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import importlib.util
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -73,12 +75,16 @@ def main() -> None:
                 done, _ = sim.advance(a.events)
                 rates[name].append(done / max(time.process_time() - c0, 1e-9))
     med = {k: statistics.median(v) for k, v in rates.items()}
-    print(json.dumps(dict(benchmark="kmc_kernel_ab", case=a.case, size=a.size, base=a.base,
-                          events_per_cpu_second={k: round(v) for k, v in med.items()},
-                          ratio_work_over_base=round(med["work"] / med["base"], 3),
-                          runs={k: [round(x) for x in v] for k, v in rates.items()},
-                          load_average=os.getloadavg())))
-
+    case = f"{a.case} {a.size}x{a.size}"
+    label = {"work": "work tree", "base": f"at {a.base}"}
+    results = [dict(case=f"{case}, kernel {label[k]}", tool="catscale",
+                    metric="events_per_cpu_second", value=round(med[k]), unit="1/s",
+                    runs=[round(x) for x in rates[k]]) for k in ("base", "work")]
+    results.append(dict(case=case, tool="catscale", metric="ratio_work_over_base",
+                        value=round(med["work"] / med["base"], 3), unit="1"))
+    print(json.dumps(dict(benchmark="kmc_kernel_ab", machine=dict(
+        python=platform.python_version(), cpus=os.cpu_count(),
+        load_average_end=os.getloadavg()), results=results)))
 
 if __name__ == "__main__":
     main()
