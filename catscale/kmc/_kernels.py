@@ -133,9 +133,12 @@ def peek_draws(s, k1, k2):
 
 
 @njit(cache=True, inline="always")
-def _spec_pick(r2, r3, R, unit, Wp, G, seg, off):
-    """(process, list index) that the selection draws r2, r3 pick with the present totals
-    (the same arithmetic as the selection in ``run``; a prefetch hint, never executed)."""
+def _pick(r2, r3, R, unit, Wp, G, seg, off):
+    """(process, index into ``lst``) selected by the raw draws r2 (process) and r3 (rate
+    group and instance) with the totals as they are: the process by its bound total
+    ``unit[p] * Wp[p]`` (``R`` their sum, s^-1), the group by its integer weight, the instance
+    uniformly. ``run`` selects every event with it, and with the peeked draws of the next
+    event picks the entry it prefetches."""
     x = float(r2 >> _S11) * _INV53 * R
     p = -1
     for pp in range(unit.shape[0]):
@@ -151,7 +154,7 @@ def _spec_pick(r2, r3, R, unit, Wp, G, seg, off):
         i = np.int64(float(r3 >> _S11) * _INV53 * cnt)
         if i >= cnt:
             i = cnt - 1
-        return p, off[up, 0] + max(i, 0)
+        return p, off[up, 0] + i
     y = np.int64(r3 >> _ONE) % Wp[up]
     g = G[up] - 1
     while g > 0:
@@ -452,33 +455,12 @@ def run(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites,
             cov_int[_u(k)] += n_count[_u(k)] * dt
         t += dt
         # -- select the process, the rate group and the instance -------------------------
-        x = next_double(rng) * R
-        p = -1
-        for pp in range(P):
-            if Wp[_u(pp)] > 0:
-                p = pp
-                r = unit[_u(pp)] * Wp[_u(pp)]
-                if x < r:
-                    break
-                x -= r
+        r2 = next_u64(rng)
+        r3 = next_u64(rng)
+        p, sel = _pick(r2, r3, R, unit, Wp, G, seg, off)
         up = _u(p)
         Gp = G[up]
-        if Gp == 1:
-            cnt = seg[up, 0]
-            i = np.int64(next_double(rng) * cnt)
-            if i >= cnt:
-                i = cnt - 1
-            idv = lst[_u(off[up, 0] + i)]
-        else:
-            y = np.int64(next_u64(rng) >> _ONE) % Wp[up]
-            g = Gp - 1
-            while g > 0:
-                c = seg[up, _u(g)] << g
-                if y < c:
-                    break
-                y -= c
-                g -= 1
-            idv = lst[_u(off[up, _u(g)] + (y >> g))]
+        idv = lst[_u(sel)]
         s = np.int64(_u(idv) // _u(S))
         q = idv - s * S
         us = _u(s)
@@ -507,7 +489,7 @@ def run(state, nbr, basis_of, stab, lateral, col_shell, z_int, h, eps, cl_sites,
             # between, so these are hints), the entry of event +2 starts loading now, and
             # the site of event +1 (its entry loaded during the previous event) now
             r2, r3 = peek_draws(rng, 2, 3)
-            p1, spec1 = _spec_pick(r2, r3, R, unit, Wp, G, seg, off)
+            p1, spec1 = _pick(r2, r3, R, unit, Wp, G, seg, off)
             prefetch(lst, spec1)
         # -- execute ---------------------------------------------------------------------
         a = state[us]
