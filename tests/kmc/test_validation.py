@@ -84,6 +84,19 @@ def _onsager_m(T_over_Tc):
     return (1 - np.sinh(2 * bj) ** -4) ** 0.125 if T_over_Tc < 1 else 0.0
 
 
+def _symmetric_lattice_gas(T_over_Tc, L, **kw):
+    """A + * <=> A* on an L x L square lattice with NN attraction eps = -0.1 eV at
+    T = T_over_Tc * Tc (kTc/|eps| = 0.567296) and the symmetric chemical potential mu = 2 eps
+    (k_a/k_d = exp(beta mu): theta = 1/2 on average)."""
+    eps = -0.1
+    T = T_over_Tc * 0.567296 * abs(eps) / kB
+    lat = Lattice.square(L)
+    K = np.exp(2 * eps / (kB * T))
+    _, _, m = make(["A + * <=> A*"], [K], [1.0], {"A": 1.0}, lat, T=T,
+                   lateral=LateralInteractions((("A*", "A*", 1, eps),)), **kw)
+    return lat, m
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("T_over_Tc", [0.85, 1.25])
 def test_lattice_gas_onsager(T_over_Tc):
@@ -94,12 +107,7 @@ def test_lattice_gas_onsager(T_over_Tc):
     # lattice: below Tc the dense phase persists with theta = (1 + m)/2 (m from Onsager/Yang;
     # 0.930 at 0.85 Tc; tolerance 0.02 covers the L = 32 finite-size shift and noise); above
     # Tc it melts to theta ~ 1/2 (|2 theta - 1| < 0.3, versus 0.93 ordered).
-    eps = -0.1
-    T = T_over_Tc * 0.567296 * abs(eps) / kB
-    lat = Lattice.square(32)
-    K = np.exp(2 * eps / (kB * T))  # k_a/k_d = exp(beta mu), mu = 2 eps
-    _, _, m = make(["A + * <=> A*"], [K], [1.0], {"A": 1.0}, lat, T=T,
-                   lateral=LateralInteractions((("A*", "A*", 1, eps),)))
+    lat, m = _symmetric_lattice_gas(T_over_Tc, 32)
     r = simulate(m, lat, KMCConfig(events=400_000, seed=3, blocks=20, warmup=0.5,
                                    initial={"A*": 1.0}))
     th = r.coverages["A*"]
@@ -121,14 +129,9 @@ def test_correlation_length_above_tc_is_onsager(T_over_Tc):
     # measured 1.59 and 0.95 (6 % and 3 %). 15 %: the form is asymptotic and is fitted at
     # r ~ xi, where short-distance corrections remain (a pure exponential gives 1.00 and
     # 0.71, 33 % and 23 % low, and fails).
-    eps = -0.1
-    T = T_over_Tc * 0.567296 * abs(eps) / kB
-    lat = Lattice.square(64)
-    K = np.exp(2 * eps / (kB * T))  # exp(beta mu), mu = 2 eps: theta = 1/2
-    _, _, m = make(["A + * <=> A*"], [K], [1.0], {"A": 1.0}, lat, T=T,
-                   lateral=LateralInteractions((("A*", "A*", 1, eps),)), diffusion={"A*": 2.0})
+    lat, m = _symmetric_lattice_gas(T_over_Tc, 64, diffusion={"A*": 2.0})
     r = simulate(m, lat, KMCConfig(events=3_000_000, seed=3, blocks=40, warmup=0.25))
-    k_ising = abs(eps) / (4 * kB * T)
+    k_ising = 1.0 / (4 * 0.567296 * T_over_Tc)  # |eps| / (4 kT), kTc = 0.567296 |eps|
     xi = 1.0 / (-np.log(np.tanh(k_ising)) - 2 * k_ising)
     assert r.correlation_length["A*"] == pytest.approx(xi, rel=0.15)
 
