@@ -53,8 +53,13 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--reps", type=int, default=8)
     a = ap.parse_args()
-    src = subprocess.run(["git", "show", f"{a.base}:catscale/kmc/_kernels.py"], cwd=ROOT,
-                         check=True, capture_output=True, text=True).stdout
+    got = subprocess.run(["git", "show", f"{a.base}:catscale/kmc/_kernels.py"], cwd=ROOT,
+                         capture_output=True, text=True)
+    if got.returncode != 0:
+        print(f"--base {a.base}: no catscale/kmc/_kernels.py at that revision "
+              f"({got.stderr.strip()})", file=sys.stderr)
+        sys.exit(2)
+    src = got.stdout
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "kernels_base.py")
         with open(path, "w") as f:
