@@ -77,7 +77,6 @@ def test_steady_state_sees_the_further_shells(tmp_path, lattice):
     # mean-field steady state, in catscale steady, run's steady stage and the uq chain
     from catscale.cli.cmd_steady import model_steady_state
     from catscale.uq._chain import _steady
-    from catscale.workflow._run import lateral_map
 
     z1, z2, _ = _shells(lattice)
     e = 0.01
@@ -89,7 +88,7 @@ def test_steady_state_sees_the_further_shells(tmp_path, lattice):
     near = _model(tmp_path, lattice=lattice,
                   lateral=f'lateral: {{"A*-A*": {e1}, "A*-B*": {e1}, "B*-B*": {e1}}}')
     bare = _model(tmp_path, lattice=lattice)
-    assert lateral_map(far) == pytest.approx(lateral_map(near))
+    assert far.mean_field_lateral() == pytest.approx(near.mean_field_lateral())
     s_far, s_near, s_bare = (model_steady_state(x) for x in (far, near, bare))
     np.testing.assert_allclose(s_far.theta, s_near.theta, rtol=1e-8, atol=1e-12)
     # the interactions matter here (beta eps z2/z1 up to 0.46): >= 10 % on the TOF

@@ -73,3 +73,14 @@ def test_rate_table_frozen_and_checked():
         RateTable(T=-1.0, equations=("A <=> B",), k_f=[1.0], k_r=[1.0])
     with pytest.raises(InvalidParameterError):
         RateTable(T=300.0, equations=("A <=> B",), k_f=[np.nan], k_r=[1.0])
+
+
+def test_split_pair_takes_the_split_whose_sides_are_both_species():
+    from catscale.mechanism import split_pair
+
+    names = ["CO*", "O*", "O-CO*"]
+    assert split_pair("CO*-O*", names) == ("CO*", "O*")
+    assert split_pair("O-CO*-CO*", names) == ("O-CO*", "CO*")  # the first '-' gives 'O'
+    assert split_pair("CO* - O-CO*", names) == ("CO*", "O-CO*")
+    assert split_pair("CO*-N*", names) is None
+    assert split_pair("CO*", names) is None

@@ -72,6 +72,7 @@ def diffusion_summary(inp: dict, method: str, events: int | None = None,
     import numpy as np
 
     from catscale.diffusion import chemical_diffusivity, critical_temperature, spinodal
+
     sec = inp["section"]
     th = np.array(inp["coverages"], float)
     closure = chemical_diffusivity(th, inp["hop_rate"], inp["a"], inp["eps"], inp["T"],

@@ -37,7 +37,7 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
     lat = build_lattice(sec, [s.name for s in model.mechanism.sites], lattice, size)
     inter = LateralInteractions.from_dict(getattr(model, "lateral", None) or {})
     extra = LateralInteractions(
-        tuple((*_pair(i.pair), i.shell, i.energy) for i in sec.interactions),
+        tuple((*_pair(i.pair, model.mechanism), i.shell, i.energy) for i in sec.interactions),
         tuple(Cluster(tuple(c.species), tuple(tuple(x) for x in c.sites), c.energy)
               for c in sec.clusters))
     rates = model.rates(T)
@@ -71,10 +71,17 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
     return km, lat, cfg, nrep, sec
 
 
-def _pair(text: str) -> tuple[str, str]:
-    from catscale.kmc._events import _split_pair
+def _pair(text: str, mechanism) -> tuple[str, str]:
+    """The two adsorbates of a ``kmc.interactions`` pair key (names may contain '-')."""
+    from catscale.errors import InvalidParameterError
+    from catscale.mechanism import split_pair
 
-    return _split_pair(text)
+    ads = [s.name for s in mechanism.species if s.phase == "surface"]
+    pair = split_pair(text, ads)
+    if pair is None:
+        raise InvalidParameterError("kmc.interactions.pair",
+                                    f"'A*-B*' with two adsorbates of {ads}", text)
+    return pair
 
 
 def run_kmc(model, progress=None, **overrides) -> dict:

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..mechanism import Mechanism, lateral_alpha
+from ..mechanism import Mechanism, lateral_alpha, split_pair
 from ..units import kB
 
 
@@ -47,7 +47,7 @@ def interaction_matrix(mechanism: Mechanism, lateral: Mapping[str, float]) -> np
     S = len(surface)
     eps = np.zeros((S, S))
     for key, val in dict(lateral or {}).items():
-        parts = _split_pair(key, surface)
+        parts = split_pair(key, surface)
         if parts is None:
             raise InvalidParameterError(
                 f"lateral[{key!r}]", f"a pair 'A-B' of surface species of {surface}", key)
@@ -58,14 +58,6 @@ def interaction_matrix(mechanism: Mechanism, lateral: Mapping[str, float]) -> np
         eps[a, b] = v
         eps[b, a] = v
     return eps
-
-
-def _split_pair(key: str, names: list[str]) -> tuple[str, str] | None:
-    # names may contain '-' (e.g. 'O-CO*'); try every split point
-    for i, ch in enumerate(key):
-        if ch == "-" and key[:i].strip() in names and key[i + 1:].strip() in names:
-            return key[:i].strip(), key[i + 1:].strip()
-    return None
 
 
 def lateral_matrices(mechanism: Mechanism, lateral: Mapping[str, float], T: float,

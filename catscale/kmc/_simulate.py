@@ -696,8 +696,8 @@ def _snapshot(sim: Simulation, lattice: Lattice, covariance: bool = True):
     """(NN pair probabilities (ns, ns), site fractions (ns,), occupation covariance C(r)
     (ns, r) of the adsorbates, NaN unless ``covariance``) of the current state."""
     corr = np.full((sim.ns, min(lattice.size) // 2 + 1), np.nan)
-    for i, b0 in _basis_of_species(sim.model, lattice).items():
-        if covariance:
+    if covariance:
+        for i, b0 in _basis_of_species(sim.model, lattice).items():
             corr[i] = correlation_function(sim.state, lattice, i, basis=b0)
     return pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / lattice.n_sites, corr
 

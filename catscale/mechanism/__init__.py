@@ -4,10 +4,10 @@ Plain frozen data and the checks that make a mechanism well formed (element and 
 No solver lives here; every scale package imports this one.
 """
 
-from ._equation import parse_equation, parse_formula
+from ._equation import parse_equation, parse_formula, split_pair
 from ._lateral_alpha import lateral_alpha
 from ._mechanism import Mechanism, Site, Species, Step
 from ._rates import RateTable
 
 __all__ = ["Mechanism", "Site", "Species", "Step", "RateTable", "parse_equation",
-           "parse_formula", "lateral_alpha"]
+           "parse_formula", "lateral_alpha", "split_pair"]

@@ -86,3 +86,23 @@ def parse_formula(formula: str) -> dict[str, int] | None:
     if consumed != len(rest):
         return None
     return dict(counts)
+
+
+def split_pair(key: str, names) -> tuple[str, str] | None:
+    """The two species of a pair key ``"A*-B*"`` (lateral interactions), or None.
+
+    Names may themselves contain ``-`` (``"O-CO*"``), so every ``-`` is tried as the split
+    point and the first one whose two sides (stripped) are both in ``names`` wins.
+
+    Parameters
+    ----------
+    key : str
+    names : collection of str
+        The species allowed on either side.
+    """
+    for i, ch in enumerate(key):
+        if ch == "-":
+            a, b = key[:i].strip(), key[i + 1:].strip()
+            if a in names and b in names:
+                return a, b
+    return None

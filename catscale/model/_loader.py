@@ -10,7 +10,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidParameterError, ModelFileError, ModelFileErrors
-from ..mechanism import Mechanism, Site, Species, Step, parse_equation, parse_formula
+from ..mechanism import (
+    Mechanism,
+    Site,
+    Species,
+    Step,
+    parse_equation,
+    parse_formula,
+    split_pair,
+)
 from ..mechanism._mechanism import site_of
 from ._schema import (
     KNOWN_SECTIONS,
@@ -283,17 +291,6 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                 sections=sections, raw=data)
 
 
-def _pair_of(key: str, names) -> tuple[str, str] | None:
-    """(A, B) of a pair key 'A-B' whose two names are both in ``names`` (names may contain
-    '-', so every split point is tried), or None."""
-    parts = key.split("-")
-    for cut in range(1, len(parts)):
-        a, b = "-".join(parts[:cut]).strip(), "-".join(parts[cut:]).strip()
-        if a in names and b in names:
-            return a, b
-    return None
-
-
 #: site kinds of the named kMC lattices (fcc111: top, fcc and hcp hollows)
 _FCC111_KINDS = ("top", "fcc", "hcp")
 
@@ -320,7 +317,7 @@ def _check_kmc(col, sec, mech) -> None:
                 f"{kinds}: use fcc111 or a custom unit_cell")
     surface = ads + kinds
     for i, it in enumerate(sec.interactions):
-        if _pair_of(it.pair, ads) is None:
+        if split_pair(it.pair, ads) is None:
             col.add(("kmc", "interactions", i, "pair"),
                     f"expected 'A*-B*' with two adsorbates of the mechanism {ads}, found "
                     f"{it.pair!r}")
@@ -538,7 +535,7 @@ def _lateral(col, raw, species_objs, ctx) -> dict[tuple[str, str], float]:
         return out
     unit = ctx["units"]["energy"]
     for key, val in raw.items():
-        pair = _pair_of(key, species_objs)
+        pair = split_pair(key, species_objs)
         if pair is None:
             col.add(("lateral", key), "expected 'A*-B*' with two declared adsorbates")
             continue

@@ -110,10 +110,16 @@ class Model:
         if not extra:
             return top or None
         from ..kmc import LateralInteractions
+        from ..mechanism import split_pair
 
-        pairs = LateralInteractions.from_dict(top)
+        # pair keys split on the mechanism's adsorbate names (the loader checked them), not
+        # re-guessed from the text: names may contain '-'
+        ads = [s.name for s in self.mechanism.species if s.phase == "surface"]
+        pairs = LateralInteractions.from_dict(
+            {(split_pair(k, ads) or k): v for k, v in top.items()})
         for i in extra:
-            pairs = pairs.merged(LateralInteractions.from_dict({i.pair: i.energy}, i.shell))
+            pairs = pairs.merged(LateralInteractions.from_dict(
+                {(split_pair(i.pair, ads) or i.pair): i.energy}, i.shell))
         out = pairs.mean_field_pairs(self._shell_coordination)
         return out or None
 

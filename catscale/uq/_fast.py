@@ -138,13 +138,6 @@ class RateShifter:
         return self.model.with_energy_shifts(dict(shifts)).rates()
 
 
-def lateral_dict(model) -> dict | None:
-    """The model's lateral interactions for mean field as ``{"A*-B*": eV}`` (the kinetics
-    convention; further kmc shells folded in, :meth:`Model.mean_field_lateral`), or None
-    when it has none."""
-    return model.mean_field_lateral()
-
-
 def mean_field_network(model, rates):
     """The mean-field Network of ``model`` with the rate constants ``rates`` (RateTable, T in
     K, k in s^-1 bar^-n): the model's pressures (bar), lateral interactions (eV, pairwise
@@ -153,7 +146,7 @@ def mean_field_network(model, rates):
     from ..kinetics import build_network, lateral_matrices
 
     Gf = Gr = Af = Ar = None
-    lat = lateral_dict(model)
+    lat = model.mean_field_lateral()
     if lat:
         Gf, Gr = lateral_matrices(model.mechanism, lat, rates.T, model.coordination(),
                                   model.lateral_alpha())

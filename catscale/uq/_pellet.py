@@ -81,7 +81,6 @@ from scipy.interpolate import PPoly
 from scipy.linalg.lapack import dgtsv as _gtsv
 
 from ..errors import CatscaleError, ConvergenceError, InvalidParameterError, ModelFileError
-from ._fast import lateral_dict
 
 __all__ = ["LineSolution", "solve_line_pellet", "PelletStage", "ReactorStage"]
 
@@ -965,7 +964,7 @@ class PelletStage:
 
         cp = MicrokineticCoupling(m.mechanism, rates, self.section.specific_area,
                                   gas_species=self.species, enthalpies=self.section.enthalpies,
-                                  lateral=lateral_dict(m), coordination=m.coordination(),
+                                  lateral=m.mean_field_lateral(), coordination=m.coordination(),
                                   alpha=m.lateral_alpha(),
                                   key=self.key, coverage_effects=m.coverage_effects())
         return microkinetic_rate_law(cp)

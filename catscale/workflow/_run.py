@@ -68,7 +68,7 @@ def stage_steady(model: Model, result: RunResult) -> None:
     from ..kinetics._analysis import analyze, apparent_activation_energy
 
     rt = model.rates()
-    ss = steady_state(model.mechanism, rt, model.pressures, lateral=lateral_map(model),
+    ss = steady_state(model.mechanism, rt, model.pressures, lateral=model.mean_field_lateral(),
                       coordination=model.coordination(), alpha=model.lateral_alpha(),
                       coverage_effects=model.coverage_effects())
     out = ss.to_dict()
@@ -86,12 +86,6 @@ def stage_steady(model: Model, result: RunResult) -> None:
         out["other_stable_states"] = [a.to_dict() for a in ss.stable_states[1:]]
     result.stages["steady"] = out
     result.text["steady"] = _steady_text(out)
-
-
-def lateral_map(model: Model) -> dict[str, float] | None:
-    """The model's lateral interactions for mean field as {"A*-B*": eV per nearest-neighbour
-    pair} (further kmc shells folded in: :meth:`Model.mean_field_lateral`), or None."""
-    return model.mean_field_lateral()
 
 
 def _steady_text(out: dict) -> str:
