@@ -8,14 +8,30 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_model", "run"]
+__all__ = ["__version__", "load_model", "run", "homogenize", "Model"]
 
 
 def load_model(path, **kwargs):
-    """Load and validate a model file (see :func:`catscale.model.load_model`)."""
-    from .model import load_model as _load
+    """Load and validate a model file: a :class:`catscale.Model` with one method per stage
+    (``m.steady_state()``, ``m.kmc()``, ``m.pellet()``, ...; see :mod:`catscale.api`)."""
+    from .api import load_model as _load
 
     return _load(path, **kwargs)
+
+
+def homogenize(image, *args, **kwargs):
+    """Effective diffusivity of a voxel image (see :func:`catscale.stages.homogenize`)."""
+    from .stages import homogenize as _homogenize
+
+    return _homogenize(image, *args, **kwargs)
+
+
+def __getattr__(name):
+    if name == "Model":
+        from .api import Model
+
+        return Model
+    raise AttributeError(name)
 
 
 def run(path, out=None, **kwargs):

@@ -24,7 +24,7 @@ from .errors import InvalidParameterError
 __all__ = [
     "kB", "h", "hbar", "c", "NA", "e", "amu", "R", "eV", "invcm", "bar", "atm", "torr",
     "angstrom", "kB_J", "h_J", "DIMENSIONS", "parse_quantity", "to_internal", "from_internal",
-    "wavenumber_to_eV", "eV_to_wavenumber",
+    "wavenumber_to_eV", "eV_to_wavenumber", "concentration",
 ]
 
 # ---- constants (SI unless stated) -------------------------------------------------------
@@ -44,6 +44,12 @@ bar: float = 1.0e5                   # Pa
 atm: float = _c.atm                  # Pa
 torr: float = _c.torr                # Pa
 angstrom: float = 1.0e-10            # m
+
+
+def concentration(p_bar: float, T: float) -> float:
+    """Ideal-gas concentration, mol/m^3, of a partial pressure in bar (the rate-law
+    convention) at T (K): c = p / (R T)."""
+    return float(p_bar) * bar / (R * float(T))
 
 
 def wavenumber_to_eV(nu_cm: float) -> float:

@@ -75,7 +75,7 @@ def test_custom_unit_cell_coordination(tmp_path):
 def test_steady_state_sees_the_further_shells(tmp_path, lattice):
     # the same energetics given in shell 2 or, scaled by z2/z1, in shell 1 give the same
     # mean-field steady state, in catscale steady, run's steady stage and the uq chain
-    from catscale.cli.cmd_steady import model_steady_state
+    from catscale.stages.steady import solve as model_steady_state
     from catscale.uq._chain import _steady
 
     z1, z2, _ = _shells(lattice)

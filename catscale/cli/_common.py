@@ -8,7 +8,6 @@ without a traceback; with ``--json`` stdout carries exactly one JSON object.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,23 +71,10 @@ def check_output_path(option: str, path: str | None) -> None:
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Convert numpy scalars/arrays, tuples and non-finite floats (-> None) for JSON."""
-    import numpy as np
+    """JSON-ready form of a result or structure (see :func:`catscale.stages.to_jsonable`)."""
+    from ..stages import to_jsonable as _to_jsonable
 
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        x = float(obj)
-        return x if math.isfinite(x) else None
-    return obj
+    return _to_jsonable(obj)
 
 
 def print_json(obj: Any) -> None:

@@ -15,110 +15,6 @@ import typer
 from ._common import check_output_path, cli_errors, print_json
 
 
-def diffusion_inputs(model, coverages: str | None = None) -> dict:
-    """Resolve the lattice-gas parameters of a model (section ``diffusion:`` with defaults).
-
-    Returns a dict with lattice, T (K), eps (eV), hop_rate (s^-1), a (m), rule, coverages,
-    and the section object.
-    """
-    import math
-
-    from catscale.errors import InvalidParameterError
-    from catscale.model.sections.diffusion import DiffusionSection, parse_coverages
-    from catscale.units import h, kB
-
-    sec = model.diffusion if getattr(model, "diffusion", None) is not None else \
-        DiffusionSection()
-    T = sec.T or model.T
-    lattice = sec.lattice
-    if lattice is None:
-        kmc = getattr(model, "kmc", None)
-        lat = getattr(kmc, "lattice", None) if kmc is not None else None
-        lattice = lat if lat in ("square", "hexagonal") else "square"
-    eps = sec.eps
-    if eps is None:
-        eps = 0.0
-        if sec.species is not None:
-            sp = sec.species
-            for key, val in (model.lateral or {}).items():
-                pair = tuple(key) if isinstance(key, tuple) else tuple(str(key).split("-"))
-                if pair == (sp, sp):
-                    eps = float(val)
-    if sec.hop_rate is not None:
-        gamma = sec.hop_rate
-    else:
-        pref = sec.prefactor if sec.prefactor is not None else kB * T / h
-        gamma = pref * math.exp(-(sec.hop_barrier or 0.0) / (kB * T))
-    if not gamma > 0:
-        raise InvalidParameterError(f"{model.path}: diffusion.hop_rate", "> 0 s^-1", gamma)
-    if coverages is not None:
-        try:
-            cov = parse_coverages(coverages)
-        except ValueError as exc:
-            msg = str(exc).split(", got ")[0].removeprefix("expected ")
-            raise InvalidParameterError("--coverages", msg, coverages) from None
-    else:
-        cov = list(sec.coverages)
-    return dict(lattice=lattice, T=float(T), eps=float(eps), hop_rate=float(gamma),
-                a=float(sec.a), rule=sec.rule, coverages=cov, section=sec)
-
-
-def diffusion_summary(inp: dict, method: str, events: int | None = None,
-                      size: int | None = None, replicas: int | None = None,
-                      workers: int = 1, seed: int | None = None) -> tuple[dict, object]:
-    """Compute D(theta) (kMC or closure) and the JSON-ready summary; returns (dict, curve)."""
-    import time
-
-    import numpy as np
-
-    from catscale.diffusion import chemical_diffusivity, critical_temperature, spinodal
-
-    sec = inp["section"]
-    th = np.array(inp["coverages"], float)
-    closure = chemical_diffusivity(th, inp["hop_rate"], inp["a"], inp["eps"], inp["T"],
-                                   inp["lattice"], inp["rule"], sec.closure)
-    t0 = time.perf_counter()
-    n_events = 0
-    if method == "kmc":
-        from catscale.bridges.kmc_to_diffusion import curve_from_sampling
-        from catscale.kmc.lattice_gas import LatticeGasConfig, sample_diffusion
-
-        L = (size, size) if size else tuple(sec.size)
-        cfg = LatticeGasConfig(lattice=inp["lattice"], size=L, T=inp["T"], eps=inp["eps"],
-                               hop_rate=inp["hop_rate"], rule=inp["rule"], a=inp["a"],
-                               exchange_rate=sec.exchange_rate or inp["hop_rate"])
-        ev = events or sec.events
-        s = sample_diffusion(cfg, th, events=ev, replicas=replicas or sec.replicas,
-                             seed=sec.seed if seed is None else seed, workers=workers,
-                             grand_size=sec.grand_size)
-        curve = curve_from_sampling(s)
-        n_events = s.events
-    else:
-        curve = closure
-    wall = time.perf_counter() - t0
-    d = curve.to_dict()
-    rows = []
-    for i in range(len(th)):
-        row = {k: d[k][i] for k in ("theta", "D_star", "D_star_err", "D_jump", "D_jump_err",
-                                    "Phi", "Phi_err", "D_c", "D_c_err", "M", "M_err")}
-        for k in ("f", "f_err", "theta_gc", "mu"):
-            if k in d:
-                row[k] = d[k][i]
-        row["closure_Phi"] = float(closure.Phi[i])
-        row["closure_D_c"] = float(closure.D_c[i])
-        rows.append(row)
-    sp = spinodal(inp["eps"], inp["T"], inp["lattice"], sec.closure)
-    tc = (critical_temperature(inp["eps"], inp["lattice"], sec.closure)
-          if inp["eps"] < 0 and sec.closure != "langmuir" else None)
-    out = {"T": inp["T"], "lattice": inp["lattice"], "eps": inp["eps"],
-           "hop_rate": inp["hop_rate"], "a": inp["a"], "D0": curve.D0, "rule": inp["rule"],
-           "method": method, "closure": sec.closure, "coverages": rows,
-           "spinodal": list(sp) if sp else None, "critical_temperature": tc,
-           "events": n_events, "wall_time": wall,
-           "events_per_second": n_events / wall if wall > 0 and n_events else None}
-    return out, (curve, closure)
-
-
 def plot_diffusion(curve, closure, path: str) -> None:
     """Figure of D*/D0, D_J/D0, D_c/D0 (with error bars) and Phi versus coverage."""
     import matplotlib
@@ -173,14 +69,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Surface diffusion: tracer, jump and chemical diffusivity, thermodynamic factor."""
         with cli_errors():
+            from catscale import load_model
             from catscale.errors import InvalidParameterError
-            from catscale.model import load_model
 
             model = load_model(model_path)
-            inp = diffusion_inputs(model, coverages)
-            m = method or inp["section"].method
-            if m not in ("kmc", "closure"):
-                raise InvalidParameterError("--method", "kmc or closure", m)
             for name, v in (("--events", events), ("--size", size), ("--replicas", replicas)):
                 if v < 0:
                     raise InvalidParameterError(name, ">= 0", v)
@@ -189,29 +81,10 @@ def register(app: typer.Typer) -> None:
             if workers < 1:
                 raise InvalidParameterError("--workers", ">= 1", workers)
             check_output_path("--plot", plot)
-            out, (curve, closure) = diffusion_summary(inp, m, events or None, size or None,
-                                                      replicas or None, workers, seed)
-            out["plot"] = None
+            res = model.diffusion(method=method, coverages=coverages, events=events or None,
+                                  size=size or None, replicas=replicas or None,
+                                  workers=workers, seed=seed)
             if plot:
-                plot_diffusion(curve, closure, plot)
-                out["plot"] = plot
-            if json_out:
-                print_json(out)
-            else:
-                typer.echo(f"T = {out['T']:.1f} K, {out['lattice']}, eps = {out['eps']:.4g} eV,"
-                           f" Gamma = {out['hop_rate']:.4g} 1/s, D0 = {out['D0']:.4g} m^2/s")
-                typer.echo("  theta     D*/D0          D_J/D0         Phi            D_c/D0")
-                D0 = out["D0"]
-                for r in out["coverages"]:
-                    def fmt(k: str, r: dict = r) -> str:
-                        v, e = r[k], r[k + "_err"]
-                        sc = D0 if k != "Phi" else 1.0
-                        if v is None:
-                            return f"{'-':>14s}"
-                        return f"{v / sc:7.4f}+-{(e or 0) / sc:<6.4f}"
-                    typer.echo(f"  {r['theta']:.3f}  {fmt('D_star')} {fmt('D_jump')} "
-                               f"{fmt('Phi')} {fmt('D_c')}")
-                if out["spinodal"]:
-                    lo, hi = out["spinodal"]
-                    typer.echo(f"spinodal ({out['closure']}): D_c < 0 for {lo:.3f} < theta "
-                               f"< {hi:.3f}")
+                plot_diffusion(*res.curves, plot)
+                res = res.replace(plot=plot)
+            print_json(res.to_dict()) if json_out else typer.echo(res.text())

@@ -7,36 +7,6 @@ import typer
 from ._common import cli_errors, print_json
 
 
-def homogenize_section(model):
-    """Homogenize the model's ``microstructure:`` section.
-
-    Returns ``(DiffusivityResult, PelletTransport, image)``: D_eff relative to D_free, the
-    pellet's transport inputs (D_eff in m^2/s, porosity, tortuosity) through the bridge
-    :func:`catscale.bridges.microstructure_to_pellet.pellet_transport_from_homogenization`,
-    and the voxel image.
-    """
-    import pathlib
-
-    from catscale.bridges.microstructure_to_pellet import pellet_transport_from_homogenization
-    from catscale.errors import InvalidParameterError
-    from catscale.transport.homogenization import effective_diffusivity, from_spec, load_image
-
-    sec = model.microstructure
-    if sec is None:
-        raise InvalidParameterError(f"{model.path}: microstructure", "a microstructure: section",
-                                    None)
-    if sec.image is not None:
-        path = pathlib.Path(sec.image)
-        if not path.is_absolute():
-            path = pathlib.Path(model.path).parent / path
-        image = load_image(path)
-    else:
-        image = from_spec(sec.generate.kwargs())
-    res = effective_diffusivity(image, sec.phases, method=sec.method, tol=sec.tol,
-                                voxel_size=sec.voxel_size)
-    return res, pellet_transport_from_homogenization(res, sec.D_free), image
-
-
 def register(app: typer.Typer) -> None:
     @app.command("homogenize")
     def homogenize(
@@ -69,6 +39,7 @@ def register(app: typer.Typer) -> None:
             import numpy as np
             from rich.progress import Progress
 
+            from catscale import homogenize
             from catscale.errors import InvalidParameterError
             from catscale.transport import homogenization as H
 
@@ -121,13 +92,9 @@ def register(app: typer.Typer) -> None:
                     task = prog.add_task("PCG", total=None)
                     cb = lambda a, it, r: prog.update(  # noqa: E731
                         task, description=f"axis {a}: iteration {it}, residual {r:.2e}")
-                    r = H.effective_diffusivity(img, table, method=method, axes=axis, tol=tol,
-                                                voxel_size=voxel_size, progress=cb)
-                    out = r.to_dict()
-                    if permeability:
-                        k = H.permeability(img, voxel_size=voxel_size, axes=axis)
-                        out["permeability"] = k.k.tolist()
-                        out["permeability_iterations"] = list(k.iterations)
+                    out = homogenize(img, table, method=method, axes=axis, tol=tol,
+                                     voxel_size=voxel_size, permeability=permeability,
+                                     progress=cb).to_dict()
                 caught = [str(w.message) for w in rec
                           if issubclass(w.category, H.PercolationWarning)]
             import sys

@@ -32,48 +32,24 @@ def register(app: typer.Typer) -> None:
 
             if model.endswith(".mkm"):
                 from catscale.model.importers import load_catmap
+                from catscale.stages.descriptor_map import summarize
 
                 cm = load_catmap(model, energies)
-                axes, mechanism, rates_at = cm.axes, cm.mechanism, cm.rates_function()
-                pressures, surfaces = cm.pressures, cm.surfaces
+                axes = cm.axes
+                if resolution:
+                    if resolution < 2:
+                        raise InvalidParameterError("--resolution", ">= 2", resolution)
+                    axes = {k: np.linspace(v[0], v[-1], resolution) for k, v in axes.items()}
+                ds = descriptor_map(cm.mechanism, cm.rates_function(), cm.pressures, axes,
+                                    surfaces=cm.surfaces or None)
+                res = summarize(ds)
             else:
-                from catscale.model import load_model
+                from catscale import load_model
 
-                m = load_model(model)
-                if m.descriptors is None:
-                    raise InvalidParameterError(
-                        f"{model}: descriptors", "a descriptors: section (axes, scaling, "
-                        "ts_scaling, surfaces) or a CatMAP .mkm file", None)
-                axes, mechanism, pressures = m.descriptor_axes(), m.mechanism, m.pressures
-                names = list(axes)
-
-                def rates_at(point, _m=m):
-                    return _m.at_descriptors(point).rates()
-
-                surfaces = {k: tuple(v[n] for n in names)
-                            for k, v in m.descriptors.surfaces.items()}
-            if resolution:
-                if resolution < 2:
-                    raise InvalidParameterError("--resolution", ">= 2", resolution)
-                axes = {k: np.linspace(v[0], v[-1], resolution) for k, v in axes.items()}
-            ds = descriptor_map(mechanism, rates_at, pressures, axes, surfaces=surfaces or None)
+                res = load_model(model).map(resolution=resolution)
             if out:
-                ds.to_netcdf(out, engine="h5netcdf")
+                res.dataset.to_netcdf(out, engine="h5netcdf")
             if plot:
-                plot_map(ds).savefig(plot, dpi=150, bbox_inches="tight")
-            summary = {"product": ds.attrs["product"], "T": ds.attrs["T"],
-                       "axes": {k: [float(v[0]), float(v[-1]), len(v)] for k, v in axes.items()},
-                       "points": int(ds.verified.size),
-                       "verified": int(ds.verified.sum()), "stable": int(ds.stable.sum()),
-                       "max_residual": float(ds.residual.max()),
-                       "multiple_steady_states": int((ds.n_steady_states > 1).sum()),
-                       "tof_max": float(ds.tof.max()),
-                       "surfaces": {str(s): float(ds.surface_tof.sel(surface=s))
-                                    for s in ds.surface.values} if "surface" in ds.coords
-                       else {},
-                       "netcdf": out, "plot": plot}
-            if json_out:
-                print_json(summary)
-            else:
-                typer.echo(f"{summary['verified']}/{summary['points']} points verified; "
-                           f"max TOF {summary['tof_max']:.3e} s^-1")
+                plot_map(res.dataset).savefig(plot, dpi=150, bbox_inches="tight")
+            res = res.replace(netcdf=out, plot=plot)
+            print_json(res.to_dict()) if json_out else typer.echo(res.text())

@@ -7,23 +7,6 @@ import typer
 from ._common import cli_errors, print_json
 
 
-def rates_table_text(rt) -> str:
-    """A readable table of a RateTable (dG, dG_act in eV; k in s^-1 bar^-n)."""
-    def f(x, fmt):
-        import math
-        return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else \
-            format(x, fmt)
-    w = max(len(e) for e in rt.equations)
-    lines = [f"T = {rt.T:g} K",
-             f"{'step':<{w}}  {'dG/eV':>8}  {'dG_act/eV':>9}  {'k_f':>10}  {'k_r':>10}  "
-             f"{'K_eq':>10}"]
-    for j, eq in enumerate(rt.equations):
-        lines.append(f"{eq:<{w}}  {f(float(rt.dG[j]), '8.3f'):>8}  "
-                     f"{f(float(rt.dG_act[j]), '9.3f'):>9}  {f(float(rt.k_f[j]), '10.3e'):>10}  "
-                     f"{f(float(rt.k_r[j]), '10.3e'):>10}  {f(float(rt.K_eq[j]), '10.3e'):>10}")
-    return "\n".join(lines)
-
-
 def register(app: typer.Typer) -> None:
     @app.command("rates")
     def rates(model: str = typer.Argument(..., help="Model file (YAML)."),
@@ -31,11 +14,7 @@ def register(app: typer.Typer) -> None:
               json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
         """Rate constants of every step (dG, dG_act, k_f, k_r, K_eq)."""
         with cli_errors():
-            from catscale.model import load_model
+            from catscale import load_model
 
-            m = load_model(model)
-            rt = m.rates(T)
-            if json_out:
-                print_json({"T": rt.T, "steps": rt.to_records()})
-            else:
-                typer.echo(rates_table_text(rt))
+            res = load_model(model).rates(T)
+            print_json(res.to_dict()) if json_out else typer.echo(res.text())

@@ -43,9 +43,8 @@ def register(app: typer.Typer) -> None:
         degree of rate control, coverages, the pellet effectiveness (pellet: section) and
         the bed conversion (reactor: section); Sobol indices; ensembles on Dask."""
         with cli_errors():
+            from catscale import load_model
             from catscale.errors import InvalidParameterError
-            from catscale.model import load_model
-            from catscale.uq import study_text, uq_study
 
             if method is not None and method not in ("sobol", "random", "lhs", "pce"):
                 raise InvalidParameterError("--method", "sobol, random, lhs or pce", method)
@@ -53,10 +52,9 @@ def register(app: typer.Typer) -> None:
                 raise InvalidParameterError("--by", "'input' or 'kind'", by)
             m = load_model(model)
             show = sys.stderr.isatty() if progress is None else progress
-            res = uq_study(m, samples=samples, method=method, seed=seed, scheduler=scheduler,
-                           n_workers=workers, store=store, sensitivity=sensitivity, by=by,
-                           split=split, progress=show, keep=plots is not None)
-            objs = res.pop("_objects", {})
+            res = m.uq(samples=samples, method=method, seed=seed, scheduler=scheduler,
+                       n_workers=workers, store=store, sensitivity=sensitivity, by=by,
+                       split=split, progress=show, keep=plots is not None)
             if plots is not None:
                 import pathlib
 
@@ -65,13 +63,11 @@ def register(app: typer.Typer) -> None:
                 d = pathlib.Path(plots)
                 d.mkdir(parents=True, exist_ok=True)
                 files = []
+                objs = res.objects or {}
                 if "mc" in objs:
                     ens = objs["mc"].ensemble
                     files.append(plot_histograms(ens.output_names, ens.Y, d / "uq_hist.png"))
                 if "sobol" in objs:
                     files.append(plot_sobol(objs["sobol"], d / "uq_sobol.png"))
-                res["plots"] = files
-            if json_out:
-                print_json(res)
-            else:
-                typer.echo(study_text(res))
+                res = res.replace(plots=files)
+            print_json(res.to_dict()) if json_out else typer.echo(res.text())

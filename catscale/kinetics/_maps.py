@@ -123,16 +123,21 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
     product = gas[int(np.argmax(mean_prod))] if G else ""
     dims = tuple(names)
     ds = xr.Dataset(
-        {"coverage": (dims + ("species",), cov, {"units": "1"}),
-         "production": (dims + ("gas",), prod, {"units": "s^-1 per site"}),
+        {"coverage": (dims + ("species",), cov, {"units": "1", "long_name": "coverage"}),
+         "production": (dims + ("gas",), prod, {
+             "units": "1/s", "long_name": "net production rate per site"}),
          "tof": (dims, prod[..., gas.index(product)] if G else np.full(shape, np.nan),
-                 {"units": "s^-1 per site", "product": product}),
-         "residual": (dims, res, {"units": "1", "meaning": "max |net|/gross over species"}),
-         "stable": (dims, stab),
-         "verified": (dims, ver),
-         "n_steady_states": (dims, nss),
-         "full_multistart": (dims, full, {"meaning": "the full multistart ran here"})},
-        coords={**{n: (n, g, {"units": "eV"}) for n, g in zip(names, grids)},
+                 {"units": "1/s", "long_name": f"turnover frequency per site of {product}",
+                  "product": product}),
+         "residual": (dims, res, {"units": "1", "long_name": "max |net|/gross over species"}),
+         "stable": (dims, stab, {"units": "1", "long_name": "linearly stable (1) or not"}),
+         "verified": (dims, ver, {"units": "1", "long_name": "verified steady state (1)"}),
+         "n_steady_states": (dims, nss, {"units": "1",
+                                         "long_name": "distinct steady states found"}),
+         "full_multistart": (dims, full, {"units": "1",
+                                          "long_name": "the full multistart ran here (1)"})},
+        coords={**{n: (n, g, {"units": "eV", "long_name": f"descriptor energy of {n}"})
+                   for n, g in zip(names, grids)},
                 "species": list(net0.surface), "gas": gas},
         attrs={"product": product, "T": float(T), "T_units": "K",
                "pressures_bar": str(dict(pressures))})
@@ -154,9 +159,12 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
                     raise
         ds = ds.assign_coords(surface=snames)
         for i, n in enumerate(names):
-            ds[f"surface_{n}"] = ("surface", spts[:, i], {"units": "eV"})
-        ds["surface_tof"] = ("surface", stof, {"units": "s^-1 per site"})
-        ds["surface_coverage"] = (("surface", "species"), scov)
+            ds[f"surface_{n}"] = ("surface", spts[:, i], {
+                "units": "eV", "long_name": f"descriptor energy of {n} on the surface"})
+        ds["surface_tof"] = ("surface", stof, {"units": "1/s",
+                                               "long_name": "TOF per site on the surface"})
+        ds["surface_coverage"] = (("surface", "species"), scov, {
+            "units": "1", "long_name": "coverage on the surface"})
     return ds
 
 

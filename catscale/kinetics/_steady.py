@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import ConvergenceError, InvalidParameterError
-from ..mechanism import Mechanism, RateTable
+from ..mechanism import Energetics, Mechanism, RateTable
 from . import _kernels
 from ._lateral import lateral_matrices
 from ._network import Network, build_network
@@ -584,7 +584,8 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
                  guess: Mapping[str, float] | np.ndarray | None = None,
                  tol: float = DEFAULT_TOL, multistart: bool = True, transient: bool = True,
                  extended_precision: bool = True,
-                 coverage_effects: tuple | None = None) -> SteadyState:
+                 coverage_effects: tuple | None = None,
+                 energetics: Energetics | None = None) -> SteadyState:
     """Verified mean-field steady state of a mechanism.
 
     Parameters
@@ -617,6 +618,9 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
         Further coverage dependence of the rate constants (e.g. imported from Cantera):
         d ln k / d theta, shape (J, S), added to the lateral terms, and coverage exponents,
         shape (S, J) (see :func:`build_network`).
+    energetics : Energetics, optional
+        The model's energetics taken whole (``Model.energetics``): lateral pairs,
+        coordination, alpha and coverage effects; give either this or the four separately.
 
     Returns
     -------
@@ -634,6 +638,13 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
     sweep_steady_states : many neighbouring points (maps, scans, samples) by continuation,
         with the full multistart where another steady state may exist.
     """
+    if energetics is not None:
+        if lateral or coverage_effects is not None or alpha is not None:
+            raise InvalidParameterError("energetics", "either energetics or lateral/alpha/"
+                                        "coverage_effects, not both", energetics)
+        kw = energetics.mean_field()
+        lateral, coordination = kw["lateral"], kw["coordination"]
+        alpha, coverage_effects = kw["alpha"], kw["coverage_effects"]
     Gf = Gr = Af = Ar = None
     if lateral:
         Gf, Gr = lateral_matrices(mechanism, lateral, rates.T, coordination, alpha)

@@ -4,10 +4,12 @@ Plain frozen data and the checks that make a mechanism well formed (element and 
 No solver lives here; every scale package imports this one.
 """
 
+from ._energetics import Energetics
 from ._equation import parse_equation, parse_formula, split_pair
 from ._lateral_alpha import lateral_alpha
-from ._mechanism import Mechanism, Site, Species, Step
-from ._rates import RateTable
+from ._mechanism import Mechanism, Site, Species, Step, site_of
+from ._rates import RatesResult, RateTable
 
-__all__ = ["Mechanism", "Site", "Species", "Step", "RateTable", "parse_equation",
-           "parse_formula", "lateral_alpha", "split_pair"]
+__all__ = ["Energetics", "Mechanism", "Site", "Species", "Step", "RateTable", "RatesResult",
+           "parse_equation",
+           "parse_formula", "lateral_alpha", "split_pair", "site_of"]

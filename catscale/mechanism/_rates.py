@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import InvalidParameterError
+from ..results import Column, StageResult, hidden, info, quantity, table
 
 
 def _frozen(a, n: int, name: str) -> np.ndarray:
@@ -100,3 +103,67 @@ class RateTable:
         return [dict(equation=self.equations[j], dG=f(self.dG[j]), dG_act=f(self.dG_act[j]),
                      k_f=f(self.k_f[j]), k_r=f(self.k_r[j]), K_eq=f(self.K_eq[j]))
                 for j in range(len(self))]
+
+    # -- the result contract (catscale rates --json, results.nc) --------------------------
+    def result(self) -> RatesResult:
+        """This table as a typed result (units declared once, in :class:`RatesResult`)."""
+        return RatesResult(T=float(self.T), steps=self.to_records(), table_obj=self)
+
+    def to_dict(self) -> dict:
+        """The ``catscale rates --json`` object (T, steps)."""
+        return self.result().to_dict()
+
+    def to_dataset(self, attrs=None):
+        """The table as an :class:`xarray.Dataset` with declared units."""
+        return self.result().to_dataset(attrs)
+
+    def text(self) -> str:
+        """A readable table (dG, dG_act in eV; k in s^-1 with pressures in bar)."""
+        return self.result().text()
+
+    @property
+    def warnings(self) -> list[str]:
+        """Nothing to warn of: rate constants are checked finite and >= 0 on creation."""
+        return []
+
+
+_STEP_COLUMNS = {
+    "dG": Column("eV", "reaction free energy"),
+    "dG_act": Column("eV", "activation free energy (forward; effective barrier "
+                           "-kT ln(k_f h / kT) for routes without a saddle point)"),
+    "k_f": Column("1/s", "forward rate constant per site (pressures as activities p/1 bar)"),
+    "k_r": Column("1/s", "reverse rate constant per site (pressures as activities p/1 bar)"),
+    "K_eq": Column("1", "equilibrium constant k_f / k_r (pressures as activities p/1 bar)"),
+}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RatesResult(StageResult):
+    """Rate constants of every step (``catscale rates --json``)."""
+
+    stage = "rates"
+    T: float = quantity("K", "temperature")
+    steps: list = table("elementary steps", _STEP_COLUMNS, dim="step", label="equation")
+    warnings: list = info("warnings", default=[])
+    table_obj: object = hidden()
+
+    @property
+    def rate_table(self) -> RateTable:
+        """The :class:`RateTable` itself."""
+        return self.table_obj
+
+    def text(self) -> str:
+        """A readable table (dG, dG_act in eV; k in s^-1 with pressures in bar)."""
+        def f(x, fmt):
+            return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) \
+                else format(x, fmt)
+
+        w = max([len(r["equation"]) for r in self.steps] + [4])
+        lines = [f"T = {self.T:g} K",
+                 f"{'step':<{w}}  {'dG/eV':>8}  {'dG_act/eV':>9}  {'k_f':>10}  {'k_r':>10}  "
+                 f"{'K_eq':>10}"]
+        for r in self.steps:
+            lines.append(f"{r['equation']:<{w}}  {f(r['dG'], '8.3f'):>8}  "
+                         f"{f(r['dG_act'], '9.3f'):>9}  {f(r['k_f'], '10.3e'):>10}  "
+                         f"{f(r['k_r'], '10.3e'):>10}  {f(r['K_eq'], '10.3e'):>10}")
+        return "\n".join(lines)

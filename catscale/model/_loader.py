@@ -17,9 +17,9 @@ from ..mechanism import (
     Step,
     parse_equation,
     parse_formula,
+    site_of,
     split_pair,
 )
-from ..mechanism._mechanism import site_of
 from ._schema import (
     KNOWN_SECTIONS,
     TOP_KEYS,
@@ -288,7 +288,13 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                 mechanism=mech, conditions=conditions, units=units, sites=sites,
                 species_specs=species_specs, step_specs=tuple(step_specs),
                 pressures=pressures_bar, lateral=lateral, lateral_coordination=zc,
-                sections=sections, raw=data)
+                raw=data, sections=_sections(**sections))
+
+
+def _sections(**sections):
+    from ._model import Sections
+
+    return Sections(**sections)
 
 
 #: site kinds of the named kMC lattices (fcc111: top, fcc and hcp hollows)

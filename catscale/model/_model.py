@@ -8,7 +8,44 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidParameterError
-from ..mechanism import Mechanism, RateTable
+from ..mechanism import Energetics, Mechanism, RateTable
+from .sections.descriptors import DescriptorsSection
+from .sections.diffusion import DiffusionSection
+from .sections.kmc import KMCSection
+from .sections.microstructure import MicrostructureSection
+from .sections.pellet import PelletSection
+from .sections.reactor import ReactorSection
+from .sections.uncertainty import UncertaintySection
+
+#: the optional sections of a model file, in scale order
+SECTION_NAMES = ("kmc", "pellet", "reactor", "uncertainty", "diffusion", "microstructure",
+                 "descriptors", "atomistic")
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The optional sections of a model file, validated (internal units); None when absent.
+
+    Attributes
+    ----------
+    kmc, pellet, reactor, uncertainty, diffusion, microstructure, descriptors : section or None
+        pydantic models of :mod:`catscale.model.sections`.
+    atomistic : dict or None
+        The ``atomistic:`` section as written (read by ``catscale pes``).
+    """
+
+    kmc: KMCSection | None = None
+    pellet: PelletSection | None = None
+    reactor: ReactorSection | None = None
+    uncertainty: UncertaintySection | None = None
+    diffusion: DiffusionSection | None = None
+    microstructure: MicrostructureSection | None = None
+    descriptors: DescriptorsSection | None = None
+    atomistic: dict | None = None
+
+    def present(self) -> list[str]:
+        """Names of the sections the file has."""
+        return [n for n in SECTION_NAMES if getattr(self, n) is not None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,9 +66,12 @@ class Model:
     lateral_coordination : int or None
         Neighbours per site used by mean field for lateral interactions (default: from the
         kmc lattice, else 6 for a close-packed (111) surface).
-    sections : dict
-        Validated optional sections (kmc, pellet, reactor, uncertainty, diffusion,
-        microstructure, descriptors, atomistic).
+    sections : Sections
+        The validated optional sections (``model.sections.kmc``, ``.pellet``, ...), None
+        when absent.
+    energetics : Energetics
+        Lateral pairs, coordination, alpha per step and coverage effects, built once
+        (:attr:`energetics`); every mean-field and kMC call takes it whole.
     """
 
     path: str
@@ -45,9 +85,9 @@ class Model:
     pressures: dict[str, float]
     lateral: dict
     lateral_coordination: int | None
-    sections: dict
     raw: dict = field(repr=False)
     energy_shifts: dict = field(default_factory=dict)
+    sections: Sections = field(default_factory=lambda: Sections())
 
     # -- conditions ------------------------------------------------------------------------
     @property
@@ -57,13 +97,39 @@ class Model:
             raise InvalidParameterError(f"{self.path}: conditions.T", "a temperature", None)
         return float(self.conditions.T)
 
-    def __getattr__(self, name: str):
-        # optional sections as attributes: model.kmc, model.pellet, ... (None when absent)
-        from ._schema import KNOWN_SECTIONS
+    def with_section(self, name: str, value: Any) -> Model:
+        """A copy with one optional section replaced (or removed with None)."""
+        if name not in SECTION_NAMES:
+            raise InvalidParameterError("section", f"one of {SECTION_NAMES}", name)
+        return dataclasses.replace(
+            self, sections=dataclasses.replace(self.sections, **{name: value}))
 
-        if name in KNOWN_SECTIONS:
-            return self.__dict__["sections"].get(name)
-        raise AttributeError(name)
+    @functools.cached_property
+    def energetics(self) -> Energetics:
+        """The model's energetics as one frozen value (built once per model object)."""
+        from ..mechanism import split_pair
+
+        ads = [s.name for s in self.mechanism.species if s.phase == "surface"]
+        kmc = self.sections.kmc
+        kpairs = []
+        for k, v in (self.lateral or {}).items():
+            a, b = k if isinstance(k, tuple) else (split_pair(str(k), ads) or (k, k))
+            kpairs.append((a, b, 1, float(v)))
+        clusters: tuple = ()
+        if kmc is not None:
+            for i in kmc.interactions:
+                pair = split_pair(i.pair, ads)
+                if pair is None:
+                    raise InvalidParameterError(f"{self.path}: kmc.interactions.pair",
+                                                f"'A*-B*' with two adsorbates of {ads}", i.pair)
+                kpairs.append((*pair, int(i.shell), float(i.energy)))
+            clusters = tuple(kmc.clusters)
+        return Energetics(pairs=self.mean_field_lateral() or {},
+                          coordination=self.coordination(),
+                          alpha=tuple(float(a) for a in self.lateral_alpha()),
+                          coverage_effects=self.coverage_effects(),
+                          kmc_pairs=tuple(kpairs), clusters=clusters,
+                          bep=dict(kmc.bep) if kmc is not None else {})
 
     def coordination(self) -> int:
         """Neighbours per site for mean-field lateral interactions: ``lateral_coordination``
@@ -71,10 +137,7 @@ class Model:
         unit cell's first shell around its first site), else 4."""
         if self.lateral_coordination:
             return int(self.lateral_coordination)
-        kmc = self.sections.get("kmc")
-        lattice = getattr(kmc, "lattice", None) if kmc is not None else None
-        if isinstance(kmc, dict):
-            lattice = kmc.get("lattice")
+        lattice = self.sections.kmc.lattice if self.sections.kmc is not None else None
         if lattice == "custom":
             return int(self._shell_coordination[0])
         z = {"square": 4, "hexagonal": 6, "triangular": 6, "fcc111": 6, "honeycomb": 3}
@@ -84,9 +147,7 @@ class Model:
     def _shell_coordination(self) -> tuple[int, ...]:
         """Coordination numbers of the kmc lattice's neighbour shells 1, 2, ... (around its
         first basis site)."""
-        from .sections.kmc import KMCSection
-
-        sec = self.sections.get("kmc") or KMCSection()
+        sec = self.sections.kmc or KMCSection()
         # models derived by with_conditions / with_energy_shifts (one per uq sample) share
         # the lattice geometry: computed once per distinct lattice definition
         return _lattice_shells(sec.model_dump_json(include={"lattice", "size", "shells",
@@ -106,7 +167,7 @@ class Model:
         top = {(f"{k[0]}-{k[1]}" if isinstance(k, tuple) else str(k)): float(v)
                for k, v in (self.lateral or {}).items()}
         # the loader validates the kmc section into a KMCSection
-        extra = getattr(self.sections.get("kmc"), "interactions", None) or []
+        extra = self.sections.kmc.interactions if self.sections.kmc is not None else []
         if not extra:
             return top or None
         from ..kmc import LateralInteractions
@@ -129,8 +190,7 @@ class Model:
         with the overrides of ``kmc.bep``."""
         from ..mechanism import lateral_alpha
 
-        kmc = self.sections.get("kmc")
-        bep = kmc.get("bep") if isinstance(kmc, dict) else getattr(kmc, "bep", None)
+        bep = self.sections.kmc.bep if self.sections.kmc is not None else None
         # the loader has checked the equations and the range (kmc.bep errors name the file)
         return lateral_alpha(self.mechanism, dict(bep or {}))
 
@@ -221,7 +281,7 @@ class Model:
         follow their relations; every other energy is unchanged."""
         import numpy as np
 
-        sec = self.sections.get("descriptors")
+        sec = self.sections.descriptors
         if sec is None:
             raise InvalidParameterError(f"{self.path}: descriptors", "a descriptors: section",
                                         None)
@@ -262,7 +322,7 @@ class Model:
         """Descriptor grids: name -> ndarray of energies (eV)."""
         import numpy as np
 
-        sec = self.sections.get("descriptors")
+        sec = self.sections.descriptors
         return {n: np.linspace(a, b, int(k)) for n, (a, b, k) in sec.axes.items()}
 
     # -- variants --------------------------------------------------------------------------
@@ -305,7 +365,7 @@ class Model:
                  f"{len(m.sites)} site kind(s), {len(m.steps)} steps"]
         if self.conditions is not None:
             parts.append(f"T = {self.T:g} K")
-        secs = [k for k, v in self.sections.items() if v is not None]
+        secs = self.sections.present()
         if secs:
             parts.append("sections: " + ", ".join(secs))
         return "; ".join(parts)

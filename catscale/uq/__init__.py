@@ -36,6 +36,8 @@ from ._propagation import (
     variance_by_kind,
 )
 from ._sensitivity import SobolResult, sobol_indices
+from ._stage import UQResult, output_units
+from ._stage import run as run_stage
 from ._study import study_text, uq_study
 
 __all__ = [
@@ -46,5 +48,6 @@ __all__ = [
     "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
     "SobolResult", "sobol_indices", "ChainModel", "PelletLink", "chain_function",
     "space_from_section",
-    "uq_study", "study_text", "plot_histograms", "plot_sobol",
+    "uq_study", "study_text", "plot_histograms", "plot_sobol", "UQResult", "output_units",
+    "run_stage",
 ]

@@ -155,7 +155,7 @@ def space_from_section(section: Any, model: Any = None) -> UncertaintySpace:
     Parameters
     ----------
     section : UncertaintySection
-        ``model.uncertainty``.
+        ``model.sections.uncertainty``.
     model : Model, optional
         Used to check that every species / saddle point / parameter named exists.
 
@@ -284,7 +284,7 @@ class ChainModel:
         self._reactor = None
         wants = [o for o in ("effectiveness", "conversion") if o in self.outputs]
         if self._pellet is None and (wants or d_eff):
-            if getattr(model, "pellet", None) is None:
+            if getattr(model.sections, "pellet", None) is None:
                 if wants:
                     raise ModelFileError(path, field, f"output {wants[0]!r} needs a pellet: "
                                          "section (or a PelletLink), and the model has none")
@@ -296,10 +296,10 @@ class ChainModel:
 
                 self._stage = PelletStage(model, n_cells=pellet_cells)
         if "conversion" in self.outputs:
-            if pellet is not None and getattr(model, "pellet", None) is None:
+            if pellet is not None and getattr(model.sections, "pellet", None) is None:
                 raise ModelFileError(path, field, "output 'conversion' needs pellet: and "
                                      "reactor: sections (a PelletLink is not enough)")
-            if getattr(model, "reactor", None) is None:
+            if getattr(model.sections, "reactor", None) is None:
                 raise ModelFileError(path, field, "output 'conversion' needs a reactor: "
                                      "section, and the model has none")
             from ._pellet import PelletStage, ReactorStage
@@ -450,7 +450,7 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
     model : Model
         A loaded model file.
     section : UncertaintySection, optional
-        Default: ``model.uncertainty``.
+        Default: ``model.sections.uncertainty``.
     outputs : sequence of str, optional
         Any of ``tof``, ``drc``, ``coverages``, ``effectiveness``, ``conversion``. Default:
         the section's ``outputs``, else ``tof``, ``drc``, ``coverages`` plus
@@ -479,7 +479,7 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
         Field ``uncertainty.outputs`` (or ``outputs``) when an output needs a section the
         model lacks.
     """
-    section = section if section is not None else getattr(model, "uncertainty", None)
+    section = section if section is not None else getattr(model.sections, "uncertainty", None)
     if section is None:
         raise ModelFileError(model.path, "uncertainty", "the model has no uncertainty: section")
     space = space_from_section(section, model)
@@ -489,12 +489,12 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
         outs, field = tuple(section.outputs), "uncertainty.outputs"
     else:
         outs, field = ("tof", "drc", "coverages"), "uncertainty.outputs"
-        has_pellet = pellet is not None or getattr(model, "pellet", None) is not None
+        has_pellet = pellet is not None or getattr(model.sections, "pellet", None) is not None
         sites = any(isinstance(i.distribution, SiteEnergies) for i in space.inputs)
         if has_pellet and (pellet is not None or not sites):
             outs += ("effectiveness",)
-        if (getattr(model, "pellet", None) is not None and pellet is None and not sites
-                and getattr(model, "reactor", None) is not None):
+        if (getattr(model.sections, "pellet", None) is not None and pellet is None and not sites
+                and getattr(model.sections, "reactor", None) is not None):
             outs += ("conversion",)
     return ChainModel(model, space, outs, pellet, field=field, pellet_cells=pellet_cells,
                       reactor_cells=reactor_cells), space

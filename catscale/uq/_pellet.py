@@ -885,19 +885,19 @@ class PelletStage:
     """
 
     def __init__(self, model, n_cells: int = 40, n_nodes: int = 7, tol: float = 1e-3):
-        from ..cli.cmd_pellet import pellet_inputs
+        from ..stages.pellet import inputs as pellet_inputs
 
-        sec = model.pellet
+        sec = model.sections.pellet
         if sec is None:
             raise _section_error(model, "pellet", "expected a pellet: section")
         D = sec.D_eff
         if D is None:
-            if model.microstructure is None:
+            if model.sections.microstructure is None:
                 raise _section_error(model, "pellet.D_eff", "expected D_eff or a "
                                      "microstructure: section to compute it, found neither")
-            from ..cli.cmd_homogenize import homogenize_section
+            from ..stages import homogenization
 
-            D = float(homogenize_section(model)[1].D_eff)
+            D = float(homogenization.run(model).pellet_D_eff)
         upd: dict[str, Any] = {"D_eff": float(D), "surrogate": False}
         if sec.kinetics is not None and sec.kinetics.T_ref is None:
             # k is given at the model's nominal T: a sampled T changes k through Ea
@@ -955,7 +955,7 @@ class PelletStage:
     # the sample's model with this stage's pellet section (D_eff scaled)
     def _with(self, m, D_factor: float):
         sec = self.section.model_copy(update={"D_eff": self.section.D_eff * float(D_factor)})
-        return dataclasses.replace(m, sections={**m.sections, "pellet": sec})
+        return m.with_section("pellet", sec)
 
     def direct_law(self, m, rates):
         """The direct microkinetic RateLaw of the perturbed model (rates: a RateTable for an
@@ -976,8 +976,8 @@ class PelletStage:
         return np.array([m.pressures.get(s, 0.0) * 1e5 / (R * m.T) for s in self.species])
 
     def __call__(self, m, rates, D_factor: float = 1.0, theta_bulk=None) -> dict[str, float]:
-        from ..cli.cmd_pellet import pellet_inputs
         from ..pellet import effectiveness_first_order, solve_pellet
+        from ..stages.pellet import inputs as pellet_inputs
 
         sec = self.section
         D = sec.D_eff * float(D_factor)
@@ -1069,7 +1069,7 @@ class ReactorStage:
     """
 
     def __init__(self, model, pellet: PelletStage, n_cells: int = 24, rtol: float = 1e-5):
-        sec = model.reactor
+        sec = model.sections.reactor
         if sec is None:
             raise _section_error(model, "reactor", "expected a reactor: section")
         if sec.key is not None and sec.key not in pellet.species:
@@ -1099,8 +1099,8 @@ class ReactorStage:
     def bed_rate(self, m, rates, D_factor: float = 1.0):
         """``rate(c, T) -> (R, q)`` per bed volume (mol m^-3 s^-1, W m^-3) of the sample."""
         from ..bridges.pellet_to_reactor import BedRateSpec, bed_rate_from_pellet
-        from ..cli.cmd_pellet import pellet_inputs
         from ..pellet import effectiveness_first_order
+        from ..stages.pellet import inputs as pellet_inputs
 
         ps = self.pellet
         psec = ps.section
@@ -1123,8 +1123,7 @@ class ReactorStage:
                                                     self.n_cells))
         if not ps.isothermal:
             sur = psec.model_copy(update={"D_eff": D, "surrogate": True})
-            pel, kin, _, _, _, _ = pellet_inputs(dataclasses.replace(
-                m, sections={**m.sections, "pellet": sur}))
+            pel, kin, _, _, _, _ = pellet_inputs(m.with_section("pellet", sur))
             return bed_rate_from_pellet(BedRateSpec(pel, kin, self.section.bed_voidage,
                                                     self.n_cells))
         T0 = m.T

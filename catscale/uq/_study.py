@@ -53,7 +53,7 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
         optional ``pce``, ``variance_by_kind``, ``sensitivity`` (ranked table per output),
         ``elapsed_s``.
     """
-    sec = getattr(model, "uncertainty", None)
+    sec = getattr(model.sections, "uncertainty", None)
     if sec is None:
         raise ModelFileError(model.path, "uncertainty", "the model has no uncertainty: section "
                              "(see catscale.model.sections.uncertainty for the keys)")

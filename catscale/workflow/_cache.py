@@ -3,9 +3,10 @@
 A stage's key hashes the catscale version and source code (so that a changed solver never
 hands back an old result), the parts of the model file the stage reads (as
 validated data, so comments and formatting do not matter), the bytes of any image file it
-loads, and the keys of the stages it consumes. When ``DIR/.cache/<stage>-<key>.pkl`` exists the
-stage is not run again; an edit of the pellet section thus recomputes pellet, reactor and
-uncertainty, but not rates, mean field or kMC.
+loads, and the keys of the stages it consumes; which parts a stage reads is declared on the
+stage object (:class:`catscale.stages.Stage`), not in a table here. When a cached entry of the
+key exists the stage is not run again; an edit of the pellet section thus recomputes pellet,
+reactor and uncertainty, but not rates, mean field or kMC.
 """
 
 from __future__ import annotations
@@ -18,23 +19,6 @@ import pickle
 from typing import Any
 
 from .. import __version__
-
-CORE = ("units", "conditions", "sites", "species", "steps")
-
-#: model-file sections each stage reads (beyond CORE), and the stages it consumes
-DEPENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "rates": ((), ()),
-    "steady": (("lateral", "lateral_coordination", "kmc"), ()),
-    "map": (("descriptors", "lateral", "lateral_coordination"), ()),
-    "kmc": (("lateral", "lateral_coordination", "kmc"), ()),
-    "diffusion": (("diffusion", "lateral", "kmc"), ()),
-    "homogenization": (("microstructure", "pellet"), ()),
-    "pellet": (("pellet", "lateral", "lateral_coordination", "kmc"), ("homogenization",)),
-    "reactor": (("pellet", "reactor", "lateral", "lateral_coordination", "kmc"),
-                ("homogenization",)),
-    "uq": (("uncertainty", "pellet", "reactor", "lateral", "lateral_coordination", "kmc"),
-           ("homogenization",)),
-}
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,24 +36,41 @@ def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, default=str, separators=(",", ":"))
 
 
-def stage_key(name: str, model, keys: dict[str, str]) -> str:
-    """Content hash of everything stage ``name`` depends on (hex, 20 characters)."""
-    sections, upstream = DEPENDS.get(name, ((), ()))
-    raw = model.raw if isinstance(model.raw, dict) else {}
+def _part(model, name: str) -> Any:
+    """A model part as canonical JSON-able data (validated objects, internal units)."""
+    v = getattr(model.sections, name) if hasattr(model.sections, name) else \
+        getattr(model, name, None)
+    if hasattr(v, "model_dump"):
+        return v.model_dump(mode="json")
+    if isinstance(v, (list, tuple)):
+        return [x.model_dump(mode="json") if hasattr(x, "model_dump") else x for x in v]
+    if isinstance(v, dict):
+        return {str(k): (x.model_dump(mode="json") if hasattr(x, "model_dump") else x)
+                for k, x in v.items()}
+    return v
+
+
+def stage_key(stage, model, keys: dict[str, str]) -> str:
+    """Content hash of everything a stage depends on (hex, 20 characters): catscale's
+    version and source, the model parts the stage reads (``CORE_PARTS`` and
+    ``stage.reads``, as validated objects: comments and formatting do not matter, units are
+    internal), the bytes of an image file it loads, and the keys of the stages it needs."""
+    from ..stages import CORE_PARTS
+
     h = hashlib.sha256()
-    h.update(f"catscale {__version__} {code_digest()} stage {name}".encode())
-    h.update(_canonical({k: raw.get(k) for k in CORE + sections}).encode())
-    h.update(_canonical(getattr(model, "energy_shifts", {})).encode())
-    micro = raw.get("microstructure") if "microstructure" in sections else None
-    if isinstance(micro, dict) and micro.get("image"):
-        img = pathlib.Path(micro["image"])
+    h.update(f"catscale {__version__} {code_digest()} stage {stage.name}".encode())
+    parts = {p: _part(model, p) for p in CORE_PARTS + tuple(stage.reads)}
+    h.update(_canonical(parts).encode())
+    micro = model.sections.microstructure if "microstructure" in stage.reads else None
+    if micro is not None and getattr(micro, "image", None):
+        img = pathlib.Path(micro.image)
         if not img.is_absolute():
             img = pathlib.Path(model.path).parent / img
         try:
             h.update(hashlib.sha256(img.read_bytes()).digest())
         except OSError:
             h.update(b"missing image")
-    for up in upstream:
+    for up in stage.needs:
         h.update(f"{up}:{keys.get(up, '-')}".encode())
     return h.hexdigest()[:20]
 

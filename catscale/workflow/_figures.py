@@ -665,8 +665,8 @@ def fig_pellet_profiles(stage: Mapping, model: Any = None):
 
 def _shape(stage: Mapping, model: Any) -> str | None:
     s = stage.get("shape")
-    if s is None and model is not None and getattr(model, "pellet", None) is not None:
-        s = getattr(model.pellet, "shape", None)
+    if s is None and model is not None and getattr(model.sections, "pellet", None) is not None:
+        s = getattr(model.sections.pellet, "shape", None)
     return s
 
 

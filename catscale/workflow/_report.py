@@ -23,24 +23,17 @@ from typing import Any
 from ._figures import FIGURES, FigureSkipped, fig_scale_separation, fig_volcano
 from ._results import run_provenance
 
-__all__ = ["write_report", "render_report", "scale_checks", "REPORT_FILE", "STAGE_TITLES"]
+__all__ = ["write_report", "render_report", "scale_checks", "REPORT_FILE", "stage_titles"]
 
 REPORT_FILE = "report.html"
 
-#: section titles and scale order of the known stages (others follow in run order)
-STAGE_TITLES: dict[str, str] = {
-    "atomistic": "Atomistic: potential-energy surface",
-    "thermo": "Thermochemistry",
-    "rates": "Rate constants (transition-state theory)",
-    "steady": "Mean-field microkinetics",
-    "map": "Descriptor map (volcano)",
-    "kmc": "Kinetic Monte Carlo vs mean field",
-    "diffusion": "Surface diffusion",
-    "homogenization": "Homogenization (effective transport)",
-    "pellet": "Pellet: reaction and diffusion",
-    "reactor": "Reactor",
-    "uq": "Uncertainty and sensitivity",
-}
+def stage_titles() -> dict[str, str]:
+    """Section titles in scale order: the registered stages' own titles."""
+    from ..stages import STAGES
+
+    return {"atomistic": "Atomistic: potential-energy surface",
+            **{n: st.title for n, st in STAGES.items()}}
+
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
@@ -239,14 +232,25 @@ def _facts(name: str, st: Mapping) -> str:
         elif isinstance(v, (list, tuple)) and len(v) <= 6 and all(
                 isinstance(x, (str, int, float, bool)) for x in v):
             rows.append((k, list(v)))
-    from ._results import units_of
+    units = _declared_units(name)
+    return _kv_table(rows[:40], {k: units.get(k.split(".")[0], "") for k, _ in rows})
 
-    return _kv_table(rows[:40], {k: ("" if units_of(k, name) == "not stated"
-                                     else units_of(k, name)) for k, _ in rows})
+
+def _declared_units(name: str) -> dict[str, str]:
+    """Units of the numeric fields of a stage's typed result, as the result declares them."""
+    import dataclasses
+
+    from ..stages import STAGES
+
+    stage = STAGES.get(name)
+    if stage is None:
+        return {}
+    return {f.name: f.metadata["units"] for f in dataclasses.fields(stage.result)
+            if f.metadata.get("kind") == "quantity"}
 
 
 def _stage_section(name: str, st: Any, result: Any, model: Any) -> str:
-    title = STAGE_TITLES.get(name, name.replace("_", " ").capitalize())
+    title = stage_titles().get(name, name.replace("_", " ").capitalize())
     t = (getattr(result, "timings", {}) or {}).get(name)
     out = [f'<section id="stage-{_e(name)}" class="stage"><h2>{_e(title)}</h2>']
     if t is not None:
@@ -294,8 +298,9 @@ def _scales_section(checks: list[dict]) -> str:
 
 
 def _ordered_stages(stages: Mapping[str, Any]) -> list[str]:
-    known = [s for s in STAGE_TITLES if s in stages]
-    return known + [s for s in stages if s not in STAGE_TITLES]
+    titles = stage_titles()
+    known = [s for s in titles if s in stages]
+    return known + [s for s in stages if s not in titles]
 
 
 # ---- the page -----------------------------------------------------------------------------
@@ -363,7 +368,7 @@ def render_report(result: Any) -> str:
         parts.append('<li><a href="#scale-separation">Scale separation</a></li>')
     for s in order:
         parts.append(f'<li><a href="#stage-{_e(s)}">'
-                     f"{_e(STAGE_TITLES.get(s, s))}</a></li>")
+                     f"{_e(stage_titles().get(s, s))}</a></li>")
     parts.append("</ul></nav>")
     parts.append(_scales_section(checks))
     for s in order:

@@ -27,7 +27,7 @@ def test_rates_json_keys():
     r = cli("rates", str(FLAGSHIP), "--json")
     assert r.returncode == 0, r.stderr
     obj = json.loads(r.stdout)
-    assert set(obj) == {"T", "steps"} and obj["T"] == 500.0
+    assert set(obj) == {"T", "steps", "warnings"} and obj["T"] == 500.0
     assert len(obj["steps"]) == 3
     for s in obj["steps"]:
         assert set(s) == {"equation", "dG", "dG_act", "k_f", "k_r", "K_eq"}

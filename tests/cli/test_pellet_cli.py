@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from catscale.cli.cmd_pellet import solve_model_pellet
 from catscale.model import load_model
+from catscale.stages.pellet import solve as solve_model_pellet
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "examples" / "co_oxidation_pt111.yaml"
@@ -76,8 +76,8 @@ def test_direct_law_converges_and_agrees_with_the_verified_table(tmp_path):
     # more than 15 min here). Reference: the verified table on the same 40 cells, which
     # agrees with the direct law to 1e-3 of the largest rate on its solution: tolerance
     # 2e-3 relative on eta.
-    from catscale.cli.cmd_pellet import pellet_inputs
     from catscale.pellet import solve_pellet
+    from catscale.stages.pellet import inputs as pellet_inputs
 
     direct_model = load_model(_model(tmp_path, False))
     res_s, *_ = solve_model_pellet(load_model(_model(tmp_path, True)), n_cells=40)

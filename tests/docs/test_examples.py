@@ -80,7 +80,7 @@ def test_surface_diffusion_example_is_below_tc_with_uphill_window():
 
     m = load_model(EX / "surface_diffusion_attractive.yaml")
     eps = m.lateral[("A*", "A*")]
-    sec = m.diffusion
+    sec = m.sections.diffusion
     assert sec.species == "A*" and sec.lattice == "square"
     # the comments: Onsager Tc = 329 K, quasi-chemical Tc = 419 K (rounded to 1 K)
     onsager = abs(eps) / (2 * math.log(1 + math.sqrt(2))) / kB
@@ -118,7 +118,7 @@ def test_pellet_example_D_eff_is_knudsen_times_homogenized_image():
     D_K = 10e-9 / 3 * math.sqrt(8 * R * m.T / (math.pi * 31.998e-3))
     assert D_K == pytest.approx(1.917e-6, rel=5e-4)
     # the file rounds D_eff to 3 digits: 0.5 %
-    assert m.pellet.D_eff == pytest.approx(rel * D_K, rel=5e-3)
+    assert m.sections.pellet.D_eff == pytest.approx(rel * D_K, rel=5e-3)
 
 
 def test_pellet_example_rate_constant_from_flagship():
@@ -133,7 +133,7 @@ def test_pellet_example_rate_constant_from_flagship():
     c_O2 = flag.pressures["O2"] * 1e5 / (R * flag.T)
     k = -ss.production["O2"] * sites / c_O2
     m = load_model(EX / "pellet_microstructure.yaml")
-    assert m.pellet.kinetics.k == pytest.approx(k, rel=5e-3)   # 3 digits in the file
+    assert m.sections.pellet.kinetics.k == pytest.approx(k, rel=5e-3)   # 3 digits in the file
     assert m.T == flag.T and m.pressures["O2"] == flag.pressures["O2"]
 
 
@@ -142,7 +142,7 @@ def test_pellet_example_effectiveness_matches_closed_form():
     from catscale.units import R
 
     m = load_model(EX / "pellet_microstructure.yaml")
-    p = m.pellet
+    p = m.sections.pellet
     phi = p.size / 3 * math.sqrt(p.kinetics.k / p.D_eff)
     c = m.pressures["O2"] * 1e5 / (R * m.T)
     res = solve_pellet(Pellet(p.shape, p.size, p.D_eff), power_law(p.kinetics.k), [c], m.T,

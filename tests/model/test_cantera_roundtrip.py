@@ -6,10 +6,10 @@ import pytest
 
 def test_ptcombust_file_round_trip(tmp_path):
     pytest.importorskip("cantera")
-    from catscale.cli.cmd_steady import model_steady_state
     from catscale.kinetics import solve_network
     from catscale.model import load_model
     from catscale.model.importers import cantera_surface, write_cantera_model
+    from catscale.stages.steady import solve as model_steady_state
 
     cs = cantera_surface("ptcombust.yaml", 900.0, 101325.0, "CH4:0.095, O2:0.21, AR:0.695")
     path = write_cantera_model(cs, tmp_path / "pt.yaml")

@@ -73,7 +73,7 @@ def test_map_cli_verifies_every_point(tmp_path):
     assert s["points"] == 25 and s["verified"] == 25 and s["max_residual"] < 1e-8
     assert (tmp_path / "v.png").stat().st_size > 1000
     # Pt sits at the file's own energies: its TOF is the model's steady-state TOF
-    from catscale.cli.cmd_steady import model_steady_state
+    from catscale.stages.steady import solve as model_steady_state
 
     tof = model_steady_state(load_model(f)).tof["CO2"]
     assert s["surfaces"]["Pt"] == pytest.approx(tof, rel=1e-6)

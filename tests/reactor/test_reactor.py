@@ -225,7 +225,10 @@ def test_reactor_verifies_its_microkinetic_table_on_the_bed(tmp_path):
     # largest rate. The reactor must detect that on the bed's own pellets and refine (nodes
     # graded towards c -> 0), and then agree with the same bed computed with the exact rate
     # law TOF = k2 k1 p / (k1 p + k-1 + k2).
-    from catscale.cli.cmd_reactor import reactor_summary
+    from catscale.stages import reactor as _reactor_stage
+
+    def reactor_summary(m, **kw):
+        return _reactor_stage.run(m, **kw).to_dict()
     from catscale.model import load_model
 
     f = tmp_path / "mk.yaml"

@@ -35,7 +35,7 @@ from catscale.workflow._figures import (
     horiuti_numbers,
 )
 from catscale.workflow._report import render_report, write_report
-from catscale.workflow._results import read_results, stage_to_dataset, write_results
+from catscale.workflow._results import read_results, write_results
 
 CHROMIUM = "/usr/bin/chromium"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -103,7 +103,8 @@ def test_coverage_transient_reaches_steady_state(model, result, lateral, tmp_pat
     else:
         import yaml
 
-        from catscale.workflow._run import RunResult, stage_steady
+        from catscale import stages
+        from catscale.workflow import RunResult
 
         data = yaml.safe_load(FLAGSHIP.read_text())
         data.pop("uncertainty", None)
@@ -112,7 +113,7 @@ def test_coverage_transient_reaches_steady_state(model, result, lateral, tmp_pat
         f.write_text(yaml.safe_dump(data, sort_keys=False))
         model = load_model(f)
         res = RunResult(model=model)
-        stage_steady(model, res)
+        res.add("steady", stages.steady.run(model))
         st = res.stages["steady"]
     tr = coverage_transient(model, st)
     final = dict(zip(tr.species, tr.theta[-1]))
@@ -123,32 +124,28 @@ def test_coverage_transient_reaches_steady_state(model, result, lateral, tmp_pat
 
 
 # ---- results.nc ---------------------------------------------------------------------------
-def test_stage_to_dataset_layouts(model):
-    st = {"T": 500.0, "method": "newton", "stable": True, "missing": None,
-          "coverages": {"CO*": 0.9, "O*": None, "*": 0.1},
-          "steps": [{"equation": e.equation, "dG": -0.1 * i, "note": "x"}
-                    for i, e in enumerate(model.mechanism.steps)],
-          "profiles": {"r": [0.0, 0.5e-3, 1e-3], "T": [500.0, 501.0, 502.0],
-                       "c": {"CO": [1.0, 2.0, 3.0], "O2": [4.0, 5.0, 6.0]}},
-          "snapshot": [[0, 1, 2], [2, 1, 0]],
-          "reasons": ["a", "b"]}
-    ds = stage_to_dataset("x", st, model)
+def test_typed_result_layouts(model, result):
+    """The dataset layout follows the fields' declarations: labelled mappings along their
+    dimension, tables one variable per column along the row labels, nested results prefixed,
+    lists of lists N-d, labels and flags as attributes."""
+    ds = result.datasets["steady"]
     assert ds["coverages"].dims == ("surface",)
-    assert list(ds["surface"].values) == ["CO*", "O*", "*"]
-    assert np.isnan(ds["coverages"].sel(surface="O*"))
-    assert ds["steps.dG"].dims == ("step",)
-    assert list(ds["step"].values) == [s.equation for s in model.mechanism.steps]
-    assert ds["profiles.c"].dims == ("gas", "r")
-    assert ds["profiles.c"].sel(gas="O2").values.tolist() == [4.0, 5.0, 6.0]
-    assert ds["r"].values.tolist() == [0.0, 0.5e-3, 1e-3] and ds["r"].attrs["units"] == "m"
-    assert ds["profiles.T"].dims == ("r",) and ds["profiles.T"].attrs["units"] == "K"
-    assert ds["snapshot"].shape == (2, 3) and ds["snapshot"].dims == ("y_index", "x_index")
-    assert ds.attrs["method"] == "newton" and int(ds["stable"]) == 1
-    assert ds["T"].attrs["units"] == "K" and ds["steps.dG"].attrs["units"] == "eV"
+    assert set(ds["surface"].values) == {"CO*", "O*", "*"}
+    rt = result.datasets["rates"]
+    assert rt["steps.dG"].dims == ("step",)
+    assert list(rt["step"].values) == [s.equation for s in model.mechanism.steps]
+    p = result.datasets["pellet"]
+    assert p["profiles.c"].dims[0] == "gas" and p["profiles.c"].dims[1] == "r"
+    assert p["profiles.c"].sel(gas="O2").values.tolist() == \
+        result.stages["pellet"]["profiles"]["c"]["O2"]
+    assert p["r"].attrs["units"] == "m" and p["profiles.T"].attrs["units"] == "K"
+    k = result.datasets["kmc"]
+    assert k["snapshot"].shape == (12, 12)
+    assert k["snapshot"].dims == ("lattice_row", "lattice_column")
+    assert ds.attrs["method"] == "newton" and int(ds.attrs["stable"]) == 1
+    assert ds["T"].attrs["units"] == "K" and rt["steps.dG"].attrs["units"] == "eV"
     assert ds["coverages"].attrs["units"] == "1"
-    assert "missing" not in ds
-    assert list(ds["reasons"].values) == ["a", "b"]
-    assert json.loads(ds.attrs["summary_json"]) == to_jsonable(st)
+    assert json.loads(k.attrs["reasons"]) == result.stages["kmc"]["reasons"]
 
 
 def test_results_roundtrip(outdir, result, model):
@@ -171,35 +168,36 @@ def test_results_roundtrip(outdir, result, model):
     np.testing.assert_array_equal(rates["steps.dG"].values, [s["dG"] for s in steps])
     np.testing.assert_array_equal(rates["steps.k_f"].values, [s["k_f"] for s in steps])
     assert rates["steps.dG_act"].attrs["units"] == "eV" and rates["T"].attrs["units"] == "K"
-    assert rates["steps.k_f"].attrs["units"].startswith("s^-1 bar^-n")
+    assert rates["steps.k_f"].attrs["units"] == "1/s"    # pressures as activities p/1 bar
     st = d["steady"]
     for n, v in result.stages["steady"]["coverages"].items():
         assert float(st["coverages"].sel(surface=n)) == v
-    assert st["tof"].attrs["units"] == "s^-1 per site"
+    assert st["tof"].attrs["units"] == "1/s"
     assert float(st["apparent_Ea"]) == result.stages["steady"]["apparent_Ea"]
     k = d["kmc"]
     assert float(k["kmc.coverages"].sel(surface="O*")) == 1e-6
     assert k["kmc.coverages"].attrs["units"] == "1"
     assert k["snapshot"].shape == (12, 12)
     np.testing.assert_array_equal(k["snapshot"].values, result.stages["kmc"]["snapshot"])
-    assert float(k["kmc.pair_probabilities.p"].sel(pair="CO*-*")) == 0.02
+    assert float(k["kmc.pair_probabilities"].sel(pair="CO*-*", measure="p")) == 0.02
     p = d["pellet"]
     np.testing.assert_array_equal(p["profiles.c"].sel(gas="CO").values,
                                   result.stages["pellet"]["profiles"]["c"]["CO"])
-    assert p["profiles.c"].attrs["units"] == "mol m^-3" and p["r"].attrs["units"] == "m"
+    assert p["profiles.c"].attrs["units"] == "mol/m^3" and p["r"].attrs["units"] == "m"
     dif = d["diffusion"]
     assert dif["coverages.D_c"].dims == ("coverage",)
-    assert dif["coverages.D_c"].attrs["units"] == "m^2 s^-1"
+    assert dif["coverages.D_c"].attrs["units"] == "m^2/s"
     rx = d["reactor"]
     assert rx["profiles.F"].dims == ("gas", "volume")
-    assert rx["profiles.F"].attrs["units"] == "mol s^-1"
+    assert rx["profiles.F"].attrs["units"] == "mol/s"
     u = d["uq"]
-    st_ = u["sensitivity.ranked.ST"]                 # (output, input) table of tables
-    assert st_.dims == ("ranked_output", "input")
-    assert st_.sel(ranked_output="log10_tof", input="dft_adsorbates") == 0.80
-    assert u["sensitivity.ranked.S1"].attrs["units"] == "1"
-    np.testing.assert_array_equal(u["samples"].sel(output="log10_tof").values,
-                                  result.stages["uq"]["samples"]["log10_tof"])
+    st_ = u["sensitivity.ST"]                        # (output, input) table of tables
+    assert st_.dims == ("sensitivity_output", "input")
+    assert st_.sel(sensitivity_output="log10_tof", input="dft_adsorbates") == 0.80
+    assert u["sensitivity.S1"].attrs["units"] == "1"
+    np.testing.assert_array_equal(u["samples[log10_tof]"].values,
+                                  result.stages["uq"]["sample_values"]["log10_tof"])
+    assert u["samples[tof]"].attrs["units"] == "1/s"
     # provenance in the root group: versions, hash, seeds of the stages and model sections
     import h5netcdf
 
@@ -210,7 +208,7 @@ def test_results_roundtrip(outdir, result, model):
         assert json.loads(f.attrs["warnings"]) == result.warnings
         assert json.loads(f.attrs["stages"]) == list(result.stages)
     assert seeds["kmc.kmc.seed"] == 11 and seeds["uq.seed"] == 5
-    assert seeds["model.kmc.seed"] == model.kmc.seed
+    assert seeds["model.kmc.seed"] == model.sections.kmc.seed
 
 
 def test_ready_made_dataset_is_written_as_is(tmp_path, result):
@@ -298,7 +296,7 @@ def test_report_sections_and_warnings(outdir, result):
 
 
 def test_report_skips_figures_when_keys_are_missing(model):
-    from catscale.workflow._run import RunResult
+    from catscale.workflow import RunResult
 
     res = RunResult(model=model)
     res.stages = {"kmc": {"verdict": "valid"}, "pellet": {"thiele": 1.0},
@@ -428,18 +426,23 @@ def test_volcano_from_descriptor_map_dataset():
     assert [t.get_text() for t in ax.texts] == ["Pt"]
 
 
-def test_results_accept_numpy_arrays_and_odd_names(tmp_path, model):
-    from catscale.workflow._run import RunResult
+def test_results_accept_numpy_arrays(tmp_path, model):
+    from catscale.stages import KMCRunResult
+    from catscale.workflow import RunResult
 
     res = RunResult(model=model)
     snap = np.arange(12, dtype=np.int64).reshape(3, 4) % 3
-    res.stages = {"kmc": {"snapshot": snap, "ratios": {"L/xi": 12.0},
-                          "odd": {"a/b": np.float64(2.5)}, "flag": np.bool_(True)}}
+    kr = KMCRunResult.from_dict({"coverages": {"A*": np.float64(0.5)}, "events": np.int64(7),
+                                 "step_rates": np.array([1.0, 2.0]), "status": "ok",
+                                 "lattice": {"name": "square", "size": [3, 4]}})
+    res.stages = {"kmc": kr.to_dict()}
+    res.datasets = {"kmc": kr.to_dataset()}
     back = read_results(write_results(res, tmp_path))["kmc"]
-    np.testing.assert_array_equal(back["snapshot"].values, snap)
-    assert float(back["odd.a per b"]) == 2.5
-    assert float(back["ratios"].sel(scale_ratio="L/xi")) == 12.0
-    assert int(back["flag"]) == 1
+    assert float(back["coverages"].sel(surface="A*")) == 0.5
+    assert back["step_rates"].values.tolist() == [1.0, 2.0]
+    assert int(back["events"]) == 7 and back["events"].attrs["units"] == "1"
+    assert json.loads(back.attrs["lattice"]) == {"name": "square", "size": [3, 4]}
+    del snap
 
 
 PELLET_MODEL = """catscale: 1
@@ -494,7 +497,7 @@ def test_run_with_pellet_and_reactor_stages(tmp_path):
     F = rx["profiles.F"]                    # molar flows (gas, volume); the gas dimension is
     assert F.dims[1] == "volume"            # named after the first labels seen ('gas' is
     assert list(rx[F.dims[0]].values) == ["A", "B"]     # taken by the selectivity, B only)
-    assert rx["volume"].attrs["units"] == "m^3" and F.attrs["units"] == "mol s^-1"
+    assert rx["volume"].attrs["units"] == "m^3" and F.attrs["units"] == "mol/s"
     text = (out / "report.html").read_text(encoding="utf-8")
     p = _parse(text)
     for fid in ("pellet_profiles", "effectiveness", "reactor_profiles"):

@@ -84,8 +84,9 @@ def synthetic_stages(model) -> dict:
                                   "CO2": (1e-3 * X_conv).tolist()},
                             "effectiveness": [eta] * 30}}
     lt = rng.normal(-0.6, 2.0, 200)
-    uq = {"method": "sobol", "samples": {"tof": (10 ** lt).tolist(), "log10_tof": lt.tolist(),
-                                         f"drc[{steps[1]}]": rng.normal(1, 1e-3, 200).tolist()},
+    uq = {"method": "sobol", "samples": 200,
+          "sample_values": {"tof": (10 ** lt).tolist(), "log10_tof": lt.tolist(),
+                            f"drc[{steps[1]}]": rng.normal(1, 1e-3, 200).tolist()},
           "seed": 5,
           "outputs": {"tof": {"mean": 500.0, "std": 4000.0, "median": 0.27, "ci_low": 1e-5,
                               "ci_high": 2500.0, "level": 0.95},
@@ -105,18 +106,36 @@ def synthetic_stages(model) -> dict:
 
 def make_result(model=None):
     """RunResult with the real rates and steady stages plus every synthetic stage."""
+    from catscale import stages
     from catscale.model import load_model
-    from catscale.workflow._run import RunResult, stage_rates, stage_steady
+    from catscale.workflow import RunResult
 
     model = model or load_model(FLAGSHIP)
     res = RunResult(model=model)
-    stage_rates(model, res)
-    stage_steady(model, res)
+    res.add("rates", stages.rates.run(model))
+    res.add("steady", stages.steady.run(model))
     res.timings.update({"rates": 0.5, "steady": 1.0})
     for name, st in synthetic_stages(model).items():
         res.stages[name] = st
+        if name != "map":         # the map's dataset is the map itself: none here
+            t = typed(name, st)
+            res.results[name] = t
+            res.datasets[name] = t.to_dataset()
         res.timings[name] = 0.1
     res.warnings.append("mean field vs kMC: invalid: TOF <CO2> & 'x' differ by > 10%")
     res.warnings.append("mean field: correlation length 3 sites, lattice 12. use a larger "
                         "lattice")
+    return res
+
+
+def typed(name: str, stage: dict):
+    """The typed result of a synthetic stage dict (fields it lacks are None)."""
+    from catscale import uq  # noqa: F401  (registers the uncertainty stage)
+    from catscale.stages import STAGES
+
+    st = dict(stage)
+    samples = st.pop("sample_values", None)
+    res = STAGES[name].result.from_dict(st)
+    if samples is not None:
+        res = res.replace(sample_values=samples)
     return res
