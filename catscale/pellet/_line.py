@@ -119,8 +119,10 @@ def solve_line_pellet(shape: str, size: float, D: float, s_bulk: float, rate: Li
     :func:`catscale.pellet.solve_pellet`, O(h^2); Newton with the tridiagonal Jacobian
     (damped; merit: the residual of each cell relative to its cell's scale). Starts, in
     order: ``initial`` (if given), the first-order profile through the bulk point and
-    ``s_low`` (large moduli), the bulk state; then the pellet package's pseudo-arclength
-    continuation in the reaction scale, which passes the folds of an S-shaped branch.
+    ``s_low`` (large moduli), the bulk state; for a rate that does not fall with s (one
+    steady state) the end of the monotone secant iteration (dead zones of zero and
+    fractional orders); then the pellet package's pseudo-arclength continuation in the
+    reaction scale, which passes the folds of an S-shaped branch.
 
     Parameters
     ----------
@@ -256,9 +258,10 @@ def solve_line_pellet(shape: str, size: float, D: float, s_bulk: float, rate: Li
         out = attempt(s0)
         if out is not None:
             break
-    if out is None and sb > low:
-        # the secant (Picard) iteration of a sublinear rate, whose Newton basin may be tiny
-        # (a kink or a dead zone: zero and fractional orders), then Newton from its end
+    if out is None and sb > low and _nondecreasing(rate, low, sb):
+        # a rate that does not fall with s has one steady state (maximum principle); the
+        # secant (Picard) iteration reaches it where Newton's basin is tiny (a kink or a dead
+        # zone: zero and fractional orders), then Newton polishes it
         s_pic = _secant_iteration(rate, jac_solve, V, Gs, sb, low, N)
         if s_pic is not None:
             out = attempt(s_pic)
@@ -281,6 +284,14 @@ def solve_line_pellet(shape: str, size: float, D: float, s_bulk: float, rate: Li
     phi = L * math.sqrt(r_s / (s_s * D)) if (r_s > 0 and s_s > 0) else float("nan")
     return LineSolution(x, s.copy(), float(s_s), float(observed), float(eta), float(eta_o),
                         float(phi), float(mb), f, route, folds)
+
+
+def _nondecreasing(rate: LineRateFn, low: float, sb: float, n: int = 65) -> bool:
+    """Whether the rate does not fall with s on [low, sb] (sampled at n points)."""
+    with np.errstate(all="ignore"):
+        r = np.asarray(rate(np.linspace(low, sb, n))[0], float)
+    return bool(np.all(np.isfinite(r))
+                and np.all(np.diff(r) >= -1e-12 * max(float(np.max(np.abs(r))), 1e-300)))
 
 
 def _secant_iteration(rate: LineRateFn, jac_solve, V: np.ndarray, Gs: float, sb: float,

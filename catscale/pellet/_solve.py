@@ -570,8 +570,8 @@ def _line_state(disc: Discretization, pellet: Pellet, kin: RateLaw, cb: np.ndarr
     if initial is not None and initial.c.shape == (kin.n, disc.N + 1):
         s0 = initial.c[k, :-1]
     kx = disc.k_ext[k]
-    sol = solve_line_pellet(
-        pellet.shape, pellet.size, float(disc.D[k]), sb, rate, k_ext=float(kx) if np.isfinite(kx) else None,
-        n_cells=disc.N, stretch=stretch, s_low=low, initial=s0)
+    sol = solve_line_pellet(pellet.shape, pellet.size, float(disc.D[k]), sb, rate,
+                            k_ext=float(kx) if np.isfinite(kx) else None, n_cells=disc.N,
+                            stretch=stretch, s_low=low, initial=s0)
     s = np.append(sol.s, sol.s_surface)
     return points(s).T.ravel()
