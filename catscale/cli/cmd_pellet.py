@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
             res, pel, kin, sec, err, how = solve_model_pellet(model, n_cells, newton)
             out = pellet_summary(res, pel, kin, err)
             out["rate_law"] = how
-            out["warnings"] = unverified_warning(how, err)
+            out["warnings"] = unverified_warning(how, err) + list(res.warnings)
             if json_out:
                 print_json(out)
             else:
