@@ -41,17 +41,21 @@ __all__ = ["UQOutput", "OUTPUTS", "SampleResult", "PelletOutput", "ReactorOutput
 
 @dataclass
 class SampleResult:
-    """What one sample computed before its outputs: the perturbed model ``model`` at the
-    sample's conditions, its RateTable ``rates`` (a list for a patch of sites), the TOF
-    (s^-1 per site), degrees of rate control, coverages ``theta`` (the patch average),
-    the per-site coverages ``thetas`` of a patch and the factor on D_eff."""
+    """What one sample computed before its outputs."""
 
+    #: the perturbed model at the sample's conditions
     model: Any
+    #: its RateTable (k in s^-1 bar^-n; a list for a patch of sites)
     rates: Any
+    #: TOF of the main product, s^-1 per site (the patch average)
     tof: float
+    #: degree of rate control per step equation (dimensionless)
     drc: dict
+    #: coverages (the patch average)
     theta: np.ndarray
+    #: per-site coverages of a patch (None for one site)
     thetas: list | None
+    #: factor on D_eff
     D_factor: float
 
 

@@ -13,11 +13,8 @@ from catscale.model.sections.uncertainty import UncertaintySection
 from catscale.uq import OUTPUTS, chain_function
 
 SECTIONS = """
-pellet:
-  shape: sphere
-  size: 1 mm
-  D_eff: 1.0e-6 m^2/s
-  kinetics: {order: 1, k: 10.0, reactant: CO, product: CO2}
+pellet: {shape: sphere, size: 1 mm, D_eff: 1.0e-6 m^2/s,
+         kinetics: {order: 1, k: 10.0, reactant: CO, product: CO2}}
 reactor: {type: pfr, volume: 1.0e-6, flow: 1.0e-3, bed_voidage: 0.4}
 """
 UQ = """
