@@ -7,12 +7,12 @@ constants from the shifted free energies (catscale.uq._fast, equal to the rebuil
 solves the verified mean-field steady state, its degree of rate control and the
 effectiveness factor of the flagship's pellet: section (microkinetics of the sample's
 perturbed model inside the pellet, D_eff from the microstructure: section computed once;
-catscale.uq._pellet: exact one-species reduction, rate table from verified mean-field
-states continued along the stoichiometric line, per-sample error estimate
-``pellet_error``; ``general_solver_samples`` counts samples that needed the general
-solver). The explicit first-order PelletLink of the
-earlier version is timed too (``pellet link``), and the packed-bed ``conversion`` output on a
-few samples (it solves a pellet at every integrator point).
+the exact one-species reduction of catscale.pellet.solve_line_pellet with a rate table
+from verified mean-field states continued along the stoichiometric line,
+catscale.bridges.kinetics_to_pellet, per-sample error estimate ``pellet_error``;
+``general_solver_samples`` counts samples that needed the general solver). The packed-bed
+``conversion`` output is timed on a few samples (it solves a pellet at every integrator
+point).
 
 Reported: wall time of N samples on a Dask LocalCluster with 1 and 2 workers (target: 1e4
 samples <= 60 s on 2 cores), throughput, CPU seconds per sample of the workers, the load
@@ -68,17 +68,10 @@ def _model(outputs=("tof", "drc", "coverages", "effectiveness")):
     return chain_function(_load(), outputs=outputs)
 
 
-def _model_link():
-    """Chain with the explicit first-order PelletLink (the earlier stand-in)."""
-    from catscale.uq import PelletLink, chain_function
-
-    link = PelletLink("sphere", 1.5e-3, 1e-6, site_concentration=20.0, key="CO")
-    return chain_function(_load(), outputs=("tof", "drc", "coverages"), pellet=link)
-
-
 def _warm():
+    import catscale.bridges.kinetics_to_pellet  # noqa: F401
     import catscale.kinetics  # noqa: F401  (imports and numba cache on the worker)
-    import catscale.uq._pellet  # noqa: F401
+    import catscale.pellet  # noqa: F401
 
 
 def _pool_chunk(args):
@@ -141,12 +134,6 @@ def main() -> None:
     add(case, "catscale", "throughput", n_ser / dt, "samples/s")
     add(case, "catscale", "loadavg_1min", os.getloadavg()[0], "processes")
     pellet_stats(case, ref)
-    lf, ls = _model_link()
-    t = time.perf_counter()
-    run_ensemble(lf, ls, n_ser, scheduler="serial", chunk_size=64, seed=0)
-    dt = time.perf_counter() - t
-    add(f"serial, {n_ser} samples, pellet link (first order)", "catscale", "time_per_sample",
-        dt / n_ser * 1e3, "ms")
     n_conv = 2 if args.quick else 32
     cf, cs = _model(("tof", "effectiveness", "conversion"))
     t = time.perf_counter()

@@ -18,7 +18,7 @@ from ..errors import InvalidParameterError
 from ..pellet import Pellet, PelletState, RateLaw, solve_pellet
 
 __all__ = ["BedRateSpec", "bed_rate_from_pellet", "pellet_effectiveness", "pellet_states_along_bed",
-           "bed_rate_error"]
+           "bed_rate_error", "first_order_bed_rate", "line_bed_rate", "packed_bed"]
 
 
 @dataclass(frozen=True)
@@ -162,3 +162,88 @@ def bed_rate_error(spec: BedRateSpec, direct: RateLaw, c_bed, T_bed, *, n_bed: i
     err = float(np.max(np.abs(spec.kinetics(P, Tp)[key] - ref))
                 / max(float(np.max(np.abs(ref))), 1e-300))
     return err, lo, hi
+
+
+def first_order_bed_rate(pellet: Pellet, kinetics: RateLaw, bed_voidage: float):
+    """Observed rate per bed volume of a first-order isothermal pellet, from the closed form.
+
+    rate(c, T) = (1 - eps_b) eta(phi) R(c, T) with phi = L sqrt(k(T) / D_eff) and eta the
+    analytic first-order effectiveness factor (:func:`catscale.pellet.effectiveness_first_order`,
+    exact for a first-order rate; k(T) in s^-1 read from the rate law at unit key
+    concentration). c mol m^-3, T K -> (R mol m^-3 s^-1, q W m^-3), per bed volume.
+    """
+    from ..pellet import effectiveness_first_order
+
+    if not 0 <= bed_voidage < 1:
+        raise InvalidParameterError("bed_voidage", "in [0, 1)", bed_voidage)
+    solid = 1.0 - bed_voidage
+    k = kinetics.key
+    D = float(pellet.diffusivities(kinetics.n)[k])
+    unit = np.eye(kinetics.n)[k]
+
+    def rate(c, T):
+        c = np.asarray(c, float)
+        kv = -float(kinetics(unit, T)[k])                   # first order: k(T), s^-1
+        eta = effectiveness_first_order(pellet.length * np.sqrt(max(kv, 0.0) / D),
+                                        pellet.shape)
+        return solid * eta * kinetics(c, T), solid * eta * float(kinetics.heat_release(c, T))
+    return rate
+
+
+def line_bed_rate(law: RateLaw, pellet: Pellet, bed_voidage: float, n_cells: int, *,
+                  n_nodes: int = 7, tol: float = 1e-3, enthalpies=None):
+    """Observed rate per bed volume from the stoichiometric-line pellet at every bed point.
+
+    At each bulk state the pellet (isothermal, one diffusivity, one overall reaction of
+    ``law``) is solved by the exact one-species reduction with a Chebyshev table of the
+    direct rate verified on the solution
+    (:func:`catscale.bridges.kinetics_to_pellet.solve_line_verified`, no Richardson
+    estimate); the observed production of every species is the key's times the line
+    stoichiometry (the invariants hold inside the pellet). ``enthalpies``: formation
+    enthalpies per gas of ``law`` (J mol^-1) for the heat release q = -sum H_i R_i.
+
+    Returns
+    -------
+    callable
+        c (n,) mol m^-3, T K -> (R (n,) mol m^-3 s^-1, q W m^-3), per bed volume.
+    """
+    from .kinetics_to_pellet import line_of, solve_line_verified
+
+    if not 0 <= bed_voidage < 1:
+        raise InvalidParameterError("bed_voidage", "in [0, 1)", bed_voidage)
+    solid = 1.0 - bed_voidage
+    D = float(pellet.diffusivities(law.n)[law.key])
+    kx = None if pellet.k_ext is None else float(np.max(pellet.k_ext))
+    H = (np.array([float(enthalpies.get(g, 0.0)) for g in law.species])
+         if enthalpies else None)
+
+    def rate(c, T):
+        line = line_of(law, np.maximum(np.asarray(c, float), 0.0), float(T))
+        sol, _err, _ = solve_line_verified(line, pellet.shape, pellet.size, D, kx, n_cells,
+                                           n_nodes=n_nodes, tol=tol, richardson=False,
+                                           fold_check=False)
+        Rv = -sol.observed * line.nu                  # observed production, every gas
+        q = float(-(H @ Rv)) if H is not None else 0.0
+        return solid * Rv, solid * q
+    return rate
+
+
+def packed_bed(reactor_type: str, rate, species, F_in, T_in: float, P: float, volume: float,
+               **kw):
+    """The reactor of type ``reactor_type`` fed by an observed bed rate (the one dispatch).
+
+    ``"pfr"``: :func:`catscale.reactor.pfr`; ``"cstr"``: :func:`catscale.reactor.cstr` (the
+    keywords a type does not take, e.g. ``n_points`` and ``rtol`` for a CSTR, are dropped).
+    Units as those solvers: F mol s^-1, T K, P Pa, volume m^3.
+    """
+    import inspect
+
+    from ..reactor import cstr, pfr
+
+    solvers = {"pfr": pfr, "cstr": cstr}
+    if reactor_type not in solvers:
+        raise InvalidParameterError("reactor.type", f"one of {sorted(solvers)}", reactor_type)
+    solver = solvers[reactor_type]
+    takes = inspect.signature(solver).parameters
+    return solver(rate, species, F_in, T_in, P, volume,
+                  **{k: v for k, v in kw.items() if k in takes})

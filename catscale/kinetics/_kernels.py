@@ -582,3 +582,13 @@ def formable_mask(ok0, kf, kr, Af, Ar):
                             ok[s] = True
                             changed = True
     return ok
+
+
+# -- stability ------------------------------------------------------------------------------
+@njit(cache=True)
+def projected_eigenvalues(Z, jac):
+    """Eigenvalues (complex, s^-1) of Z^T jac Z: the Jacobian d(dtheta/dt)/dtheta (S, S)
+    restricted to the site-conserving subspace spanned by the orthonormal columns of Z
+    (S, S - K). LAPACK through numba (no per-call Python overhead of numpy.linalg)."""
+    A = Z.T @ (jac @ Z)
+    return np.linalg.eigvals(A.astype(np.complex128))

@@ -104,3 +104,8 @@ def formable_mask(ok0, kf, kr, Af, Ar):
         if np.array_equal(new, ok):
             return ok
         ok = new
+
+
+def projected_eigenvalues(Z, jac):
+    """Eigenvalues of Z^T jac Z (numpy): the twin of ``_kernels.projected_eigenvalues``."""
+    return np.linalg.eigvals(Z.T @ jac @ Z)

@@ -171,14 +171,14 @@ def _eigenvalues(net: Network, theta: np.ndarray, jac: np.ndarray | None = None
     if Z.shape[1] == 0:
         return np.zeros(0, dtype=complex)
     J = net.jacobian(theta) if jac is None else jac
-    return np.linalg.eigvals(Z.T @ J @ Z)
+    return _kernels.projected_eigenvalues(Z, np.ascontiguousarray(J, dtype=float))
 
 
 def _is_stable(eig: np.ndarray) -> bool:
     if eig.size == 0:
         return True
-    scale = float(np.max(np.abs(eig)))
-    return bool(np.max(eig.real) <= 1e-9 * scale)
+    scale = max(abs(e) for e in eig.tolist())
+    return max(e.real for e in eig.tolist()) <= 1e-9 * scale
 
 
 def _multistart_rows(net: Network) -> np.ndarray:
@@ -345,12 +345,17 @@ def _reduce(net: Network, keep: np.ndarray) -> Network:
 def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float = DEFAULT_TOL,
                   multistart: bool = True, transient: bool = True,
                   extended_precision: bool = True,
-                  guesses: Sequence[np.ndarray] = (), retries: bool = True) -> SteadyState:
+                  guesses: Sequence[np.ndarray] = (), retries: bool = True,
+                  warm: bool = False) -> SteadyState:
     """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`).
 
     ``guesses`` are further starting coverages (e.g. every steady state of the previous
     point of a sweep), tried right after ``guess``. ``retries``: when every start stalls,
     run Newton again with shorter log-steps (2, then 0.5) before the other fallbacks.
+    ``warm``: continuation from a nearby point (a sweep, a line of compositions): one damped
+    Newton from ``guess`` first, returned when it is verified and stable (the same checks
+    as every candidate of the full strategy, ``method`` ``"warm newton"``); otherwise the
+    full strategy runs.
     """
     keep = formable(net)
     if not np.all(keep):
@@ -360,10 +365,10 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
             g = np.asarray(g, dtype=float)
             return g[keep] if g.shape == (net.n_surface,) else g
         ss = _solve(sub, None if guess is None else cut(guess), tol, multistart, transient,
-                    extended_precision, [cut(g) for g in guesses], retries)
+                    extended_precision, [cut(g) for g in guesses], retries, warm)
         return _pad(ss, net, keep)
     return _solve(net, guess, tol, multistart, transient, extended_precision, guesses,
-                  retries)
+                  retries, warm)
 
 
 def _pad(ss: SteadyState, full: Network, keep: np.ndarray) -> SteadyState:
@@ -401,13 +406,24 @@ def _between(states: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 
 def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
            transient: bool, extended_precision: bool,
-           guesses: Sequence[np.ndarray] = (), retries: bool = True) -> SteadyState:
+           guesses: Sequence[np.ndarray] = (), retries: bool = True,
+           warm: bool = False) -> SteadyState:
     if not (0 < tol < 1):
         raise InvalidParameterError("tol", "a residual tolerance in (0, 1)", tol)
     guess = _check_start(net, guess, "guess")
     guesses = [_check_start(net, g, "guesses") for g in guesses]
     tried: list[str] = []
     args = _args(net)
+    if warm and guess is not None:
+        x0 = np.log(np.clip(guess, 1e-300, 1.0))
+        xw, rw, _, _ = _kernels.newton(np.ascontiguousarray(x0), *args, _NEWTON_MAXIT,
+                                       _NEWTON_FTOL, _MAX_STEP)
+        got = _distinct_verified(net, [(xw, float(rw), "warm newton", 0)], tol)
+        if got and _is_stable(got[0][5]):
+            d = got[0]
+            return _make(net, d[0], d[1], d[2], ("damped Newton from the guess (warm)",),
+                         rf=d[3], rr=d[4], eig=d[5])
+        tried.append("damped Newton from the guess (warm): not verified or not stable")
     X0 = _starts(net, guess, multistart, guesses)
     n_first = (guess is not None) + len(guesses)
     X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT, _NEWTON_FTOL,

@@ -38,6 +38,16 @@ def make_grid(R: float, n_cells: int, stretch: float) -> np.ndarray:
     return r
 
 
+def grid_stretch(phi_bulk: float) -> float:
+    """Grid refinement towards the surface for a bulk Thiele modulus ``phi_bulk``.
+
+    clip(ln phi + 1, 0, 6): uniform cells for phi <= 1/e, and a surface cell up to e^6 ~ 400
+    times thinner than the central one in the boundary layer of a large modulus (the layer
+    is ~L/phi thick). The one rule of every pellet route (dimensionless).
+    """
+    return float(np.clip(np.log(max(float(phi_bulk), 1e-300)) + 1.0, 0.0, 6.0))
+
+
 @dataclass
 class Discretization:
     """Residual and sparse Jacobian of the discretised pellet problem (see module doc)."""

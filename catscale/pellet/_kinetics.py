@@ -35,12 +35,24 @@ class RateLaw:
         None for a thermoneutral reaction.
     key : int
         Index of the key reactant (used for the effectiveness factor and the moduli).
+    stoichiometry : tuple of float or None
+        Declares one irreversible reaction whose rate depends on the key concentration
+        (and T) alone and does not decrease with it: production = stoichiometry x r, with
+        ``stoichiometry[key] < 0``. An isothermal pellet then has one steady state, which
+        :func:`catscale.pellet.solve_pellet` finds by the exact one-species reduction
+        (:func:`power_law` declares it). None: any kinetics.
+    c_floor : float
+        Key concentration (mol m^-3) below which the law is regularised (continued
+        linearly to finite slope, see :func:`power_law`); the solver bounds the effect of
+        the regularisation on the solution and warns when it matters. 0: exact law.
     """
 
     species: tuple[str, ...]
     production: ProductionFn
     heat: HeatFn | None = None
     key: int = 0
+    stoichiometry: tuple[float, ...] | None = None
+    c_floor: float = 0.0
 
     def __post_init__(self):
         object.__setattr__(self, "species", tuple(self.species))
@@ -48,6 +60,13 @@ class RateLaw:
             raise InvalidParameterError("species", "at least one species", self.species)
         if not 0 <= self.key < len(self.species):
             raise InvalidParameterError("key", f"an index in [0, {len(self.species)})", self.key)
+        if self.stoichiometry is not None:
+            st = tuple(float(v) for v in self.stoichiometry)
+            if len(st) != len(self.species) or not st[self.key] < 0:
+                raise InvalidParameterError("stoichiometry", f"{len(self.species)} "
+                                            "coefficients with a negative key coefficient",
+                                            self.stoichiometry)
+            object.__setattr__(self, "stoichiometry", st)
 
     @property
     def n(self) -> int:
@@ -105,7 +124,11 @@ def power_law(k: float, order: float = 1.0, *, species: Sequence[str] = ("A",),
         Index of the reactant.
     c_floor : float
         For orders below 1, concentration (mol m^-3) under which c^n is continued linearly,
-        so that Newton sees a finite derivative in dead zones (c = 0 inside the pellet).
+        so that Newton sees a finite derivative in dead zones (c = 0 inside the pellet). The
+        pellet solver bounds what this changes (``PelletResult.warnings``): the rate of the
+        cells below the floor, relative to the pellet's rate, is at most
+        ~(c_floor / c_s)^((1 + n) / 2) (the width of the layer below the floor at the
+        dead-zone front), 3e-4 for n = 0 at c_s = 10 mol m^-3.
 
     Returns
     -------
@@ -156,4 +179,6 @@ def power_law(k: float, order: float = 1.0, *, species: Sequence[str] = ("A",),
     def heat(c, T):
         return -h * rate(c, T)
 
-    return RateLaw(tuple(species), production, heat if dH else None, key)
+    return RateLaw(tuple(species), production, heat if dH else None, key,
+                   stoichiometry=tuple(nu / scale),
+                   c_floor=floor if (n_ord < 1.0 and floor > 0) else 0.0)

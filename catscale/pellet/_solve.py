@@ -11,11 +11,12 @@ from scipy import integrate
 
 from ..errors import ConvergenceError, InvalidParameterError
 from ._continuation import continue_branch
-from ._fv import Discretization, FluxFn, make_grid
+from ._fv import Discretization, FluxFn, grid_stretch, make_grid
 from ._geometry import characteristic_length, shape_exponent
 from ._kinetics import RateLaw
 
-REGIMES = ("kinetic", "diffusion-limited", "external-transfer-limited")
+REGIMES = ("kinetic", "diffusion-limited", "external-transfer-limited", "transport-enhanced",
+           "undefined")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ class PelletState:
     mears_heat : float
         Mears external heat criterion |q_obs| R E_app / (h R_g T_b^2); < 0.15 (0 if none).
     regime : str
-        ``"kinetic"``, ``"diffusion-limited"`` or ``"external-transfer-limited"``.
+        One of :data:`REGIMES`, consistent with the effectiveness factors
+        (:func:`classify_regime`).
     mass_balance_error : float
         |surface flux - volume integral of production| / |volume integral| (round-off).
     observed_heat : float
@@ -166,15 +168,21 @@ class PelletResult:
     """All steady states found (sorted by increasing overall effectiveness) and the branch.
 
     The attributes of the first state are forwarded (``result.effectiveness`` etc.).
+    ``route``: ``"line"`` (the exact one-species reduction, :mod:`catscale.pellet._line`),
+    ``"newton"`` or ``"continuation"``. ``warnings``: what could not be verified (e.g. the
+    bound on the effect of a regularised rate law, :attr:`RateLaw.c_floor`).
     """
 
     states: tuple[PelletState, ...]
     species: tuple[str, ...]
     lam: np.ndarray = field(repr=False, default=None)
     turning_points: tuple[float, ...] = ()
+    route: str = "continuation"
+    warnings: tuple[str, ...] = ()
 
     def __getattr__(self, name):
-        if name.startswith("_") or name in ("states", "species", "lam", "turning_points"):
+        if name.startswith("_") or name in ("states", "species", "lam", "turning_points",
+                                            "route", "warnings"):
             raise AttributeError(name)
         return getattr(self.states[0], name)
 
@@ -182,6 +190,69 @@ class PelletResult:
     def multiple(self) -> bool:
         """True when more than one steady state was found."""
         return len(self.states) > 1
+
+
+def classify_regime(eta: float, eta_overall: float, external_drop: float) -> str:
+    """Regime label that agrees with the effectiveness factors (Froment and Bischoff,
+    Chemical Reactor Analysis and Design, 1990, ch. 3).
+
+    ``"kinetic"``: 0.9 <= eta <= 1.1 and 0.9 <= eta_overall <= 1.1 (the observed rate is
+    the surface or bulk rate to 10 %); ``"transport-enhanced"``: eta or eta_overall > 1.1
+    (heat release inside the pellet or a rate that falls with the key concentration:
+    gradients raise the rate, so the pellet is not diffusion-limited);
+    ``"external-transfer-limited"``: the film takes more than half of the key
+    concentration, or only the overall factor is below 0.9; ``"diffusion-limited"``: the
+    internal factor is below 0.9 (for an nth-order rate this is where the generalised
+    modulus exceeds ~0.5-1: eta -> 1/Phi); ``"undefined"``: the key is not consumed at the
+    surface (no effectiveness factor).
+
+    Parameters
+    ----------
+    eta, eta_overall : float
+        Internal and overall effectiveness factors (dimensionless).
+    external_drop : float
+        (c_bulk - c_surface) / c_bulk of the key species (dimensionless).
+    """
+    if not (np.isfinite(eta) and np.isfinite(eta_overall)):
+        return "undefined"
+    if eta > 1.1 or eta_overall > 1.1:
+        return "transport-enhanced"
+    if eta >= 0.9 and eta_overall >= 0.9:
+        return "kinetic"
+    if external_drop > 0.5 or eta >= 0.9:
+        return "external-transfer-limited"
+    return "diffusion-limited"
+
+
+def regularization_bound(kin: RateLaw, c: np.ndarray, T: np.ndarray,
+                         volumes: np.ndarray) -> float:
+    """Share of the pellet's rate carried by cells where ``kin`` is regularised.
+
+    Below ``kin.c_floor`` the law is a linear continuation of c^n (finite slope in a dead
+    zone); only there does the solution depend on it. The exact law gives those cells a
+    rate between 0 (the dead zone itself) and the rate at the floor, the regularised one
+    too, so the regularisation (and the position of the dead-zone front inside its cell)
+    changes the pellet's rate by at most the rate of those cells. Returns sum over the cells
+    below the floor of V r / sum of V r (dimensionless; 0 without a floor).
+
+    Parameters
+    ----------
+    kin : RateLaw
+    c : ndarray (n, N)
+        Concentrations at the cell centres, mol m^-3.
+    T : ndarray (N,)
+        Temperatures, K.
+    volumes : ndarray (N,)
+        Cell volumes (any common factor), m^3.
+    """
+    if not kin.c_floor > 0:
+        return 0.0
+    low = c[kin.key] < kin.c_floor
+    if not np.any(low):
+        return 0.0
+    r = -kin(c, T)[kin.key]
+    total = float(r @ volumes)
+    return float(r[low] @ volumes[low]) / total if total > 0 else float("inf")
 
 
 def _apparent(kin: RateLaw, cs, Ts):
@@ -329,12 +400,7 @@ def _state(disc: Discretization, u, pellet: Pellet, kin: RateLaw, c_bulk, T_bulk
     else:
         mh = 0.0
     ext_drop = (c_bulk[k] - cs[k]) / c_bulk[k] if c_bulk[k] > 0 else 0.0
-    if np.isfinite(eta_o) and 0.9 <= eta_o and eta <= 1.1:
-        regime = "kinetic"
-    elif ext_drop > 0.5:
-        regime = "external-transfer-limited"
-    else:
-        regime = "diffusion-limited"
+    regime = classify_regime(eta, eta_o, ext_drop)
     qobs = float(disc.heat(c[:, :N], T[:N]) @ disc.volumes / V_tot)
     return PelletState(disc.node_r.copy(), c.copy(), T.copy(), cs, Ts, obs, float(eta),
                        float(eta_o), float(phi), phig, float(wp), float(mm), float(mh), regime,
@@ -410,7 +476,7 @@ def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_b
         r_b = -kinetics(cb, np.array([T_bulk]))[kinetics.key]
         ck = max(cb[kinetics.key], 1e-300)
         phi_b = pellet.length * np.sqrt(max(r_b, 0.0) / (ck * D[kinetics.key]))
-        stretch = float(np.clip(np.log(max(phi_b, 1e-300)) + 1.0, 0.0, 6.0))
+        stretch = grid_stretch(phi_b)
     disc = Discretization(
         a=shape_exponent(pellet.shape), faces=make_grid(pellet.size, int(n_cells), stretch),
         n=n, thermal=thermal, production=kinetics.production,
@@ -421,7 +487,13 @@ def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_b
     tried = []
     lam_hist, turns = None, ()
     us: list[np.ndarray] = []
-    if method == "newton":
+    route = method
+    if _line_applies(pellet, kinetics, cb, D, kext):
+        # one reaction, isothermal, one diffusivity: the exact one-species reduction on the
+        # same grid (one steady state; a tridiagonal Newton, converges through dead zones)
+        us = [_line_state(disc, pellet, kinetics, cb, float(T_bulk), stretch, initial)]
+        route = "line"
+    if not us and method == "newton":
         u0 = initial.state_vector if (initial is not None and initial.state_vector is not None
                                       and initial.state_vector.size == disc.uniform_state().size
                                       ) else disc.uniform_state()
@@ -443,4 +515,63 @@ def solve_pellet(pellet: Pellet, kinetics: RateLaw, c_bulk: Sequence[float], T_b
             raise ConvergenceError("no steady state of the pellet was found", tried=tried)
     states = [_state(disc, u, pellet, kinetics, cb, float(T_bulk)) for u in us]
     states.sort(key=lambda s: (s.effectiveness_overall, float(np.max(s.T))))
-    return PelletResult(tuple(states), kinetics.species, lam_hist, turns)
+    warn = []
+    for st in states:
+        bound = regularization_bound(kinetics, st.c[:, :-1], st.T[:-1], disc.volumes)
+        if bound > _REG_TOL:
+            warn.append(f"pellet: the rate law is regularised below c_floor = "
+                        f"{kinetics.c_floor:g} mol/m^3 (dead zone): the cells below it carry "
+                        f"{bound:.1e} of the pellet's rate, a bound on what the "
+                        "regularisation and the front's position inside its cell change in "
+                        "the effectiveness (refine n_cells to shrink it)")
+            break
+    return PelletResult(tuple(states), kinetics.species, lam_hist, turns, route, tuple(warn))
+
+
+#: effect of a regularised rate law on the pellet's rate below which no warning is given
+#: (the verification tolerance of the tabulated rate laws)
+_REG_TOL = 1e-3
+
+
+def _line_applies(pellet: Pellet, kin: RateLaw, cb: np.ndarray, D: np.ndarray,
+                  kext: np.ndarray) -> bool:
+    """The exact one-species reduction holds: one declared reaction, isothermal, Fickian,
+    one diffusivity and film coefficient for every species, the key present in the bulk."""
+    return (kin.stoichiometry is not None and pellet.conductivity is None
+            and pellet.flux is None and bool(np.all(D == D[0]))
+            and bool(np.all(kext == kext[0])) and cb[kin.key] > 0)
+
+
+def _line_state(disc: Discretization, pellet: Pellet, kin: RateLaw, cb: np.ndarray, T: float,
+                stretch: float, initial: PelletState | None) -> np.ndarray:
+    """State vector (cells and surface node of ``disc``) of the one-species route."""
+    from ._line import solve_line_pellet
+
+    k = kin.key
+    nu = np.asarray(kin.stoichiometry, float) / kin.stoichiometry[k]   # dc_j / dc_key
+    sb = float(cb[k])
+    low = 0.0                                   # the end of the line: a reactant runs out
+    for j in range(kin.n):
+        if j != k and nu[j] > 0:
+            low = max(low, sb - cb[j] / nu[j])
+    h = 1e-7 * sb
+
+    def points(s):
+        return cb[:, None] + nu[:, None] * (s - sb)[None, :]
+
+    def rate(s):
+        s = np.asarray(s, float)
+        TT = np.full(s.size, T)
+        r0 = -kin(points(s), TT)[k]
+        dr = (kin(points(s - h), TT)[k] - kin(points(s + h), TT)[k]) / (2 * h)
+        return r0, dr
+
+    s0 = None
+    if initial is not None and initial.c.shape == (kin.n, disc.N + 1):
+        s0 = initial.c[k, :-1]
+    kx = disc.k_ext[k]
+    sol = solve_line_pellet(pellet.shape, pellet.size, float(disc.D[k]), sb, rate,
+                            k_ext=float(kx) if np.isfinite(kx) else None, n_cells=disc.N,
+                            stretch=stretch, s_low=low, initial=s0)
+    s = np.append(sol.s, sol.s_surface)
+    return points(s).T.ravel()

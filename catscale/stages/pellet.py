@@ -225,7 +225,7 @@ def run(model, homogenization=None, n_cells: int = 0, newton: bool = False) -> P
     """Solve a model's pellet and summarise it (see :func:`solve`)."""
     res, pel, kin, sec, err, how = solve(model, homogenization, n_cells, newton)
     s = res.states[0]
-    warnings = unverified_warning(how, err)
+    warnings = [*getattr(res, "warnings", ()), *unverified_warning(how, err)]
     if len(res.states) > 1:
         warnings.append(f"pellet: {len(res.states)} steady states (multiplicity); all are "
                         "listed in the results")

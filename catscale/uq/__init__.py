@@ -7,7 +7,7 @@ sensitivity (SALib), and ensembles on dask.distributed with an incremental, resu
 Energies are in eV.
 """
 
-from ._chain import ChainModel, PelletLink, chain_function, space_from_section
+from ._chain import ChainModel, chain_function, space_from_section
 from ._distributions import (
     KINDS,
     Distribution,
@@ -23,6 +23,7 @@ from ._distributions import (
     sample_seed,
 )
 from ._ensemble import EnsembleResult, flatten_outputs, open_client, run_ensemble
+from ._outputs import OUTPUTS, UQOutput
 from ._plots import plot_histograms, plot_sobol
 from ._propagation import (
     MonteCarloResult,
@@ -46,7 +47,7 @@ __all__ = [
     "sample_seed", "EnsembleResult", "run_ensemble", "flatten_outputs", "open_client",
     "OutputSummary", "summarize", "MonteCarloResult", "monte_carlo", "PCEResult",
     "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
-    "SobolResult", "sobol_indices", "ChainModel", "PelletLink", "chain_function",
+    "SobolResult", "sobol_indices", "ChainModel", "chain_function", "OUTPUTS", "UQOutput",
     "space_from_section",
     "uq_study", "study_text", "plot_histograms", "plot_sobol", "UQResult", "output_units",
     "run_stage",

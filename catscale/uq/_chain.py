@@ -9,8 +9,10 @@ to 1e-12), solves the verified mean-field steady state (``catscale.kinetics``, o
 nominal network with the nominal state as an extra start) and returns TOF, degrees of rate
 control, coverages and, from the model's ``pellet:`` and ``reactor:`` sections, the
 effectiveness factor of the sample's pellet and the conversion of its packed bed
-(:mod:`catscale.uq._pellet`: an exact one-species reduction with a verified rate table, its
-error estimate reported per sample as ``pellet_error`` and its route as ``pellet_route``).
+(the output registry :data:`catscale.uq.OUTPUTS`; the pellet through
+:mod:`catscale.bridges.kinetics_to_pellet`: an exact one-species reduction with a verified
+rate table, its error estimate reported per sample as ``pellet_error`` and its route as
+``pellet_route``; the bed through :mod:`catscale.bridges.pellet_to_reactor`).
 
 Site heterogeneity (a ``sites`` input) is treated as a patch of independent sites: each
 site's steady state is solved with its own energy shift and the patch TOF is the site
@@ -22,9 +24,7 @@ mean field continued along the stoichiometric line).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,81 +41,9 @@ from ._distributions import (
     UncertaintySpace,
     Uniform,
 )
+from ._outputs import OUTPUTS, PelletOutput, ReactorOutput, SampleResult
 
-__all__ = ["space_from_section", "ChainModel", "chain_function", "PelletLink", "OUTPUTS"]
-
-#: outputs a ChainModel can compute (``uncertainty.outputs``)
-OUTPUTS = ("tof", "drc", "coverages", "effectiveness", "conversion")
-
-
-@dataclass(frozen=True)
-class PelletLink:
-    """How the mean-field rate feeds the pellet scale (a stand-in for the kinetics -> pellet
-    bridge, which does not exist yet).
-
-    The local rate is linearised as first order in the key reactant at the bulk state:
-    r_v = n_v * r_key (mol m^-3 s^-1, with r_key the consumption of the key gas in s^-1 per
-    site and n_v the moles of sites per m^3 of pellet), k_v = r_v / c_key (s^-1), and the
-    effectiveness factor of that first-order rate comes from :mod:`catscale.pellet`
-    (Aris modulus phi = (V/S) sqrt(k_v / D_eff); analytic, or the finite-volume solver).
-
-    Attributes
-    ----------
-    shape : str
-        ``"slab"``, ``"cylinder"`` or ``"sphere"``.
-    size : float
-        Half-thickness or radius, m.
-    D_eff : float
-        Effective diffusivity of the key gas in the pellet, m^2 s^-1.
-    site_concentration : float
-        Moles of active sites per m^3 of pellet, mol m^-3 (site density x area per volume /
-        N_A).
-    key : str
-        Gas whose consumption is followed (e.g. ``"CO"``).
-    method : str
-        ``"analytic"`` (first-order closed form) or ``"fv"`` (``catscale.pellet.solve_pellet``).
-    """
-
-    shape: str
-    size: float
-    D_eff: float
-    site_concentration: float
-    key: str
-    method: str = "analytic"
-
-    def __post_init__(self):
-        from ..pellet import characteristic_length
-
-        characteristic_length(self.shape, self.size)
-        for name in ("D_eff", "site_concentration"):
-            v = getattr(self, name)
-            if not (np.isfinite(v) and v > 0):
-                raise InvalidParameterError(f"pellet.{name}", "> 0", v)
-        if self.method not in ("analytic", "fv"):
-            raise InvalidParameterError("pellet.method", "'analytic' or 'fv'", self.method)
-
-    def __call__(self, r_key: float, T: float, p_key_bar: float, D_factor: float = 1.0
-                 ) -> tuple[float, float]:
-        """(effectiveness, Aris modulus) for a key-gas consumption ``r_key`` (s^-1 per site)
-        at ``T`` (K) and partial pressure ``p_key_bar`` (bar)."""
-        from ..pellet import Pellet, characteristic_length, effectiveness_first_order
-        from ..units import R, bar
-
-        c = p_key_bar * bar / (R * T)                       # mol m^-3
-        if not c > 0:
-            raise InvalidParameterError(f"pressures.{self.key}", "> 0 bar for the pellet",
-                                        p_key_bar)
-        kv = max(r_key, 0.0) * self.site_concentration / c   # s^-1
-        D = self.D_eff * D_factor
-        phi = characteristic_length(self.shape, self.size) * math.sqrt(kv / D)
-        if self.method == "analytic":
-            return float(effectiveness_first_order(phi, self.shape)), float(phi)
-        from ..pellet import power_law, solve_pellet
-
-        res = solve_pellet(Pellet(self.shape, self.size, D), power_law(kv, 1.0), [c], T,
-                           method="newton", n_cells=100)
-        return float(res.effectiveness), float(phi)
-
+__all__ = ["space_from_section", "ChainModel", "chain_function"]
 
 def _targets_ok(model, spec, i: int) -> tuple[str, ...]:
     """Check species / saddle-point names against the model; return the shift keys."""
@@ -155,7 +83,7 @@ def space_from_section(section: Any, model: Any = None) -> UncertaintySpace:
     Parameters
     ----------
     section : UncertaintySection
-        ``model.sections.uncertainty``.
+        ``model.uncertainty``.
     model : Model, optional
         Used to check that every species / saddle point / parameter named exists.
 
@@ -232,11 +160,8 @@ class ChainModel:
         Inputs whose targets are species names / ``"ts:<j>"`` (energy shifts, eV) or the
         parameters ``"T"`` (additive, K), ``"D_eff"`` (factor), ``"p:<gas>"`` (factor).
     outputs : sequence of str
-        Any of ``"tof"`` (also gives ``log10_tof``), ``"drc"``, ``"coverages"``,
-        ``"effectiveness"``, ``"conversion"``.
-    pellet : PelletLink, optional
-        Explicit first-order pellet link (otherwise the model's ``pellet:`` section is used
-        for ``effectiveness`` and ``conversion``).
+        Names of :data:`catscale.uq.OUTPUTS`: ``"tof"`` (also gives ``log10_tof``),
+        ``"drc"``, ``"coverages"``, ``"effectiveness"``, ``"conversion"``.
     field : str
         Name used in errors about ``outputs`` (``"uncertainty.outputs"``).
     pellet_cells, reactor_cells : int
@@ -255,9 +180,9 @@ class ChainModel:
     """
 
     def __init__(self, model, space: UncertaintySpace,
-                 outputs: Sequence[str] = ("tof", "drc", "coverages"),
-                 pellet: PelletLink | None = None, *, field: str = "uncertainty.outputs",
-                 pellet_cells: int = 40, reactor_cells: int = 24):
+                 outputs: Sequence[str] = ("tof", "drc", "coverages"), *,
+                 field: str = "uncertainty.outputs", pellet_cells: int = 40,
+                 reactor_cells: int = 24):
         self.model = model
         self.space = space
         self.outputs = tuple(outputs)
@@ -278,63 +203,35 @@ class ChainModel:
         self.equations = tuple(st.equation for st in model.mechanism.steps)
         path = getattr(model, "path", "<model>")
         d_eff = [j for j, i in enumerate(space.inputs) if i.targets[:1] == ("D_eff",)]
-        # the pellet: an explicit PelletLink, else the model's pellet: section
-        self._pellet = pellet
-        self._stage = None
-        self._reactor = None
-        wants = [o for o in ("effectiveness", "conversion") if o in self.outputs]
-        if self._pellet is None and (wants or d_eff):
-            if getattr(model.sections, "pellet", None) is None:
-                if wants:
-                    raise ModelFileError(path, field, f"output {wants[0]!r} needs a pellet: "
-                                         "section (or a PelletLink), and the model has none")
-                raise ModelFileError(path, f"uncertainty.inputs[{d_eff[0]}].parameter",
-                                     "expected a pellet: section for a 'D_eff' input, found "
-                                     "no pellet")
-            if "effectiveness" in self.outputs:
-                from ._pellet import PelletStage
-
-                self._stage = PelletStage(model, n_cells=pellet_cells)
+        for o in self.outputs:
+            for sec in OUTPUTS[o].sections:
+                if getattr(model.sections, sec, None) is None:
+                    need = " and ".join(f"{x}:" for x in OUTPUTS[o].sections)
+                    raise ModelFileError(path, field, f"output {o!r} needs {need} "
+                                         f"section(s), and the model has no {sec}: section")
+        if d_eff and getattr(model.sections, "pellet", None) is None:
+            raise ModelFileError(path, f"uncertainty.inputs[{d_eff[0]}].parameter",
+                                 "expected a pellet: section for a 'D_eff' input, found "
+                                 "no pellet")
+        # the pellet and the bed of the model's sections (through the bridges)
+        self.pellet = self.reactor = None
+        if "effectiveness" in self.outputs or "conversion" in self.outputs:
+            self.pellet = PelletOutput(model, n_cells=pellet_cells)
         if "conversion" in self.outputs:
-            if pellet is not None and getattr(model.sections, "pellet", None) is None:
-                raise ModelFileError(path, field, "output 'conversion' needs pellet: and "
-                                     "reactor: sections (a PelletLink is not enough)")
-            if getattr(model.sections, "reactor", None) is None:
-                raise ModelFileError(path, field, "output 'conversion' needs a reactor: "
-                                     "section, and the model has none")
-            from ._pellet import PelletStage, ReactorStage
-
-            stage = self._stage or PelletStage(model, n_cells=pellet_cells)
-            self._reactor = ReactorStage(model, stage, n_cells=reactor_cells)
+            self.reactor = ReactorOutput(model, self.pellet, n_cells=reactor_cells)
         if self._sites is not None and (
-                self._reactor is not None
-                or (self._stage is not None and getattr(self._stage, "_line", None) is None)):
+                self.reactor is not None
+                or (self.pellet is not None and self.pellet.overall is None)):
             # the patch's pellet rate is the site average at every point of the pellet: done
             # on the stoichiometric line (one mean-field solve per site and point); the
             # general solvers and the packed bed do not average over sites
-            what = "conversion" if self._reactor is not None else "effectiveness"
+            what = "conversion" if self.reactor is not None else "effectiveness"
             raise ModelFileError(path, field, f"the {what} output of a pellet: section "
                                  "cannot be combined with a 'sites' input "
                                  f"({self._sites.name!r}) unless the pellet is isothermal with "
-                                 "one overall reaction and no explicit kinetics; use a "
-                                 "PelletLink or drop one")
-        if self._pellet is not None and self._pellet.key not in model.pressures:
-            raise InvalidParameterError("pellet.key", f"a gas of the model "
-                                        f"{sorted(model.pressures)}", self._pellet.key)
-        names = []
-        if "tof" in self.outputs:
-            names += ["tof", "log10_tof"]
-        if "drc" in self.outputs:
-            names += [f"drc[{e}]" for e in self.equations]
-        if "coverages" in self.outputs:
-            names += [f"theta[{s}]" for s in self.species]
-        if self._pellet is not None:
-            names += ["effectiveness", "thiele"]
-        elif self._stage is not None and "effectiveness" in self.outputs:
-            names += ["effectiveness", "thiele", "pellet_error", "pellet_route"]
-        if self._reactor is not None:
-            names += ["conversion"]
-        self.output_names = names
+                                 "one overall reaction and no explicit kinetics; drop one")
+        self.output_names = [c for o in OUTPUTS if o in self.outputs
+                             for c in OUTPUTS[o].columns(self)]
         # fast paths (catscale.uq._fast): rate constants from the nominal free energies and
         # the nominal network; both reproduce the rebuilt / freshly compiled answers
         from ._fast import MeanFieldFast, RateShifter
@@ -389,59 +286,38 @@ class ChainModel:
             ss, m, rt = _steady_full(m, T, p)
         tof = float(ss.production.get(self.product, 0.0))
         drc = _drc(ss, self.product) if "drc" in self.outputs else {}
-        r_key = -float(ss.production.get(self._pellet.key, 0.0)) if self._pellet else 0.0
-        self._theta = ss.theta
-        return tof, drc, ss.theta, r_key, m, rt
+        return tof, drc, ss.theta, m, rt
 
     def __call__(self, x: dict, rng: np.random.Generator | None = None) -> dict[str, float]:
         shifts, T, p, dfac, site = self._split(x)
         if site is None:
-            tof, drc, theta, r_key, m, rt = self._one(shifts, T, p)
+            tof, drc, theta, m, rt = self._one(shifts, T, p)
+            sample = SampleResult(m, rt, tof, drc, theta, None, dfac)
         else:
-            tofs, drcs, thetas, rks, rts = [], [], [], [], []
+            tofs, drcs, thetas, rts = [], [], [], []
             for e in site:
                 s = dict(shifts)
                 for t in self._sites.targets:
                     s[t] = s.get(t, 0.0) + float(e)
-                a, b, c, rk, m, rt_i = self._one(s, T, p)
+                a, b, c, m, rt_i = self._one(s, T, p)
                 tofs.append(a)
                 drcs.append(b)
                 thetas.append(c)
-                rks.append(rk)
                 rts.append(rt_i)
             w = np.asarray(tofs)
-            r_key = float(np.mean(rks))
-            tof = float(w.mean())
-            theta = np.mean(thetas, axis=0)
             drc = ({k: float(sum(wi * d[k] for wi, d in zip(w, drcs)) / w.sum())
                     for k in drcs[0]} if drcs and drcs[0] and w.sum() > 0 else {})
+            sample = SampleResult(m, rts, float(w.mean()), drc, np.mean(thetas, axis=0),
+                                  list(thetas), dfac)
         out: dict[str, float] = {}
-        if "tof" in self.outputs:
-            out["tof"] = tof
-            out["log10_tof"] = math.log10(tof) if tof > 0 else float("nan")
-        if "drc" in self.outputs:
-            for e in self.equations:
-                out[f"drc[{e}]"] = drc.get(e, float("nan"))
-        if "coverages" in self.outputs:
-            for s, v in zip(self.species, theta):
-                out[f"theta[{s}]"] = float(v)
-        if self._pellet is not None:
-            pk = (p or {}).get(self._pellet.key, self.model.pressures[self._pellet.key])
-            out["effectiveness"], out["thiele"] = self._pellet(r_key, T or self.model.T, pk,
-                                                               dfac)
-        if self._stage is not None or self._reactor is not None:
-            if self._stage is not None and "effectiveness" in self.outputs:
-                if site is None:
-                    out.update(self._stage(m, rt, dfac, theta_bulk=self._theta))
-                else:        # the patch: the pellet rate is the average over its sites
-                    out.update(self._stage(m, rts, dfac, theta_bulk=list(thetas)))
-            if self._reactor is not None:
-                out.update(self._reactor(m, rt, dfac))
+        for name, o in OUTPUTS.items():
+            if name in self.outputs:
+                out.update(o.compute(self, sample))
         return out
 
 
 def chain_function(model, section: Any | None = None, outputs: Sequence[str] | None = None,
-                   pellet: PelletLink | None = None, *, pellet_cells: int = 40,
+                   *, pellet_cells: int = 40,
                    reactor_cells: int = 24) -> tuple[ChainModel, UncertaintySpace]:
     """``model + uncertainty spec -> (callable(sample) -> outputs, space)``.
 
@@ -450,15 +326,12 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
     model : Model
         A loaded model file.
     section : UncertaintySection, optional
-        Default: ``model.sections.uncertainty``.
+        Default: ``model.uncertainty``.
     outputs : sequence of str, optional
         Any of ``tof``, ``drc``, ``coverages``, ``effectiveness``, ``conversion``. Default:
         the section's ``outputs``, else ``tof``, ``drc``, ``coverages`` plus
-        ``effectiveness`` when the model has a ``pellet:`` section (or ``pellet`` is given)
-        and ``conversion`` when it also has a ``reactor:`` section.
-    pellet : PelletLink, optional
-        An explicit first-order link instead of the ``pellet:`` section (outputs
-        ``effectiveness`` and ``thiele``).
+        ``effectiveness`` when the model has a ``pellet:`` section and ``conversion`` when it
+        also has a ``reactor:`` section.
     pellet_cells, reactor_cells : int
         Finite volumes of the sample's pellet for ``effectiveness`` (default 40) and of each
         pellet along the bed for ``conversion`` (default 24).
@@ -489,12 +362,11 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
         outs, field = tuple(section.outputs), "uncertainty.outputs"
     else:
         outs, field = ("tof", "drc", "coverages"), "uncertainty.outputs"
-        has_pellet = pellet is not None or getattr(model.sections, "pellet", None) is not None
+        has_pellet = getattr(model.sections, "pellet", None) is not None
         sites = any(isinstance(i.distribution, SiteEnergies) for i in space.inputs)
-        if has_pellet and (pellet is not None or not sites):
+        if has_pellet and not sites:
             outs += ("effectiveness",)
-        if (getattr(model.sections, "pellet", None) is not None and pellet is None and not sites
-                and getattr(model.sections, "reactor", None) is not None):
-            outs += ("conversion",)
-    return ChainModel(model, space, outs, pellet, field=field, pellet_cells=pellet_cells,
+            if getattr(model.sections, "reactor", None) is not None:
+                outs += ("conversion",)
+    return ChainModel(model, space, outs, field=field, pellet_cells=pellet_cells,
                       reactor_cells=reactor_cells), space

@@ -199,3 +199,16 @@ def test_co_poisoned_corner_solved_by_rate_constant_homotopy(co_ox):
     assert ss.coverages["O*"] == pytest.approx(2 * kf[1] / 3 * th_star ** 2 / kf[2], rel=1e-9)
     assert ss.tof["CO2"] == pytest.approx(2 * kf[1] / 3 * th_star ** 2, rel=1e-9)
     assert ss.stable and ss.residual < 1e-8
+
+
+def test_projected_eigenvalues_kernel_matches_numpy_twin():
+    # the numba kernel of the stability check against numpy.linalg on random Jacobians
+    # projected on random orthonormal bases (round-off: 1e-10 of the spectral radius)
+    rng = np.random.default_rng(3)
+    for S, k in ((3, 2), (5, 3), (6, 1)):
+        J = rng.normal(size=(S, S))
+        Z, _ = np.linalg.qr(rng.normal(size=(S, k)))
+        Z = np.ascontiguousarray(Z)
+        a = np.sort_complex(_kernels.projected_eigenvalues(Z, J))
+        b = np.sort_complex(_reference.projected_eigenvalues(Z, J).astype(complex))
+        assert np.max(np.abs(a - b)) <= 1e-10 * max(np.max(np.abs(b)), 1.0)

@@ -140,40 +140,60 @@ uncertainty:
     assert d.cov[0][1] == pytest.approx(0.01, rel=1e-5)
 
 
-def test_pellet_link_effectiveness_and_diffusivity_input(model_with):
-    from catscale.pellet import effectiveness_first_order
+def test_pellet_effectiveness_and_diffusivity_input(model_with):
+    # (was the first-order PelletLink stand-in; now the model's pellet: section through the
+    # kinetics -> pellet bridge.) Site concentration 1.5e19 m^-2 x 2.00738e6 m^2/m^3 / N_A
+    # = 50 mol/m^3.
+    from catscale.bridges.kinetics_to_pellet import (
+        MicrokineticCoupling,
+        microkinetic_rate_law,
+        solve_pellet_verified,
+    )
+    from catscale.pellet import Pellet
     from catscale.units import R
-    from catscale.uq import PelletLink
 
     sec = """
+pellet: {shape: sphere, size: 1 mm, D_eff: 1.0e-6 m^2/s, specific_area: 2.00738e6,
+         species: [CO, O2, CO2], key: CO}
 uncertainty:
+  outputs: [tof, effectiveness]
   inputs:
     - {name: ts, kind: epistemic, species: ["ts:1"], distribution: normal, sigma: 0.05}
     - {name: D, kind: aleatoric, parameter: D_eff, distribution: lognormal, median: 1.0,
        sigma_ln: 0.3}
 """
     model = load_model(model_with(sec))
-    link = PelletLink("sphere", 1e-3, 1e-6, site_concentration=50.0, key="CO")
-    f, space = chain_function(model, pellet=link)
-    assert f.output_names[-2:] == ["effectiveness", "thiele"]
+    f, space = chain_function(model)
+    assert f.output_names[-4:] == ["effectiveness", "thiele", "pellet_error", "pellet_route"]
     mc = monte_carlo(f, space, 16, scheduler="serial")
     tof, eta, phi = (mc.ensemble.column(k) for k in ("tof", "effectiveness", "thiele"))
     D = space.transform(mc.ensemble.U)["D"]
     # Aris modulus by hand: phi = (R/3) sqrt(k_v / D_eff), k_v = TOF * n_v / c_CO (one CO
-    # consumed per CO2 formed), c_CO = p / (R T). CO consumption and CO2 production agree to
-    # the steady-state tolerance (1e-8 of the gross rates), hence rtol 1e-6.
+    # consumed per CO2 formed), c_CO = p / (R T): the bridge's rate at the surface (= bulk,
+    # no film) is the table's node there, the extent of the overall reaction x n_v. CO
+    # consumption and CO2 production agree to the steady-state tolerance (1e-8 of the gross
+    # rates), hence rtol 1e-6.
     c = model.pressures["CO"] * 1e5 / (R * model.T)
     phi_hand = 1e-3 / 3 * np.sqrt(tof * 50.0 / c / (1e-6 * D))
     np.testing.assert_allclose(phi, phi_hand, rtol=1e-6)
-    np.testing.assert_allclose(eta, effectiveness_first_order(phi, "sphere"), rtol=1e-12)
     assert np.ptp(phi * np.sqrt(D)) > 0.1 * np.mean(phi * np.sqrt(D))   # TOF varies too
-    assert np.all((eta > 0) & (eta <= 1))
-    # the finite-volume pellet solver gives the same effectiveness (O(h^2) with 100 cells:
-    # ~1e-4 relative at phi ~ 1); tolerance 2e-3
-    fv = PelletLink("sphere", 1e-3, 1e-6, site_concentration=50.0, key="CO", method="fv")
-    for j in range(3):
-        e_fv, _ = fv(tof[j], model.T, model.pressures["CO"], D[j])
-        assert e_fv == pytest.approx(eta[j], rel=2e-3)
+    assert np.all(mc.ensemble.column("pellet_route") == 0.0)
+    perr = mc.ensemble.column("pellet_error")
+    assert np.all(perr < 2e-3) and np.all(np.isfinite(eta) & (eta > 0))
+    # the three-species finite-volume solver with the bridge's verified surrogate of the
+    # direct law (verified to 1e-3 on its own solution, 100 cells: O(h^2) ~1e-4) gives the
+    # same effectiveness; tolerance: the sample's reported error + 2e-3
+    sp = ("CO", "O2", "CO2")
+    for j in range(2):
+        m = model.with_energy_shifts({"ts:1": float(space.transform(mc.ensemble.U)["ts"][j])})
+        law = microkinetic_rate_law(MicrokineticCoupling(
+            m.mechanism, m.rates(), 2.00738e6, gas_species=sp, key="CO",
+            coordination=m.coordination()))
+        cb = np.array([m.pressures[g] * 1e5 / (R * m.T) for g in sp])
+        res, err, _ = solve_pellet_verified(Pellet("sphere", 1e-3, 1e-6 * D[j]), law, cb, m.T,
+                                            n_cells=100)
+        assert err <= 1e-3
+        assert eta[j] == pytest.approx(res.effectiveness, rel=perr[j] + 2e-3)
 
 
 def test_study_with_polynomial_chaos_and_variance_split(model_with):

@@ -3,12 +3,10 @@
 * rate constants from the nominal free energies + shifts == ``with_energy_shifts().rates()``;
 * the warm-started verified mean field on the nominal network == ``steady_state``;
 * the key consumption along the stoichiometric line == the bridge's direct microkinetic law;
-* the one-species pellet passes folds of an S-shaped branch (negative-order kinetics) by
-  pseudo-arclength continuation, checked against the exact first integral of the slab;
+(the one-species pellet's folds: tests/pellet/test_line.py; the Chebyshev table:
+tests/bridges/test_line_table.py)
 * a multivalued line rate is reported per sample (``pellet_route``), not hidden.
 """
-
-import math
 
 import numpy as np
 import pytest
@@ -95,22 +93,27 @@ def test_line_rate_equals_the_direct_microkinetic_law(flagship):
     # the key consumption along the stoichiometric line (extent of the one overall reaction,
     # continued Newton) against catscale.bridges' direct law (a fresh verified steady state
     # at each composition): relative 1e-6 of the largest rate (both verified to 1e-8)
-    from catscale.bridges.kinetics_to_pellet import MicrokineticCoupling, microkinetic_rate_law
-    from catscale.uq._pellet import _LineRate, _LineStructure
+    from catscale.bridges.kinetics_to_pellet import (
+        MeanFieldLine,
+        MicrokineticCoupling,
+        OverallReaction,
+        microkinetic_rate_law,
+    )
+    from catscale.uq._fast import mean_field_network
 
     f, _ = chain_function(flagship)
-    stage = f._stage
+    stage = f.pellet
     for sh in ({}, {"CO*": 0.15, "O*": 0.05}, {"CO*": -0.12, "O*": 0.1}):
         m = flagship.with_energy_shifts(sh)
         rt = m.rates()
-        net = stage._network(m, rt)
-        st = _LineStructure(net, stage.species, stage.key)
+        net = mean_field_network(m, rt)
+        st = OverallReaction(net, stage.species, stage.key)
         assert st.single
         np.testing.assert_allclose(st.nu, [1.0, 0.5, -1.0], atol=1e-12)   # CO + 1/2 O2
         cb = stage.bulk(m)
         from catscale.units import NA
 
-        lr = _LineRate(st, net, cb, m.T, 1.5e19 * 7.4e5 / NA, None)
+        lr = MeanFieldLine(st, net, cb, m.T, 1.5e19 * 7.4e5 / NA, None)
         law = microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, rt, 7.4e5, gas_species=stage.species, key="CO",
             coordination=m.coordination()))
@@ -121,44 +124,10 @@ def test_line_rate_equals_the_direct_microkinetic_law(flagship):
         assert np.max(np.abs(got - ref)) <= 1e-6 * np.max(np.abs(ref))
 
 
-def test_line_pellet_passes_the_folds_of_negative_order_kinetics():
-    # r = k s / (1 + K s)^2 (Langmuir-Hinshelwood, strongly inhibited, K = 20) in a slab
-    # (L = D = s_b = 1): at k = 500 the branch in the reaction scale is S-shaped and lam = 1
-    # lies beyond the ignition point, where the branch continued from lam = 0 has turned
-    # back: every Newton start fails and the state is reached by pseudo-arclength
-    # continuation through two folds (the earlier natural continuation raised here). At
-    # k = 120 Newton converges directly. Both are checked against the slab's exact first
-    # integral: D s'(L)^2 / 2 = int_{s(0)}^{s_b} r ds  ->  observed = D s'(L) / L.
-    from scipy.integrate import quad
-
-    from catscale.uq._pellet import solve_line_pellet
-
-    K = 20.0
-    for k, route in ((120.0, "newton"), (500.0, "arclength")):
-        def rate(s, k=k):
-            s = np.asarray(s, float)
-            return k * s / (1 + K * s) ** 2, k * (1 - K * s) / (1 + K * s) ** 3
-
-        info = {}
-        sol = solve_line_pellet("slab", 1.0, 1.0, 1.0, rate, n_cells=400, stretch=0.0,
-                                info=info)
-        assert info["route"] == route
-        if route == "arclength":
-            assert info["folds"] >= 2
-        # centre value extrapolated from the first two cells (symmetry: s'(0) = 0)
-        s0 = sol.s[0] - (sol.s[1] - sol.s[0]) / 8
-        integral, _ = quad(lambda v: rate(np.array([v]))[0][0], s0, 1.0, limit=200)
-        exact = math.sqrt(2 * integral)
-        # O(h^2) finite volumes at 400 cells and the centre extrapolation: 2e-3
-        assert sol.observed == pytest.approx(exact, rel=2e-3), k
-        assert sol.mass_balance_error < 1e-9
-        assert sol.effectiveness > 1.0                    # negative order: eta > 1
-
-
 def test_multivalued_line_rate_is_reported_not_hidden(flagship, monkeypatch):
     # when the continued branch and the full verified solver disagree at the pellet centre,
     # the sample is computed by the general solver and flagged pellet_route = 2
-    import catscale.uq._pellet as P
+    from catscale.bridges.kinetics_to_pellet import MeanFieldLine
 
     f, space = chain_function(flagship)
     x = {"dft": np.array([0.1, 0.1]), "ts": 0.0, "D": 30.0}    # nearly no depletion: fast
@@ -172,12 +141,11 @@ def test_multivalued_line_rate_is_reported_not_hidden(flagship, monkeypatch):
             effectiveness, thiele = 0.5, 1.0
         return type("Res", (), {"states": (_St(),)})(), 0.0, "surrogate"
 
-    monkeypatch.setattr(P._LineRate, "full",
-                        lambda self, s: (2.0 * self.point(s) + 1.0, None))
+    monkeypatch.setattr(MeanFieldLine, "full", lambda self, s: 2.0 * self.point(s) + 1.0)
     monkeypatch.setattr("catscale.bridges.kinetics_to_pellet.solve_pellet_verified", general)
     out = f(x)
     assert calls and out["pellet_route"] == 2.0 and out["effectiveness"] == 0.5
-    assert f._stage.stats["fold"] == 1
+    assert f.pellet.stats["fold"] == 1
 
 
 def test_line_bulk_rate_is_the_chain_tof(flagship):
@@ -192,7 +160,7 @@ def test_line_bulk_rate_is_the_chain_tof(flagship):
     ss = steady_state(m.mechanism, m.rates(), m.pressures)
     assert tof == pytest.approx(ss.production["CO2"], rel=1e-8)
     assert out["pellet_route"] == 0.0 and out["pellet_error"] < 2e-3
-    cb = f._stage.bulk(m)
+    cb = f.pellet.bulk(m)
     assert cb[0] == pytest.approx(m.pressures["CO"] * 1e5 / (R * m.T))
 
 
@@ -207,8 +175,12 @@ def test_site_patch_pellet_rate_is_the_site_average(model_with):
     # (640 cells) is fine enough for its own error to be negligible.
     from scipy.interpolate import CubicSpline
 
-    from catscale.bridges.kinetics_to_pellet import MicrokineticCoupling, microkinetic_rate_law
-    from catscale.uq._pellet import _line_setup, solve_line_pellet
+    from catscale.bridges.kinetics_to_pellet import (
+        MicrokineticCoupling,
+        line_of,
+        microkinetic_rate_law,
+    )
+    from catscale.pellet import solve_line_pellet
 
     sec = """
 pellet: {shape: sphere, size: 1.5 mm, D_eff: 2.5e-7 m^2/s, specific_area: 7.4e5,
@@ -237,8 +209,8 @@ uncertainty:
         laws.append(microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, m.rates(), 7.4e5, gas_species=sp, key="CO",
             coordination=m.coordination())))
-    cb = f._stage.bulk(model)
-    line = _line_setup(laws[0], cb, model.T)          # nu of CO + 1/2 O2 -> CO2
+    cb = f.pellet.bulk(model)
+    line = line_of(laws[0], cb, model.T)          # nu of CO + 1/2 O2 -> CO2
 
     s = np.linspace(line.lo, cb[0], 400)
     C = line.points(s)
@@ -261,25 +233,3 @@ uncertainty:
     assert single["tof"] != pytest.approx(out["tof"], rel=0.05)
 
 
-@pytest.mark.parametrize("n", [5, 7, 13, 25])
-def test_line_table_piecewise_form_is_the_chebyshev_interpolant(n):
-    # the table is evaluated as a scipy PPoly re-expanded exactly from the Chebyshev series
-    # (Taylor coefficients at 8 breakpoints): it must equal Clenshaw evaluation to round-off
-    # (1e-12 relative; the degree-24 re-expansion loses ~3 digits of 1e-16), value and
-    # derivative, and interpolate the nodes
-    from numpy.polynomial import chebyshev as cheb
-
-    from catscale.uq._pellet import _LineTable
-
-    lo, hi = 8.0, 24.0
-    nodes = _LineTable.nodes(lo, hi, n)
-    vals = np.sqrt(nodes - 7.9) * np.exp(-nodes / 10)
-    tb = _LineTable(lo, hi, vals)
-    s = np.linspace(lo, hi, 301)
-    h = 0.5 * (hi - lo)
-    x = (s - 0.5 * (lo + hi)) / h
-    r, dr = tb(s)
-    ref, dref = cheb.chebval(x, tb.coef), cheb.chebval(x, tb.dcoef) / h
-    assert np.max(np.abs(r - ref)) <= 1e-12 * np.max(np.abs(ref))
-    assert np.max(np.abs(dr - dref)) <= 1e-12 * np.max(np.abs(dref))
-    np.testing.assert_allclose(tb(nodes)[0], vals, rtol=1e-12)

@@ -10,7 +10,6 @@ from catscale.model import load_model
 from catscale.pellet import effectiveness_first_order
 from catscale.units import R
 from catscale.uq import chain_function, monte_carlo
-from catscale.uq._pellet import solve_line_pellet
 
 # explicit first-order pellet (phi = (1 mm / 3) sqrt(10 / 1e-6) = 1.054) and a packed bed;
 # CO2 formed 1:1 keeps the molar flow constant, so the PFR has a closed form
@@ -26,30 +25,6 @@ reactor:
   flow: 1.0e-3
   bed_voidage: 0.4
 """
-
-
-@pytest.mark.parametrize("shape", ["slab", "cylinder", "sphere"])
-@pytest.mark.parametrize("phi", [0.3, 3.0])
-@pytest.mark.parametrize("k_ext", [None, 2e-3])
-def test_one_species_pellet_first_order_closed_form(shape, phi, k_ext):
-    # r = k s: eta = effectiveness_first_order(phi) (Aris 1957); with a film of mass Biot
-    # number Bi = k_ext L / D the overall factor is eta / (1 + eta phi^2 / Bi) (Aris 1975).
-    # 40 finite volumes refined towards the surface: O(h^2) error, measured 1e-4 at phi 0.3
-    # and 1.0e-3 at phi 3 (sphere); tolerance 2e-3.
-    size, D, sb = 1e-3, 1e-6, 20.0
-    L = size / {"slab": 1, "cylinder": 2, "sphere": 3}[shape]
-    k = (phi / L) ** 2 * D
-    sol = solve_line_pellet(shape, size, D, sb, lambda s: (k * s, np.full_like(s, k)),
-                            k_ext=k_ext, n_cells=40)
-    eta = effectiveness_first_order(phi, shape)
-    assert sol.effectiveness == pytest.approx(eta, rel=2e-3)
-    assert sol.mass_balance_error < 1e-10
-    if k_ext is None:
-        assert sol.thiele == pytest.approx(phi, rel=1e-12)
-    else:
-        Bi = k_ext * L / D
-        assert sol.effectiveness_overall == pytest.approx(eta / (1 + eta * phi**2 / Bi),
-                                                          rel=2e-3)
 
 
 @pytest.mark.parametrize("dist, kw", [
@@ -197,10 +172,10 @@ uncertainty:
     ref = reactor_summary(m)
     assert 0.05 < ref["conversion"] < 0.95
     assert out["conversion"] == pytest.approx(ref["conversion"], rel=5e-3)
-    from catscale.uq._pellet import PelletStage, ReactorStage
+    from catscale.uq._outputs import PelletOutput, ReactorOutput
 
-    fine = PelletStage(m, n_cells=80, n_nodes=13, tol=1e-5)
-    conv = ReactorStage(m, fine, n_cells=60, rtol=1e-8)(m, m.rates(), 1.0)["conversion"]
+    fine = PelletOutput(m, n_cells=80, n_nodes=13, tol=1e-5)
+    conv = ReactorOutput(m, fine, n_cells=60, rtol=1e-8)(m, m.rates(), 1.0)["conversion"]
     assert out["conversion"] == pytest.approx(conv, rel=1e-3)
 
 
