@@ -22,7 +22,14 @@ from ._distributions import (
     Uniform,
     sample_seed,
 )
-from ._ensemble import EnsembleResult, flatten_outputs, open_client, run_ensemble
+from ._ensemble import (
+    CLUSTER_OVERHEAD_S,
+    EnsembleResult,
+    choose_scheduler,
+    flatten_outputs,
+    open_client,
+    run_ensemble,
+)
 from ._plots import plot_histograms, plot_sobol
 from ._propagation import (
     MonteCarloResult,
@@ -42,6 +49,7 @@ __all__ = [
     "KINDS", "Distribution", "Normal", "Uniform", "LogNormal", "MultivariateNormal",
     "EnergyEnsemble", "SiteClass", "SiteEnergies", "UncertainInput", "UncertaintySpace",
     "sample_seed", "EnsembleResult", "run_ensemble", "flatten_outputs", "open_client",
+    "choose_scheduler", "CLUSTER_OVERHEAD_S",
     "OutputSummary", "summarize", "MonteCarloResult", "monte_carlo", "PCEResult",
     "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
     "SobolResult", "sobol_indices", "ChainModel", "PelletLink", "chain_function",

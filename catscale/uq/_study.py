@@ -17,7 +17,7 @@ __all__ = ["uq_study", "study_text"]
 
 
 def uq_study(model: Any, *, samples: int | None = None, method: str | None = None,
-             seed: int | None = None, scheduler: Any = "local", n_workers: int = 2,
+             seed: int | None = None, scheduler: Any = "auto", n_workers: int = 2,
              store: str | os.PathLike | None = None, sensitivity: int | None = None,
              by: str | None = None, split: bool = False, progress: bool = False,
              outputs: list[str] | None = None, keep: bool = False) -> dict:
@@ -30,7 +30,9 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
     samples, method, seed : optional
         Override the section's ``samples``, ``method`` (sobol | random | lhs | pce), ``seed``.
     scheduler : str or distributed.Client
-        ``"local"`` (LocalCluster of ``n_workers`` processes), ``"serial"``,
+        ``"auto"`` (default: serial unless a LocalCluster pays for its start, judged from
+        the timed first samples), ``"local"`` (LocalCluster of ``n_workers`` processes),
+        ``"serial"``,
         ``"tcp://HOST:PORT"``, ...
     store : path, optional
         Zarr directory for the Monte Carlo ensemble (resumable).
@@ -82,6 +84,7 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
         out["outputs"] = d["outputs"]
         out["failed"] = d["failed"]
         out["computed"] = mc.ensemble.computed
+        out["scheduler"] = mc.ensemble.scheduler
         objects["mc"] = mc
     if split:
         m = max(2, math.ceil(math.sqrt(n)))

@@ -297,7 +297,7 @@ def stage_uq(model: Model, result: RunResult) -> None:
     """Uncertainty propagation and sensitivity as the ``uncertainty:`` section describes."""
     from ..uq import study_text, uq_study
 
-    out = uq_study(model, scheduler="local", progress=False, keep=True)
+    out = uq_study(model, scheduler="auto", progress=False, keep=True)
     objects = out.pop("_objects", {})
     mc = objects.get("mc")
     if mc is not None:   # the samples themselves, for histograms (results.nc, report)
