@@ -42,7 +42,13 @@ from ._propagation import (
     summarize,
     variance_by_kind,
 )
-from ._sensitivity import SobolResult, sobol_indices
+from ._sensitivity import (
+    INTERVAL_TARGET,
+    SobolResult,
+    index_warnings,
+    noise_floor,
+    sobol_indices,
+)
 from ._study import study_text, uq_study
 
 __all__ = [
@@ -52,7 +58,8 @@ __all__ = [
     "choose_scheduler", "CLUSTER_OVERHEAD_S",
     "OutputSummary", "summarize", "MonteCarloResult", "monte_carlo", "PCEResult",
     "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
-    "SobolResult", "sobol_indices", "ChainModel", "PelletLink", "chain_function",
+    "SobolResult", "sobol_indices", "index_warnings", "noise_floor", "INTERVAL_TARGET",
+    "ChainModel", "PelletLink", "chain_function",
     "space_from_section",
     "uq_study", "study_text", "plot_histograms", "plot_sobol",
 ]

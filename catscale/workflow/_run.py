@@ -304,6 +304,7 @@ def stage_uq(model: Model, result: RunResult) -> None:
         Y = mc.ensemble.Y
         out["sample_values"] = {n: Y[:, i].tolist() for i, n in enumerate(mc.output_names)}
     result.stages["uq"] = out
+    result.warnings.extend(out.get("warnings", []))
     result.text["uq"] = study_text(out)
 
 
