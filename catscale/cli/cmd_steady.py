@@ -40,7 +40,8 @@ def register(app: typer.Typer) -> None:
                    "dtrc": an.get("dtrc", {}), "orders": an.get("orders", {}),
                    "product": an.get("product"), "masi": ss.masi(),
                    "residual": ss.residual, "stable": ss.stable, "method": ss.method,
-                   "n_steady_states": ss.n_steady_states, "steady_states": states}
+                   "n_steady_states": ss.n_steady_states, "steady_states": states,
+                   "warnings": list(ss.warnings)}
             if json_out:
                 print_json(out)
                 return
@@ -56,3 +57,5 @@ def register(app: typer.Typer) -> None:
             if ss.n_steady_states > 1:
                 typer.echo(f"  {ss.n_steady_states} steady states found "
                            f"({len(ss.stable_states)} stable); see --json")
+            for w in ss.warnings:
+                typer.echo(f"  WARNING: {w}")

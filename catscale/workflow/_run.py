@@ -72,6 +72,7 @@ def stage_steady(model: Model, result: RunResult) -> None:
                       coordination=model.coordination(), alpha=model.lateral_alpha(),
                       coverage_effects=model.coverage_effects())
     out = ss.to_dict()
+    result.warnings.extend(f"steady state: {w}" for w in ss.warnings)
     an = analyze(ss)
     out.update({k: v for k, v in an.items() if k not in out})
     if "product" in an:

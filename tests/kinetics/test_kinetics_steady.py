@@ -199,3 +199,63 @@ def test_co_poisoned_corner_solved_by_rate_constant_homotopy(co_ox):
     assert ss.coverages["O*"] == pytest.approx(2 * kf[1] / 3 * th_star ** 2 / kf[2], rel=1e-9)
     assert ss.tof["CO2"] == pytest.approx(2 * kf[1] / 3 * th_star ** 2, rel=1e-9)
     assert ss.stable and ss.residual < 1e-8
+
+
+# ---- issue 20 item 7: one state reported once, noise is not a TOF, low T fails fast ------
+NH3 = ["NH3 + * <=> NH3*", "NH3* + * <=> NH2* + H*", "NH2* + * <=> NH* + H*",
+       "NH* + * <=> N* + H*", "2N* <=> N2 + 2*", "2H* <=> H2 + 2*"]
+
+
+def test_stiff_network_reports_one_state_and_warns_about_loose_coverages():
+    # NH3 decomposition with rate constants spread over 20 decades (log10 k below): NH3*
+    # poisons the surface, the rates left are ~1e-25 s^-1 and the Jacobian has eigenvalues
+    # within round-off of 0 (|lambda| ~ 1e-14 against 170 s^-1). Before: 14 "distinct"
+    # verified steady states (14 stable) that are one state; now one, with warnings.
+    from catscale.kinetics import steady_state
+
+    mech = Mechanism.from_equations(NH3)
+    lkf = [-1.9, -7.0, -9.7, 2.5, -4.5, 4.8]
+    lkr = [-7.0, 11.6, -2.9, -9.4, 3.7, 11.2]
+    rng = np.random.default_rng(0)          # the exact values the symptom was found with
+    for _ in range(6):
+        a, b = rng.uniform(-12, 13, 6), rng.uniform(-12, 13, 6)
+    assert np.allclose(a, lkf, atol=0.05) and np.allclose(b, lkr, atol=0.05)
+    ss = steady_state(mech, table(mech, 10 ** a, 10 ** b, 700.0),
+                      {"NH3": 1.0, "N2": 0.0, "H2": 0.0})
+    assert ss.n_steady_states == 1
+    assert ss.coverages["NH3*"] == pytest.approx(1.0, abs=1e-5)
+    assert any("not fixed by the kinetics" in w for w in ss.warnings)
+    assert ss.to_dict()["warnings"] == list(ss.warnings)
+
+
+def test_langmuir_equilibrium_has_no_noise_tof():
+    # A + * <=> A* alone: the analytic steady state is the Langmuir isotherm
+    # theta = K p / (1 + K p) with zero net production; the rounding left in
+    # kf p theta_* - kr theta_A (gross 3e5 s^-1) is not a TOF of the reactant A
+    from catscale.kinetics import steady_state
+
+    mech = Mechanism.from_equations(["A + * <=> A*"])
+    kf, kr, p = 1.0e6, 7.0e5, 0.3
+    ss = steady_state(mech, table(mech, [kf], [kr]), {"A": p})
+    K = kf / kr
+    assert ss.coverages["A*"] == pytest.approx(K * p / (1 + K * p), rel=1e-12)
+    assert ss.tof == {} and ss.production["A"] == 0.0
+    assert abs(ss.rates[0]) <= 1e-14 * ss.rate_f[0] * 10
+
+
+def test_flagship_at_20_and_1_kelvin_fails_fast_with_the_reason():
+    # before: 20 K ran for minutes, 1 K for more than 5; the reverse rate constants of
+    # O2 and CO2 formation underflow (barriers > 745 kT)
+    import pathlib
+    import time
+
+    from catscale.errors import ConvergenceError
+    from catscale.kinetics import steady_state
+    from catscale.model import load_model
+
+    m = load_model(pathlib.Path(__file__).parents[2] / "examples" / "co_oxidation_pt111.yaml")
+    for T in (20.0, 1.0):
+        t0 = time.perf_counter()
+        with pytest.raises(ConvergenceError, match="underflow"):
+            steady_state(m.mechanism, m.rates(T), m.pressures)
+        assert time.perf_counter() - t0 < 1.0
