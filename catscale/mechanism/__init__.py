@@ -7,7 +7,7 @@ No solver lives here; every scale package imports this one.
 from ._equation import parse_equation, parse_formula, split_pair
 from ._lateral_alpha import lateral_alpha
 from ._mechanism import Mechanism, Site, Species, Step
-from ._rates import RateTable
+from ._rates import BARRIER_KINDS, RateTable
 
-__all__ = ["Mechanism", "Site", "Species", "Step", "RateTable", "parse_equation",
-           "parse_formula", "lateral_alpha", "split_pair"]
+__all__ = ["Mechanism", "Site", "Species", "Step", "RateTable", "BARRIER_KINDS",
+           "parse_equation", "parse_formula", "lateral_alpha", "split_pair"]
