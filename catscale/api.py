@@ -83,7 +83,7 @@ class Model(_model.Model):
         """Descriptor (volcano) map of the ``descriptors:`` section."""
         return stages.descriptor_map.run(self, resolution=resolution)
 
-    def uq(self, samples: int | None = None, scheduler: str = "serial", **options: Any):
+    def uq(self, samples: int | None = None, scheduler: str = "auto", **options: Any):
         """Uncertainty propagation and sensitivity of the ``uncertainty:`` section
         (options of :func:`catscale.uq.uq_study`); returns a :class:`catscale.uq.UQResult`."""
         from .uq import run_stage as run_uq

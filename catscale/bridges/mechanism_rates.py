@@ -9,8 +9,11 @@ construction for every step (thermodynamic consistency). The laws themselves are
 
 Conventions (DESIGN.md): gases at the standard pressure p0 = 1 bar, rates by mass action in
 bar and coverages, TOF per site. dG is the standard reaction free energy (eV); dG_act the
-forward free-energy barrier (eV): G_TS - sum G_reactants for a saddle point, and for the other
-routes the *effective* barrier -kB T ln(k_f h / kB T) (at 1 bar for steps with gas reactants).
+forward free-energy barrier (eV): G_TS - sum G_reactants for a saddle point; ``Ea`` itself for
+an ``Ea`` without ``A`` (k_f = kB T / h exp(-Ea / kB T): Ea acts as a free-energy barrier);
+for ``Ea`` with ``A`` and fixed rate constants the *effective* barrier -kB T ln(k_f h / kB T)
+(at 1 bar for steps with gas reactants); none (NaN) for non-activated sticking.
+``RateTable.barrier_kind`` says which, per step.
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
     gas = np.array([s.phase == "gas" for s in mechanism.species])
     n_gas_f = (mechanism.reactant_matrix[gas, :]).sum(axis=0).astype(int)
     n_gas_r = (mechanism.product_matrix[gas, :]).sum(axis=0).astype(int)
+    kinds = ["effective"] * n
 
     for j, (st, kin) in enumerate(zip(mechanism.steps, kinetics)):
         col = nu[:, j]
@@ -174,6 +178,7 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
             site = vac[0].site if vac else mechanism.sites[0].name
             density = mechanism.site(site).density
             kf[j] = ttr.collision_adsorption(T, masses[g[0]], density, kin.sticking)
+            kinds[j] = "non_activated"
         elif kin.route == "ts":
             if kin.ts is None or not np.all(np.isfinite(G[react])):
                 raise InvalidParameterError(f"{where}.ts", "saddle point and reactant thermo",
@@ -205,6 +210,7 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
                     kappa = ttr.eckart(nu_i, max(H_ts - H_is, 1e-6), max(H_ts - H_fs, 1e-6), T)
             kf[j] = ttr.eyring(barrier, T, kappa=kappa)
             dGa[j] = barrier
+            kinds[j] = "saddle"
         elif kin.route in ("arrhenius", "bep"):
             if kin.route == "bep":
                 names = [s.name for s in mechanism.species]
@@ -219,6 +225,11 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
                 Ea = kin.Ea
             A = kin.A if kin.A is not None else kT / h
             kf[j] = A * np.exp(-Ea / kT)
+            # Ea itself without A; with A the effective barrier, computed without the
+            # exponential so that it stays finite where k_f underflows
+            dGa[j] = Ea if kin.A is None else Ea - kT * np.log(A * h / kT)
+            kinds[j] = ("bep" if kin.route == "bep" else
+                        "free_energy" if kin.A is None else "arrhenius")
         else:
             raise InvalidParameterError(f"{where}.route", "fixed|sticking|ts|arrhenius|bep",
                                         kin.route)
@@ -230,11 +241,12 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
                                                 "the reverse rate (detailed balance)", None)
                 kr[j] = ttr.reverse_rate(kf[j], dG_j, T)
         dG[j] = dG_j
-        if not np.isfinite(dGa[j]) and kf[j] > 0:
+        if not np.isfinite(dGa[j]) and kf[j] > 0 and kinds[j] != "non_activated":
             dGa[j] = -kT * np.log(kf[j] * h / kT)
 
     with np.errstate(over="ignore", divide="ignore"):
         K = np.where(np.isfinite(dG), np.exp(-dG / kT), np.inf)
     K = np.where([not s.reversible for s in mechanism.steps], np.inf, K)
     return RateTable(T=T, equations=tuple(s.equation for s in mechanism.steps), k_f=kf, k_r=kr,
-                     dG=dG, dG_act=dGa, K_eq=K, n_gas_f=n_gas_f, n_gas_r=n_gas_r)
+                     dG=dG, dG_act=dGa, K_eq=K, n_gas_f=n_gas_f, n_gas_r=n_gas_r,
+                     barrier_kind=tuple(kinds))

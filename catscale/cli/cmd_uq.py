@@ -19,9 +19,11 @@ def register(app: typer.Typer) -> None:
                                       help="sobol | random | lhs | pce (default: section's)."),
            seed: int = typer.Option(None, "--seed", help="Seed (default: the section's)."),
            scheduler: str = typer.Option(
-               "local", "--scheduler",
-               help="'local' (LocalCluster, default), 'serial', 'local-threads' or the "
-                    "address tcp://HOST:PORT of a running dask scheduler."),
+               "auto", "--scheduler",
+               help="'auto' (default: serial unless a LocalCluster pays for its start, "
+                    "judged from the timed first samples), 'local' (LocalCluster), "
+                    "'serial', 'local-threads' or the address tcp://HOST:PORT of a running "
+                    "dask scheduler."),
            workers: int = typer.Option(2, "--workers", help="Workers of the local cluster."),
            store: str = typer.Option(None, "--store",
                                      help="Zarr directory: results written as they finish; "

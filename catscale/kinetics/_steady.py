@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import ConvergenceError, InvalidParameterError
 from ..mechanism import Energetics, Mechanism, RateTable
+from ..units import kB
 from . import _kernels
 from ._lateral import lateral_matrices
 from ._network import Network, build_network
@@ -41,6 +42,10 @@ DEFAULT_TOL = 1e-8
 _NEWTON_FTOL = 1e-13
 _NEWTON_MAXIT = 100
 _MAX_STEP = 8.0
+#: Relative round-off of a net rate (a difference of sums of gross rates).
+_ROUNDOFF = 1e-14
+#: Eigenvalues below this fraction of the largest are zero within round-off of the Jacobian.
+_NEUTRAL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,14 @@ class SteadyState:
         of it (``present`` marks the others in ``species``).
     tried : tuple of str
         The strategies that ran.
+    below_noise : dict str -> float
+        Gases whose net production was below the solution's noise floor (residual x their
+        gross rate, s^-1 per site; the value is the floor): reported as 0 in ``production``
+        and never as a TOF.
+    warnings : tuple of str
+        What the verification cannot vouch for: coverages the kinetics does not fix (a
+        zero-rate direction of the Jacobian, or verified solutions from different starts
+        that are connected by verified points but spread apart), gases zeroed as noise.
     """
 
     species: tuple[str, ...]
@@ -95,6 +108,8 @@ class SteadyState:
     tried: tuple[str, ...] = ()
     x: np.ndarray | None = field(default=None, repr=False)
     present: np.ndarray | None = field(default=None, repr=False)
+    below_noise: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def theta_network(self) -> np.ndarray:
@@ -140,6 +155,8 @@ class SteadyState:
             "method": self.method,
             "n_steady_states": self.n_steady_states,
             "masi": self.masi(),
+            "below_noise": dict(self.below_noise),
+            "warnings": list(self.warnings),
         }
 
 
@@ -216,12 +233,43 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
         rf, rr = net.step_rates(theta)
     r = rf - rr
     prod = net.nu_gas @ r
+    # each net rate is known to about the residual times its gross rate (and never better
+    # than round-off): a net gas production below that is noise, not a turnover frequency
+    floor = max(float(residual), _ROUNDOFF) * (np.abs(net.nu_gas) @ (rf + rr))
+    noise = (np.abs(prod) <= floor) & (prod != 0)
+    below = {g: float(f) for g, f, z in zip(net.gas, floor, noise) if z}
+    prod = np.where(noise, 0.0, prod)
     if eig is None:
         eig = _eigenvalues(net, theta)
+    warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
+             "per site: residual x gross rate); reported as 0" for g, f in below.items()]
+    warns += _neutral_warnings(net, theta)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
                        production={g: float(v) for g, v in zip(net.gas, prod)},
                        residual=float(residual), eigenvalues=eig, stable=_is_stable(eig),
-                       method=method, network=net, tried=tuple(tried), x=x)
+                       method=method, network=net, tried=tuple(tried), x=x,
+                       below_noise=below, warnings=tuple(warns))
+
+
+def _neutral_warnings(net: Network, theta: np.ndarray) -> list[str]:
+    """Coverages along a zero-rate direction of the Jacobian (|lambda| <= _NEUTRAL x the
+    largest, i.e. within round-off of zero): a conserved or frozen sub-manifold on which
+    the coverages are set by the initial state, not by the kinetics."""
+    Z = _conserving_basis(net)
+    if Z.shape[1] == 0:
+        return []
+    lam, V = np.linalg.eig(Z.T @ net.jacobian(theta) @ Z)
+    scale = float(np.max(np.abs(lam)))
+    zero = np.flatnonzero(np.abs(lam) <= _NEUTRAL * scale)
+    if not zero.size:
+        return []
+    v = np.max(np.abs(Z @ V[:, zero]), axis=1)
+    names = [net.surface[i] for i in np.flatnonzero(v >= 0.1 * v.max())]
+    top = float(np.max(np.abs(lam[zero])))
+    tau = np.inf if top == 0 else 1.0 / top
+    return [f"coverage of {', '.join(names)} is not fixed by the kinetics: {zero.size} "
+            f"zero-rate direction(s) of the Jacobian (|lambda| <= {top:.2g} s^-1 against "
+            f"{scale:.2g}; relaxation time >= {tau:.2g} s), so it is set by the initial state"]
 
 
 def _verified(net: Network, x: np.ndarray, residual: float, tol: float) -> bool:
@@ -496,6 +544,8 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
                      f"states: {len(more)} further steady state(s)")
         distinct += more
     states = [_make(net, d[0], d[1], d[2], (), rf=d[3], rr=d[4], eig=d[5]) for d in distinct]
+    states = [replace(st, warnings=st.warnings + tuple(_spread_warning(net, d[7])))
+              for st, d in zip(states, distinct)]
     primary = states[0]
     if guess is None or distinct[0][6] >= n_first or distinct[0][6] < 0:
         stable_states = [s for s in states if s.stable]
@@ -548,6 +598,7 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
     X = np.ascontiguousarray(np.array([f[0] for f in cand]))
     rf, rr, res, bal, jac = _kernels.evaluate_states(X, *_args(net))
     out: list[tuple] = []
+    reps = [k[0] for k in known]
     thetas = [np.exp(k[0]) for k in known]
     for m, f in enumerate(cand):
         # an mpmath point carries its extended-precision residual (double precision cannot
@@ -558,10 +609,48 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
         th = np.exp(f[0])
         if any(_same(th, t) for t in thetas):
             continue
+        hit = next((i for i, xr in enumerate(reps) if _connected(net, xr, f[0], tol)), None)
+        if hit is not None:          # the same state within the verification tolerance
+            j = hit - len(known)
+            if j >= 0:
+                out[j][7].append(th)
+            continue
+        reps.append(f[0])
         thetas.append(th)
         eig = _eigenvalues(net, th, jac[m])
-        out.append((f[0], r, f[2], rf[m].copy(), rr[m].copy(), eig, f[3]))
+        out.append((f[0], r, f[2], rf[m].copy(), rr[m].copy(), eig, f[3], [th]))
     return out
+
+
+def _connected(net: Network, xa: np.ndarray, xb: np.ndarray, tol: float) -> bool:
+    """True when the points at 1/4, 1/2 and 3/4 of the way from ``xa`` to ``xb`` (in
+    log-coverages, renormalised to every site balance) are verified steady states as well:
+    the two solutions are one state within the verification tolerance (a bistable pair
+    has its saddle, a point with a large residual, between them)."""
+    pts = []
+    for f in (0.25, 0.5, 0.75):
+        th = np.exp(f * xa + (1 - f) * xb)
+        th = th / (net.occ @ th)[net.kind]
+        pts.append(np.log(th))
+    _, _, res, bal, _ = _kernels.evaluate_states(np.ascontiguousarray(np.array(pts)),
+                                                 *_args(net))
+    return bool(np.all(res <= tol) and np.all(bal <= 1e-10))
+
+
+def _spread_warning(net: Network, copies: list[np.ndarray]) -> list[str]:
+    """A warning when verified solutions merged into one state differ in some coverage by
+    more than the comparison tolerance of :func:`_same` (the kinetics leaves it loose)."""
+    if len(copies) < 2:
+        return []
+    T = np.array(copies)
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    loose = np.flatnonzero(hi - lo > 1e-5 * np.maximum(hi, 1e-12))
+    if not loose.size:
+        return []
+    desc = ", ".join(f"{net.surface[i]} in [{lo[i]:.3g}, {hi[i]:.3g}]" for i in loose[:4])
+    return [f"{len(copies)} verified solutions from different starts are one steady state "
+            f"within the verification tolerance, but spread over {desc}: those coverages are "
+            "not fixed by the kinetics to better than that spread"]
 
 
 def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: list[str]
@@ -592,6 +681,40 @@ def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: lis
             t = min(100.0 * t, t_end - elapsed) if elapsed < t_end else t
     except ConvergenceError:
         return stable[0]
+
+
+def check_underflow(mechanism: Mechanism, rates: RateTable) -> None:
+    """Refuse rate constants that underflowed double precision.
+
+    A step with a finite free-energy barrier has k_f > 0, and a reversible step with a
+    finite reaction free energy has k_r > 0; k = 0 there means exp(-dG/kT) underflowed
+    (dG/kT > ~745, e.g. the flagship CO oxidation below ~30 K). The network would then
+    silently lose those directions, and every rate left is below machine precision of the
+    others: no steady state can be verified, so fail at once with the reason.
+
+    Raises
+    ------
+    ConvergenceError
+        Naming the steps, the temperature and the largest barrier in units of kT.
+    """
+    dga = rates.dG_act
+    dg = rates.dG
+    bad, worst = [], 0.0
+    for j, st in enumerate(mechanism.steps):
+        fin_a = dga is not None and np.isfinite(dga[j])
+        if rates.k_f[j] == 0 and fin_a:
+            bad.append(f"{st.equation} (forward)")
+            worst = max(worst, float(dga[j]) / (kB * rates.T))
+        if (st.reversible and rates.k_r[j] == 0 and fin_a and dg is not None
+                and np.isfinite(dg[j])):
+            bad.append(f"{st.equation} (reverse)")
+            worst = max(worst, float(dga[j] - dg[j]) / (kB * rates.T))
+    if bad:
+        raise ConvergenceError(
+            f"at T = {rates.T:g} K the rate constants of {', '.join(bad)} underflow double "
+            f"precision (barrier up to {worst:.3g} kT; exp(-745) is the smallest double): "
+            "the rates are below machine precision and no steady state can be verified; "
+            "raise the temperature", tried=["checked the rate constants for underflow"])
 
 
 def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float], *,
@@ -661,6 +784,7 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
         kw = energetics.mean_field()
         lateral, coordination = kw["lateral"], kw["coordination"]
         alpha, coverage_effects = kw["alpha"], kw["coverage_effects"]
+    check_underflow(mechanism, rates)
     Gf = Gr = Af = Ar = None
     if lateral:
         Gf, Gr = lateral_matrices(mechanism, lateral, rates.T, coordination, alpha)

@@ -8,8 +8,8 @@ from ._energetics import Energetics
 from ._equation import parse_equation, parse_formula, split_pair
 from ._lateral_alpha import lateral_alpha
 from ._mechanism import Mechanism, Site, Species, Step, site_of
-from ._rates import RatesResult, RateTable
+from ._rates import BARRIER_KINDS, RatesResult, RateTable
 
 __all__ = ["Energetics", "Mechanism", "Site", "Species", "Step", "RateTable", "RatesResult",
-           "parse_equation",
-           "parse_formula", "lateral_alpha", "split_pair", "site_of"]
+           "BARRIER_KINDS", "parse_equation", "parse_formula", "lateral_alpha", "split_pair",
+           "site_of"]

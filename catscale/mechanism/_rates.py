@@ -20,6 +20,10 @@ def _frozen(a, n: int, name: str) -> np.ndarray:
     return arr
 
 
+#: What a step's dG_act is (see :class:`RateTable`).
+BARRIER_KINDS = ("saddle", "free_energy", "arrhenius", "bep", "effective", "non_activated")
+
+
 @dataclass(frozen=True)
 class RateTable:
     """Rate constants of every step of a mechanism at temperature ``T``.
@@ -43,6 +47,13 @@ class RateTable:
         Equilibrium constants k_f / k_r (bar^-dn); inf for irreversible steps.
     n_gas_f, n_gas_r : ndarray of int
         Gas molecules among reactants and products (for the units).
+    barrier_kind : tuple of str
+        What ``dG_act`` of each step is (``BARRIER_KINDS``; "" when not said): "saddle"
+        (G_TS - G_IS from a saddle point), "free_energy" (``Ea`` without ``A``: Eyring with
+        prefactor kB T / h, so Ea acts as a free-energy barrier), "arrhenius" (``Ea`` with
+        ``A``: effective barrier -kB T ln(k_f h / kB T)), "bep" (Ea from a BEP relation,
+        as free_energy or arrhenius), "effective" (fixed k: -kB T ln(k_f h / kB T)),
+        "non_activated" (sticking: collision theory, no barrier; ``dG_act`` NaN).
     """
 
     T: float
@@ -54,6 +65,7 @@ class RateTable:
     K_eq: np.ndarray | None = None
     n_gas_f: np.ndarray | None = None
     n_gas_r: np.ndarray | None = None
+    barrier_kind: tuple[str, ...] | None = None
 
     def __post_init__(self):
         n = len(self.equations)
@@ -79,6 +91,11 @@ class RateTable:
         else:
             K = self.K_eq
         object.__setattr__(self, "K_eq", _frozen(K, n, "K_eq"))
+        kinds = tuple("" for _ in range(n)) if self.barrier_kind is None else \
+            tuple(str(k) for k in self.barrier_kind)
+        if len(kinds) != n or any(k and k not in BARRIER_KINDS for k in kinds):
+            raise InvalidParameterError("barrier_kind", f"{n} of {BARRIER_KINDS}", kinds)
+        object.__setattr__(self, "barrier_kind", kinds)
         zeros = np.zeros(n, dtype=int)
         for name in ("n_gas_f", "n_gas_r"):
             v = getattr(self, name)
@@ -96,11 +113,13 @@ class RateTable:
         return u(int(self.n_gas_f[j])), u(int(self.n_gas_r[j]))
 
     def to_records(self) -> list[dict]:
-        """One dict per step with keys equation, dG, dG_act, k_f, k_r, K_eq (JSON ready)."""
+        """One dict per step with keys equation, dG, dG_act, barrier_kind, k_f, k_r, K_eq
+        (JSON ready; NaN as None)."""
         def f(x):
             x = float(x)
             return x if np.isfinite(x) else None
         return [dict(equation=self.equations[j], dG=f(self.dG[j]), dG_act=f(self.dG_act[j]),
+                     barrier_kind=self.barrier_kind[j] or None,
                      k_f=f(self.k_f[j]), k_r=f(self.k_r[j]), K_eq=f(self.K_eq[j]))
                 for j in range(len(self))]
 
@@ -160,10 +179,23 @@ class RatesResult(StageResult):
 
         w = max([len(r["equation"]) for r in self.steps] + [4])
         lines = [f"T = {self.T:g} K",
-                 f"{'step':<{w}}  {'dG/eV':>8}  {'dG_act/eV':>9}  {'k_f':>10}  {'k_r':>10}  "
-                 f"{'K_eq':>10}"]
+                 f"{'step':<{w}}  {'dG/eV':>8}  {'dG_act/eV':>9}  {'barrier':<13}  "
+                 f"{'k_f':>10}  {'k_r':>10}  {'K_eq':>10}"]
         for r in self.steps:
             lines.append(f"{r['equation']:<{w}}  {f(r['dG'], '8.3f'):>8}  "
-                         f"{f(r['dG_act'], '9.3f'):>9}  {f(r['k_f'], '10.3e'):>10}  "
-                         f"{f(r['k_r'], '10.3e'):>10}  {f(r['K_eq'], '10.3e'):>10}")
+                         f"{f(r['dG_act'], '9.3f'):>9}  {r.get('barrier_kind') or '-':<13}  "
+                         f"{f(r['k_f'], '10.3e'):>10}  {f(r['k_r'], '10.3e'):>10}  "
+                         f"{f(r['K_eq'], '10.3e'):>10}")
+        notes = {"saddle": "saddle: dG_act = G(TS) - G(IS), Eyring TST",
+                 "free_energy": "free_energy: Ea without A is a free-energy barrier, "
+                                "k_f = kT/h exp(-Ea/kT)",
+                 "arrhenius": "arrhenius: Ea with A; dG_act is the effective barrier "
+                              "-kT ln(k_f h/kT)",
+                 "bep": "bep: Ea from the BEP relation (prefactor A, else kT/h)",
+                 "effective": "effective: fixed k; dG_act = -kT ln(k_f h/kT)",
+                 "non_activated": "non_activated: sticking (collision theory), no barrier"}
+        kinds = {r.get("barrier_kind") for r in self.steps}
+        used = [k for k in notes if k in kinds]
+        if used:
+            lines.append("barrier: " + "; ".join(notes[k] for k in used))
         return "\n".join(lines)

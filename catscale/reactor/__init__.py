@@ -5,6 +5,6 @@ Both take a callable observed rate per volume of bed at local conditions,
 ``catscale.bridges.pellet_to_reactor`` for the one built from pellet solves.
 """
 
-from ._reactors import ReactorResult, cstr, pfr
+from ._reactors import ReactorResult, cstr, key_per_product, pfr
 
-__all__ = ["ReactorResult", "pfr", "cstr"]
+__all__ = ["ReactorResult", "pfr", "cstr", "key_per_product"]

@@ -11,8 +11,8 @@ Ideal gas at constant pressure (no pressure drop): c_i = (F_i / F_t) P / (R T).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize
@@ -40,7 +40,16 @@ class ReactorResult:
     conversion : float
         1 - F_key,out / F_key,in.
     selectivity : dict
-        Moles of each product formed per mole of key reactant converted.
+        Fraction of the converted key reactant that went to each product (dimensionless,
+        summing to 1 over the products): S_i = s_i dF_i / sum_j s_j dF_j, with s_i the
+        moles of key reactant per mole of product i (stoichiometry).
+    yields : dict
+        Moles of key reactant that went to each product per mole of key reactant fed:
+        Y_i = s_i dF_i / F_key,in (sums to the conversion when every converted key
+        molecule is accounted for).
+    key_balance : float
+        sum_j s_j dF_j / (F_key,in - F_key,out) - 1: the converted key reactant not
+        accounted for by the products (0 when the stoichiometry closes).
     key : int
     closure : float
         Largest relative violation of the atom/linear invariants supplied (or of
@@ -58,6 +67,8 @@ class ReactorResult:
     key: int
     closure: float
     states: tuple = ()
+    yields: dict = field(default_factory=dict)
+    key_balance: float = 0.0
 
     def concentrations(self, P: float) -> np.ndarray:
         """Concentrations (n, k), mol m^-3, at total pressure P (Pa)."""
@@ -66,6 +77,7 @@ class ReactorResult:
     def to_dict(self) -> dict:
         """Plain summary for JSON."""
         return {"conversion": self.conversion, "selectivity": self.selectivity,
+                "yields": self.yields, "key_balance": self.key_balance,
                 "outlet": {s: float(self.F[i, -1]) for i, s in enumerate(self.species)},
                 "T_out": float(self.T[-1]), "closure": self.closure,
                 "profiles": {"volume": self.volume.tolist(), "T": self.T.tolist(),
@@ -86,16 +98,46 @@ def _check(species, F_in, T_in, P, volume, cp, adiabatic):
     return F
 
 
-def _summary(species, F_in, F_out, key, products):
+def key_per_product(species: Sequence[str], key: int, F_in, invariants=None,
+                    stoichiometry: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Moles of key reactant per mole of each species formed (s_i).
+
+    Given ``stoichiometry`` (species -> s_i) it is used as is. With ``invariants`` (an atom
+    matrix, elements x species) the key's atoms are followed: the element of the key that
+    the feed carries most exclusively in the key (C for CO in CO + O2), s_i = a_ei / a_e,key;
+    a species without that element is a co-product (s_i = 0). Else s_i = 1.
+    """
+    n = len(species)
+    if stoichiometry is not None:
+        return {s: float(stoichiometry.get(s, 0.0)) for s in species}
+    if invariants is None:
+        return dict.fromkeys(species, 1.0)
+    A = np.atleast_2d(np.asarray(invariants, float))
+    F = np.asarray(F_in, float)
+    rows = [e for e in range(A.shape[0]) if A[e, key] > 0]
+    if A.shape[1] != n or not rows:
+        return dict.fromkeys(species, 1.0)
+    share = [A[e, key] * F[key] / max(float(A[e] @ F), 1e-300) for e in rows]
+    e = rows[int(np.argmax(share))]
+    return {s: float(A[e, i] / A[e, key]) for i, s in enumerate(species)}
+
+
+def _summary(species, F_in, F_out, key, products, s_key=None):
+    """Conversion, selectivity, yields and key balance (see :class:`ReactorResult`)."""
     conv = float(1.0 - F_out[key] / F_in[key]) if F_in[key] > 0 else float("nan")
     converted = F_in[key] - F_out[key]
+    s_key = s_key or dict.fromkeys(species, 1.0)
     prods = products if products is not None else [
-        s for i, s in enumerate(species) if i != key and F_out[i] > F_in[i]]
-    sel = {}
-    for s in prods:
-        i = species.index(s)
-        sel[s] = float((F_out[i] - F_in[i]) / converted) if converted != 0 else float("nan")
-    return conv, sel
+        s for i, s in enumerate(species) if i != key and F_out[i] > F_in[i]
+        and s_key.get(s, 1.0) > 0]
+    went = {s: s_key.get(s, 1.0) * (F_out[species.index(s)] - F_in[species.index(s)])
+            for s in prods}
+    total = sum(went.values())
+    sel = {s: float(w / total) if total != 0 else float("nan") for s, w in went.items()}
+    yields = {s: float(w / F_in[key]) if F_in[key] > 0 else float("nan")
+              for s, w in went.items()}
+    balance = float(total / converted - 1.0) if converted != 0 else float("nan")
+    return conv, sel, yields, balance
 
 
 def _invariant_closure(invariants, F0, F):
@@ -109,7 +151,8 @@ def _invariant_closure(invariants, F0, F):
 def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volume: float,
         *, adiabatic: bool = False, heat_capacity: float | None = None, key: int = 0,
         products: Sequence[str] | None = None, invariants=None, n_points: int = 101,
-        rtol: float = 1e-8) -> ReactorResult:
+        rtol: float = 1e-8, stoichiometry: Mapping[str, float] | None = None
+        ) -> ReactorResult:
     """Packed-bed plug-flow reactor, isothermal or adiabatic.
 
     dF_i/dV = R_i(c, T);  adiabatic: F_t c_p dT/dV = q(c, T).
@@ -136,7 +179,11 @@ def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volu
     key : int
         Key reactant for conversion and selectivity.
     products : sequence of str, optional
-        Products for the selectivities (default: every species whose flow grows).
+        Products for the selectivities (default: every species whose flow grows, except
+        co-products that carry none of the key's atoms).
+    stoichiometry : mapping str -> float, optional
+        Moles of key reactant per mole of each product (default: from ``invariants`` by
+        :func:`key_per_product`, else 1).
     invariants : array (m, n), optional
         Linear invariants of the stoichiometry (e.g. atom matrix); their outlet closure is
         reported (Runge-Kutta preserves linear invariants to round-off).
@@ -175,14 +222,18 @@ def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volu
         raise ConvergenceError("PFR integration failed", tried=["RK45", "LSODA: " + sol.message])
     F = sol.y[:n]
     T = sol.y[n] if adiabatic else np.full(Vs.size, float(T_in))
-    conv, sel = _summary(species, F0, F[:, -1], key, products)
+    conv, sel, yields, bal = _summary(species, F0, F[:, -1], key, products,
+                                      key_per_product(species, key, F0, invariants,
+                                                      stoichiometry))
     return ReactorResult(species, sol.t, F, T, conv, sel, key,
-                         _invariant_closure(invariants, F0, F[:, -1]))
+                         _invariant_closure(invariants, F0, F[:, -1]), yields=yields,
+                         key_balance=bal)
 
 
 def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volume: float,
          *, adiabatic: bool = False, heat_capacity: float | None = None, key: int = 0,
-         products: Sequence[str] | None = None, T_max: float | None = None) -> ReactorResult:
+         products: Sequence[str] | None = None, T_max: float | None = None,
+        stoichiometry: Mapping[str, float] | None = None) -> ReactorResult:
     """Continuous stirred-tank reactor (well-mixed bed), every steady state found.
 
     F_out - F_in = V R(c_out, T_out);  adiabatic: F_in,t c_p (T_out - T_in) = V q.
@@ -192,7 +243,8 @@ def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, vol
 
     Parameters
     ----------
-    rate, species, F_in, T_in, P, volume, adiabatic, heat_capacity, key, products
+    rate, species, F_in, T_in, P, volume, adiabatic, heat_capacity, key, products,
+    stoichiometry
         As in :func:`pfr`.
     T_max : float, optional
         Highest starting temperature for the search (adiabatic; default T_in + 1500 K).
@@ -240,8 +292,9 @@ def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, vol
     for y in sols:
         states.append((y[:n] * Fs, float(y[n] * T_in) if adiabatic else float(T_in)))
     Fout, Tout = states[0]
-    conv, sel = _summary(species, F0, Fout, key, products)
+    conv, sel, yields, bal = _summary(species, F0, Fout, key, products,
+                                      key_per_product(species, key, F0, None, stoichiometry))
     closure = float(np.max(np.abs(resid(sols[0])[:n])))
     return ReactorResult(species, np.array([0.0, volume]), np.stack([F0, Fout], 1),
                          np.array([float(T_in), Tout]), conv, sel, key, closure,
-                         tuple(states))
+                         tuple(states), yields=yields, key_balance=bal)

@@ -31,7 +31,12 @@ class ReactorRunResult(StageResult):
     stage = "reactor"
     type: str = info("pfr | cstr")
     conversion: float = quantity("1", "conversion of the key reactant")
-    selectivity: dict = quantity("1", "selectivity to each product", dims=("gas",))
+    selectivity: dict = quantity("1", "fraction of the converted key reactant that goes to "
+                                      "each product (sums to 1)", dims=("gas",))
+    yields: dict = quantity("1", "yield of each product per key reactant fed", dims=("gas",),
+                            default={})
+    key_balance: float | None = quantity("1", "key reactant not accounted for by the "
+                                              "products, relative", default=None)
     outlet: dict = quantity("mol/s", "outlet molar flow", dims=("gas",))
     T_out: float = quantity("K", "outlet temperature")
     closure: float | None = quantity("1", "relative element/mass balance closure")
@@ -142,6 +147,7 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
            for st in pellet_states_along_bed(spec, C, res.T, initial=inlet["state"])]
     return ReactorRunResult(
         type=sec.type, conversion=d["conversion"], selectivity=d["selectivity"],
+        yields=d.get("yields", {}), key_balance=d.get("key_balance"),
         outlet=d["outlet"], T_out=d["T_out"], closure=d["closure"],
         profiles=ReactorProfiles(**d["profiles"], effectiveness=eff),
         n_steady_states=d["n_steady_states"], rate_law=how, surrogate_error=err,

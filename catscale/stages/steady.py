@@ -38,6 +38,8 @@ class SteadyResult(StageResult):
     method: str = info("how the steady state was found")
     n_steady_states: int = info("number of distinct steady states found")
     steady_states: list = info("every steady state found: coverages, tof, stable, residual")
+    below_noise: dict = quantity("1/s", "net gas rates below the solution's noise floor, "
+                                        "reported as 0", dims=("gas",), default={})
     apparent_Ea: float | None = quantity("eV", "apparent activation energy "
                                                "kB T^2 dln TOF/dT", default=None)
     warnings: list = info("warnings", default=[])
@@ -91,7 +93,7 @@ def run(model, T: float | None = None, product: str | None = None) -> SteadyResu
 
     ss = solve(model, T)
     an = analyze(ss, product)
-    warnings: list[str] = []
+    warnings: list[str] = [f"steady state: {w}" for w in ss.warnings]
     Ea = None
     if "product" in an:
         T_ = ss.network.T
@@ -117,4 +119,5 @@ def run(model, T: float | None = None, product: str | None = None) -> SteadyResu
         masi=ss.masi(), residual=float(ss.residual), stable=bool(ss.stable),
         max_eigenvalue_real=d["max_eigenvalue_real"], method=ss.method,
         n_steady_states=int(ss.n_steady_states), steady_states=states, apparent_Ea=Ea,
+        below_noise=dict(ss.below_noise),
         warnings=warnings, state=ss)

@@ -22,7 +22,14 @@ from ._distributions import (
     Uniform,
     sample_seed,
 )
-from ._ensemble import EnsembleResult, flatten_outputs, open_client, run_ensemble
+from ._ensemble import (
+    CLUSTER_OVERHEAD_S,
+    EnsembleResult,
+    choose_scheduler,
+    flatten_outputs,
+    open_client,
+    run_ensemble,
+)
 from ._outputs import OUTPUTS, UQOutput
 from ._plots import plot_histograms, plot_sobol
 from ._propagation import (
@@ -36,7 +43,13 @@ from ._propagation import (
     summarize,
     variance_by_kind,
 )
-from ._sensitivity import SobolResult, sobol_indices
+from ._sensitivity import (
+    INTERVAL_TARGET,
+    SobolResult,
+    index_warnings,
+    noise_floor,
+    sobol_indices,
+)
 from ._stage import UQResult, output_units
 from ._stage import run as run_stage
 from ._study import study_text, uq_study
@@ -45,9 +58,11 @@ __all__ = [
     "KINDS", "Distribution", "Normal", "Uniform", "LogNormal", "MultivariateNormal",
     "EnergyEnsemble", "SiteClass", "SiteEnergies", "UncertainInput", "UncertaintySpace",
     "sample_seed", "EnsembleResult", "run_ensemble", "flatten_outputs", "open_client",
+    "choose_scheduler", "CLUSTER_OVERHEAD_S",
     "OutputSummary", "summarize", "MonteCarloResult", "monte_carlo", "PCEResult",
     "polynomial_chaos", "VarianceSplit", "variance_by_kind", "site_averaging",
-    "SobolResult", "sobol_indices", "ChainModel", "chain_function", "OUTPUTS", "UQOutput",
+    "SobolResult", "sobol_indices", "index_warnings", "noise_floor", "INTERVAL_TARGET",
+    "ChainModel", "chain_function", "OUTPUTS", "UQOutput",
     "space_from_section",
     "uq_study", "study_text", "plot_histograms", "plot_sobol", "UQResult", "output_units",
     "run_stage",

@@ -25,7 +25,8 @@ import numpy as np
 from ..errors import CatscaleError, InvalidParameterError
 from ._distributions import UncertaintySpace, sample_seed
 
-__all__ = ["EnsembleResult", "run_ensemble", "flatten_outputs", "open_client"]
+__all__ = ["EnsembleResult", "run_ensemble", "flatten_outputs", "open_client",
+           "choose_scheduler", "CLUSTER_OVERHEAD_S"]
 
 
 # -- outputs ------------------------------------------------------------------------------
@@ -114,6 +115,9 @@ class EnsembleResult:
     failed : (n,) bool array
     computed : int
         Number of samples computed by this call (0 when everything was already in the store).
+    seed : int
+    scheduler : str
+        Where the samples ran; for ``"auto"`` the choice and the estimate behind it.
     """
 
     U: np.ndarray
@@ -122,6 +126,7 @@ class EnsembleResult:
     failed: np.ndarray
     computed: int
     seed: int = 0
+    scheduler: str = ""
 
     def column(self, name: str) -> np.ndarray:
         try:
@@ -135,12 +140,13 @@ class EnsembleResult:
 def open_client(scheduler: Any, n_workers: int = 2):
     """Yield a dask.distributed Client (or None for the serial executor).
 
-    ``scheduler``: ``"serial"`` / None -> no Dask; ``"local"`` -> a LocalCluster of
+    ``scheduler``: ``"serial"`` / None -> no Dask (``"auto"`` is decided by
+    :func:`run_ensemble`, and means serial here); ``"local"`` -> a LocalCluster of
     ``n_workers`` single-threaded worker processes, closed on exit; ``"local-threads"`` -> an
     in-process LocalCluster (no new processes); ``"tcp://HOST:PORT"`` -> connect to an
     existing scheduler; a ``distributed.Client`` is used as is.
     """
-    if scheduler in (None, "serial"):
+    if scheduler in (None, "serial", "auto"):
         yield None
         return
     from distributed import Client, LocalCluster
@@ -152,8 +158,12 @@ def open_client(scheduler: Any, n_workers: int = 2):
         if int(n_workers) < 1:
             raise InvalidParameterError("workers", ">= 1", n_workers)
         procs = scheduler == "local"
+        # no dashboard, and the scheduler's HTTP server (health/metrics routes, which
+        # distributed starts even without a dashboard) on a free loopback port: a second
+        # run, or another cluster, never meets "port 8787 in use"
         cluster = LocalCluster(n_workers=int(n_workers), threads_per_worker=1,
-                               processes=procs, dashboard_address=None, silence_logs=40)
+                               processes=procs, dashboard_address=None, silence_logs=40,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster, set_as_default=False)
         try:
             yield client
@@ -182,8 +192,62 @@ def open_client(scheduler: Any, n_workers: int = 2):
         finally:
             client.close()
         return
-    raise InvalidParameterError("scheduler", "'serial', 'local', 'local-threads', "
+    raise InvalidParameterError("scheduler", "'auto', 'serial', 'local', 'local-threads', "
                                 "'tcp://HOST:PORT' or a distributed.Client", scheduler)
+
+
+#: Wall time, s, that a LocalCluster of two worker processes adds to an ensemble: start
+#: (~5 s), import of the model function's modules in each worker (~5-10 s) and shutdown
+#: (~1.5 s). Measured on the 2-core development machine: the flagship's 16-sample study
+#: took 20.2 s on a LocalCluster and 1.5 s serially.
+CLUSTER_OVERHEAD_S = 15.0
+#: Serial wall time, s, spent timing samples before ``"auto"`` decides.
+_PROBE_S = 0.5
+
+
+def choose_scheduler(seconds_per_sample: float, remaining: int, n_workers: int,
+                     cpus: int | None = None) -> tuple[str, str]:
+    """Serial or LocalCluster for ``remaining`` samples of an estimated cost.
+
+    A cluster of W = min(n_workers, cpus) processes finishes in about
+    ``CLUSTER_OVERHEAD_S + t / W`` against ``t = seconds_per_sample * remaining`` serially,
+    so it pays when ``t > CLUSTER_OVERHEAD_S * W / (W - 1)``.
+
+    Returns
+    -------
+    (scheduler, reason) : ("serial" | "local", str)
+    """
+    w = min(int(n_workers), int(cpus if cpus is not None else (os.cpu_count() or 1)))
+    t = float(seconds_per_sample) * int(remaining)
+    if w < 2:
+        return "serial", f"auto -> serial (one worker/CPU; {t:.3g} s estimated)"
+    limit = CLUSTER_OVERHEAD_S * w / (w - 1)
+    if t > limit:
+        return "local", (f"auto -> local ({w} workers: {t:.3g} s estimated serially for "
+                         f"{remaining} samples > {limit:.3g} s for a cluster to pay)")
+    return "serial", (f"auto -> serial ({t:.3g} s estimated for {remaining} samples "
+                      f"<= {limit:.3g} s for a {w}-worker cluster to pay)")
+
+
+def _probe_and_choose(run_here: Callable[[int], None], todo: list[int], starts: list[int],
+                      chunk: int, n: int, n_workers: int) -> tuple[str, str]:
+    """Run chunks of ``todo`` in this process (removing them) for about ``_PROBE_S`` s and
+    at least two chunks, then choose where the rest runs. The first chunk (module imports,
+    JIT compilation) is left out of the estimate when later ones were timed."""
+    import time
+
+    times: list[tuple[int, float]] = []
+    while todo and (sum(t for _, t in times) < _PROBE_S or len(times) < 2):
+        c = todo.pop(0)
+        t0 = time.perf_counter()
+        run_here(c)
+        times.append((min(chunk, n - starts[c]), time.perf_counter() - t0))
+    if not todo:
+        return "serial", "auto -> serial (every sample ran while timing)"
+    timed = times[1:] if len(times) > 1 else times
+    per = sum(t for _, t in timed) / max(1, sum(k for k, _ in timed))
+    remaining = sum(min(chunk, n - starts[c]) for c in todo)
+    return choose_scheduler(per, remaining, n_workers)
 
 
 # -- store --------------------------------------------------------------------------------
@@ -245,7 +309,7 @@ class _Store:
 # -- driver -------------------------------------------------------------------------------
 def run_ensemble(func: Callable, space: UncertaintySpace, n: int | None = None, *,
                  points: np.ndarray | None = None, method: str = "sobol", seed: int = 0,
-                 scheduler: Any = "local", n_workers: int = 2, chunk_size: int | None = None,
+                 scheduler: Any = "auto", n_workers: int = 2, chunk_size: int | None = None,
                  store: str | os.PathLike | None = None, progress: bool = False,
                  ) -> EnsembleResult:
     """Evaluate ``func`` on an ensemble of samples of ``space``.
@@ -268,9 +332,11 @@ def run_ensemble(func: Callable, space: UncertaintySpace, n: int | None = None, 
     seed : int
         Seed of the points and of the per-sample generators.
     scheduler : str or distributed.Client
-        ``"serial"``, ``"local"`` (default: LocalCluster of ``n_workers`` processes),
-        ``"local-threads"``, ``"tcp://HOST:PORT"`` or a Client. Every choice gives the same
-        bits as ``"serial"``.
+        ``"auto"`` (default: time the first samples in this process, then run the rest
+        serially unless a LocalCluster of ``n_workers`` processes is estimated to finish
+        sooner, start-up included; see :func:`choose_scheduler`), ``"serial"``, ``"local"``
+        (LocalCluster of ``n_workers`` processes), ``"local-threads"``, ``"tcp://HOST:PORT"``
+        or a Client. Every choice gives the same bits as ``"serial"``.
     chunk_size : int, optional
         Samples per task (default: about 8 tasks per worker, at most 1024).
     store : path, optional
@@ -324,21 +390,23 @@ def run_ensemble(func: Callable, space: UncertaintySpace, n: int | None = None, 
             results[c] = (y, f)
 
     bar = _Progress(len(todo) * chunk, progress)
+    chosen = scheduler if isinstance(scheduler, str) else type(scheduler).__name__
     with bar:
-        # the first chunk runs in the driver when output names are still unknown
-        if names is None and todo:
-            c = todo.pop(0)
+        def run_here(c: int) -> None:
             s = starts[c]
-            _, y, f, nm = _evaluate_chunk(func, space, U[s:s + chunk], s, seed, None)
+            _, y, f, nm = _evaluate_chunk(func, space, U[s:s + chunk], s, seed, names)
             accept(c, s, y, f, nm)
             bar.advance(y.shape[0])
+
+        # the first chunk runs in the driver when output names are still unknown
+        if names is None and todo:
+            run_here(todo.pop(0))
+        if scheduler == "auto":
+            scheduler, chosen = _probe_and_choose(run_here, todo, starts, chunk, n, n_workers)
         with open_client(scheduler if todo else None, n_workers) as client:
             if client is None:
                 for c in todo:
-                    s = starts[c]
-                    _, y, f, _ = _evaluate_chunk(func, space, U[s:s + chunk], s, seed, names)
-                    accept(c, s, y, f, names)
-                    bar.advance(y.shape[0])
+                    run_here(c)
             else:
                 from distributed import as_completed
 
@@ -362,7 +430,7 @@ def run_ensemble(func: Callable, space: UncertaintySpace, n: int | None = None, 
         failed = np.concatenate([results[c][1] for c in range(len(starts))])
     computed = bar.count
     return EnsembleResult(U=U, Y=Y, output_names=list(names or []), failed=failed,
-                          computed=int(computed), seed=int(seed))
+                          computed=int(computed), seed=int(seed), scheduler=chosen)
 
 
 class _Progress:

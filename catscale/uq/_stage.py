@@ -40,6 +40,8 @@ class UQResult(StageResult):
                          "units of the output)")
     failed: int | None = info("samples whose evaluation failed", default=None)
     computed: int | None = info("samples computed (not read from a store)", default=None)
+    scheduler: str | None = info("where the samples ran (serial, local cluster, ...)",
+                                 default=None)
     pce: dict | None = info("polynomial chaos expansion", default=None)
     variance_by_kind: dict | None = info("variance split by epistemic/aleatoric inputs",
                                          default=None)
@@ -50,7 +52,7 @@ class UQResult(StageResult):
     sample_values: dict | None = hidden()
     objects: dict | None = hidden()
 
-    timing = ("elapsed_s", "computed")
+    timing = ("elapsed_s", "computed", "scheduler")
 
     def text(self) -> str:
         """Distributions and Sobol indices, readable."""
@@ -127,4 +129,4 @@ if "uq" not in STAGES:
                    ("uncertainty", "pellet", "reactor", "microstructure", "lateral",
                     "lateral_coordination", "kmc"), ("homogenization",),
                    lambda m, up: run(m, homogenization=up.get("homogenization"),
-                                     scheduler="local"), UQResult))
+                                     scheduler="auto"), UQResult))

@@ -15,9 +15,13 @@ from ._sensitivity import sobol_indices
 
 __all__ = ["uq_study", "study_text"]
 
+#: The section's Sobol base size is doubled up to this factor while some confidence interval
+#: is wider than ``INTERVAL_TARGET`` (0.1); beyond it the result carries a warning.
+SOBOL_GROWTH = 4
+
 
 def uq_study(model: Any, *, samples: int | None = None, method: str | None = None,
-             seed: int | None = None, scheduler: Any = "local", n_workers: int = 2,
+             seed: int | None = None, scheduler: Any = "auto", n_workers: int = 2,
              store: str | os.PathLike | None = None, sensitivity: int | None = None,
              by: str | None = None, split: bool = False, progress: bool = False,
              outputs: list[str] | None = None, keep: bool = False) -> dict:
@@ -30,12 +34,15 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
     samples, method, seed : optional
         Override the section's ``samples``, ``method`` (sobol | random | lhs | pce), ``seed``.
     scheduler : str or distributed.Client
-        ``"local"`` (LocalCluster of ``n_workers`` processes), ``"serial"``,
+        ``"auto"`` (default: serial unless a LocalCluster pays for its start, judged from
+        the timed first samples), ``"local"`` (LocalCluster of ``n_workers`` processes),
+        ``"serial"``,
         ``"tcp://HOST:PORT"``, ...
     store : path, optional
         Zarr directory for the Monte Carlo ensemble (resumable).
     sensitivity : int, optional
-        Base sample size of the Sobol indices (0 = skip; default: the section's).
+        Base sample size of the Sobol indices (0 = skip; default: the section's, doubled up
+        to ``SOBOL_GROWTH`` times until every 95 % interval is narrower than 0.1).
     by : {"input", "kind"}, optional
         Grouping of the Sobol indices.
     split : bool
@@ -50,7 +57,8 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
         ``method``, ``samples``, ``failed``, ``inputs`` (names, kinds, distributions),
         ``outputs`` (per output: mean, std, median, ci_low, ci_high, level, sem, mean_ci,
         log10_mean, log10_std; units: TOF s^-1 per site, DRC and coverages dimensionless),
-        optional ``pce``, ``variance_by_kind``, ``sensitivity`` (ranked table per output),
+        optional ``pce``, ``variance_by_kind``, ``sensitivity`` (ranked table per output,
+        ``undefined``, ``warnings``), ``warnings`` (what is not resolved), ``scheduler``,
         ``elapsed_s``.
     """
     sec = getattr(model.sections, "uncertainty", None)
@@ -66,7 +74,8 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
     func, space = chain_function(model, sec, outputs)
     ens_kw = dict(scheduler=scheduler, n_workers=n_workers, progress=progress)
     out: dict[str, Any] = {"model": model.name, "method": method, "samples": n, "seed": seed,
-                           "inputs": space.describe(), "product": func.product}
+                           "inputs": space.describe(), "product": func.product,
+                           "warnings": []}
     objects: dict[str, Any] = {}
     if method == "pce":
         p = polynomial_chaos(func, space, sec.order, n=n, seed=seed, **ens_kw)
@@ -82,6 +91,7 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
         out["outputs"] = d["outputs"]
         out["failed"] = d["failed"]
         out["computed"] = mc.ensemble.computed
+        out["scheduler"] = mc.ensemble.scheduler
         objects["mc"] = mc
     if split:
         m = max(2, math.ceil(math.sqrt(n)))
@@ -92,9 +102,15 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
     if n_sens:
         grp = by or (sec.sensitivity.by if sec.sensitivity else "input")
         keys = [k for k in func.output_names if k != "tof"]
+        # the section's (default) base size grows until the intervals meet the target, up
+        # to SOBOL_GROWTH times; an explicit size is kept. What is not met is a warning.
+        grow = SOBOL_GROWTH if sensitivity is None else 1
         sr = sobol_indices(func, space, int(n_sens), by=grp, outputs=keys, seed=seed,
-                           **ens_kw)
+                           max_n=grow * int(n_sens), **ens_kw)
         out["sensitivity"] = {"by": grp, **sr.to_dict()}
+        out["warnings"] += [f"uq: Sobol indices of {k} undefined: {why}"
+                            for k, why in sr.undefined.items()]
+        out["warnings"] += [f"uq: {w}" for w in sr.warnings]
         objects["sobol"] = sr
     out["elapsed_s"] = round(time.perf_counter() - t0, 3)
     if keep:
@@ -121,9 +137,17 @@ def study_text(res: dict) -> str:
         for k, f in res["variance_by_kind"]["fractions"].items():
             lines.append(f"  {k:<{w}}  {f['epistemic']:.3f} / {f['aleatoric']:.3f}")
     if "sensitivity" in res:
-        for k, rows in res["sensitivity"]["ranked"].items():
-            lines.append(f"Sobol indices of {k} (ranked by ST):")
+        sens = res["sensitivity"]
+        for k, rows in sens["ranked"].items():
+            if k in sens.get("undefined", {}):
+                lines.append(f"Sobol indices of {k}: undefined ({sens['undefined'][k]})")
+                continue
+            lines.append(f"Sobol indices of {k} (ranked by ST, "
+                         f"{sens.get('conf_level', 0.95):.0%} intervals):")
             for r in rows:
                 lines.append(f"  {r['rank']:>2}  {r['input']:<22} {r['kind']:<10} "
-                             f"S1 {r['S1']:6.3f}  ST {r['ST']:6.3f} +- {r['ST_conf']:.3f}")
+                             f"S1 {r['S1']:6.3f} +- {r['S1_conf']:.3f}  "
+                             f"ST {r['ST']:6.3f} +- {r['ST_conf']:.3f}")
+    for w in res.get("warnings", []):
+        lines.append(f"WARNING: {w}")
     return "\n".join(lines)

@@ -30,7 +30,7 @@ def test_rates_json_keys():
     assert set(obj) == {"T", "steps", "warnings"} and obj["T"] == 500.0
     assert len(obj["steps"]) == 3
     for s in obj["steps"]:
-        assert set(s) == {"equation", "dG", "dG_act", "k_f", "k_r", "K_eq"}
+        assert set(s) == {"equation", "dG", "dG_act", "barrier_kind", "k_f", "k_r", "K_eq"}
         assert s["k_f"] > 0 and s["k_r"] > 0
         assert s["k_f"] / s["k_r"] == pytest.approx(s["K_eq"], rel=1e-12)
 

@@ -255,3 +255,39 @@ def test_reactor_verifies_its_microkinetic_table_on_the_bed(tmp_path):
     # that (measured 3e-7); the unverified table is off by ~3 % (measured 0.798 vs 0.822)
     assert out["conversion"] == pytest.approx(ref.conversion, rel=1e-3)
     assert abs(unverified["conversion"] / ref.conversion - 1) > 1e-2
+
+
+def test_selectivity_of_parallel_first_order_reactions_is_k_i_over_sum_k():
+    # A -> 2B (k1), A -> C (k2), isothermal, in a PFR and a CSTR: of every A converted a
+    # fraction k1/(k1+k2) goes to B (two B per A) and k2/(k1+k2) to C, at any conversion
+    # (Levenspiel, Chemical Reaction Engineering, ch. 7: parallel reactions of equal order);
+    # yields are those fractions times the conversion
+    k1, k2, V = 3.0, 1.0, 0.02
+
+    def rate(c, T):
+        r1, r2 = k1 * c[0], k2 * c[0]
+        return np.array([-r1 - r2, 2 * r1, r2]), 0.0
+
+    F = np.array([1.0, 0.0, 0.0])
+    sto = {"A": 1.0, "B": 0.5, "C": 1.0}                  # moles of A per mole of product
+    for run in (pfr, cstr):
+        kw = {"rtol": 1e-10} if run is pfr else {}
+        r = run(rate, ("A", "B", "C"), F, T, P, V, stoichiometry=sto, **kw)
+        assert r.selectivity["B"] == pytest.approx(k1 / (k1 + k2), rel=1e-9)
+        assert r.selectivity["C"] == pytest.approx(k2 / (k1 + k2), rel=1e-9)
+        assert sum(r.selectivity.values()) == pytest.approx(1.0, rel=1e-12)
+        assert sum(r.yields.values()) == pytest.approx(r.conversion, rel=1e-8)
+        assert r.yields["B"] == pytest.approx(r.conversion * k1 / (k1 + k2), rel=1e-8)
+        assert abs(r.key_balance) < 1e-8
+        assert r.to_dict()["yields"] == r.yields
+    # the same stoichiometry from the atom matrix: B = A/2 (one 'X' atom), A, C two each
+    r = pfr(rate, ("A", "B", "C"), F, T, P, V, invariants=[[2, 1, 2]], rtol=1e-10)
+    assert r.selectivity["B"] == pytest.approx(k1 / (k1 + k2), rel=1e-9)
+
+
+def test_key_per_product_follows_the_key_atoms_and_skips_co_products():
+    from catscale.reactor import key_per_product
+
+    # CO + 1/2 O2 -> CO2 ; rows C, O ; species CO, O2, CO2: C is carried only by CO
+    s = key_per_product(("CO", "O2", "CO2"), 0, [1.0, 0.5, 0.0], [[1, 0, 1], [1, 2, 2]])
+    assert s == {"CO": 1.0, "O2": 0.0, "CO2": 1.0}

@@ -17,6 +17,7 @@ from catscale.uq import (
     SiteEnergies,
     UncertainInput,
     UncertaintySpace,
+    open_client,
     run_ensemble,
 )
 
@@ -163,3 +164,34 @@ def test_bad_scheduler_and_points():
         run_ensemble(lambda x: x["a"], sp, 4, scheduler="mpi")
     with pytest.raises(InvalidParameterError, match="points"):
         run_ensemble(lambda x: x["a"], sp, points=np.zeros((3, 5)), scheduler="serial")
+
+
+def test_auto_scheduler_runs_small_ensembles_serially_bit_for_bit():
+    # issue 20 item 12: "auto" (the default) times the first samples in this process and
+    # keeps a cheap ensemble serial; the bits equal the serial executor's
+    sp = _space()
+    ref = run_ensemble(model, sp, 64, scheduler="serial", chunk_size=4, seed=5)
+    out = run_ensemble(model, sp, 64, chunk_size=4, seed=5)
+    assert out.scheduler.startswith("auto -> serial")
+    assert np.array_equal(ref.Y, out.Y, equal_nan=True)
+    assert np.array_equal(ref.failed, out.failed)
+
+
+def test_choose_scheduler_pays_for_the_cluster_start_only_when_it_is_won_back():
+    # a cluster of W workers finishes in S + t/W against t serially: it pays when
+    # t > S W / (W - 1) (S = CLUSTER_OVERHEAD_S)
+    from catscale.uq import CLUSTER_OVERHEAD_S, choose_scheduler
+
+    S = CLUSTER_OVERHEAD_S
+    assert choose_scheduler(1e-3, 2000, 2, cpus=2)[0] == "serial"          # 2 s of work
+    assert choose_scheduler(1.0, int(2 * S) + 5, 2, cpus=2)[0] == "local"
+    assert choose_scheduler(1.0, int(2 * S) - 5, 2, cpus=2)[0] == "serial"
+    assert choose_scheduler(1.0, int(1.5 * S) + 5, 4, cpus=4)[0] == "local"   # W/(W-1)=4/3
+    assert choose_scheduler(10.0, 10_000, 8, cpus=1)[0] == "serial"        # one CPU
+    assert "estimated" in choose_scheduler(1.0, 100, 2, cpus=2)[1]
+
+
+def test_open_client_rejects_unknown_scheduler_and_lists_auto():
+    with pytest.raises(InvalidParameterError, match="auto"):
+        with open_client("nonsense"):
+            pass
