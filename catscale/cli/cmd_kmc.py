@@ -17,13 +17,14 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
                lattice: str | None = None, size: tuple[int, int] | None = None,
                checkpoint: str | None = None, replicas: int | None = None,
                fast_diffusion: bool | None = None, T: float | None = None,
-               scaling_check: bool | None = None):
+               scaling_check: bool | None = None, target_error: float | None = None,
+               max_events: int | None = None):
     """Lattice, kMC model and run config from a loaded model and its ``kmc:`` section.
 
     Options given here override the section. Returns
     ``(kmc_model, lattice, config, replicas, section)``.
     """
-    from catscale.bridges.rates_to_kmc import kmc_model
+    from catscale.bridges.rates_to_kmc import kmc_model, kmc_relaxation_time
     from catscale.errors import InvalidParameterError
     from catscale.kmc import (
         Cluster,
@@ -64,7 +65,12 @@ def kmc_inputs(model, events: int | None = None, seed: int | None = None,
                     t_max=float(sec.time) if sec.time else float("inf"),
                     initial=dict(sec.initial) or None,
                     checkpoint=checkpoint or sec.checkpoint,
-                    checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd)
+                    checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd,
+                    relaxation_time=kmc_relaxation_time(model.mechanism, rates,
+                                                        model.pressures, km, lat,
+                                                        alpha=model.lateral_alpha()),
+                    target_error=sec.target_error if target_error is None else target_error,
+                    max_events=sec.max_events if max_events is None else max_events)
     nrep = int(sec.replicas if replicas is None else replicas)
     if nrep < 1:
         raise InvalidParameterError("replicas", "an integer >= 1", nrep)
@@ -121,6 +127,12 @@ def register(app: typer.Typer) -> None:
             scaling_check: bool = typer.Option(
                 False, "--scaling-check", help="With fast-diffusion scaling: estimate its TOF "
                 "bias from a second run scaled twice as hard (S/2; doubles the cost)."),
+            target_error: float = typer.Option(
+                None, "--target-error", help="Run until converged: continue the trajectory "
+                "until the relative TOF error is below this and the element balance and "
+                "stationarity checks pass (or --max-events)."),
+            max_events: int = typer.Option(None, "--max-events", help="Event cap of "
+                                           "--target-error (default 10 x events)."),
             snapshot: str = typer.Option(None, "--snapshot", help="Write a PNG of the final "
                                          "lattice."),
             json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
@@ -136,7 +148,8 @@ def register(app: typer.Typer) -> None:
             kw = dict(events=events, seed=seed, lattice=lattice,
                       size=(size, size) if size else None, replicas=replicas,
                       checkpoint=checkpoint, fast_diffusion=fast_diffusion,
-                      scaling_check=scaling_check or None)
+                      scaling_check=scaling_check or None, target_error=target_error,
+                      max_events=max_events)
             if json_out:
                 out, res, km, lat = run_kmc(m, **kw)
             else:
@@ -166,9 +179,22 @@ def _print_text(out: dict) -> None:
              f"({out['events']} events, t = {out['time']:.4g} s, "
              f"{out['events_per_second']:.3g} events/s, status {out['status']})"]
     for k, v in out["coverages"].items():
-        lines.append(f"  theta({k}) = {v:.5g} +- {out['coverage_error'].get(k, 0):.2g}")
+        lines.append(f"  theta({k}) = {_pm(v, out['coverage_error'].get(k, 0))}")
     for k, v in out["tof"].items():
-        lines.append(f"  TOF({k}) = {v:.5g} +- {out['tof_error'].get(k, 0):.2g} s^-1")
+        lines.append(f"  TOF({k}) = {_pm(v, out['tof_error'].get(k, 0))} s^-1")
     if "scaling_check" in out:
         lines.append(f"  fast-diffusion scaling check (S/2): {out['scaling_check']['verdict']}")
+    lines += [f"  not converged: {r}" for r in out.get("reasons", [])]
+    lines += [f"  warning: {w}" for w in out.get("warnings", [])]
     typer.echo("\n".join(lines))
+
+
+def _pm(v: float, e: float) -> str:
+    """``v +- e``; a value without an error bar (one block) or none at all says so."""
+    import math
+
+    if v is None or not math.isfinite(v):
+        return "not measured"
+    if e is None or not math.isfinite(e):
+        return f"{v:.5g} (no error bar)"
+    return f"{v:.5g} +- {e:.2g}"
