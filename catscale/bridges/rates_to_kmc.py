@@ -197,15 +197,17 @@ def kmc_relaxation_time(mechanism: Mechanism, rates: RateTable,
                         alpha=None) -> float:
     """Mean-field relaxation time (s) of the kMC model's mechanism: :func:`relaxation_time`
     of the steady state with the kMC's pair interactions folded in at first order on this
-    lattice (shell s weighted by its coordination, as ``compare`` does). NaN when mean field
-    finds no verified steady state (the kMC run then carries a warning instead)."""
+    lattice (shell s weighted by its coordination, as ``compare`` does); gases missing from
+    ``pressures`` are at 0 bar. NaN when mean field finds no verified steady state (the kMC
+    run then carries a warning instead)."""
     from ..errors import ConvergenceError
     from ..kinetics import steady_state
 
     zs = [int(lattice.coordination(s)[0]) for s in range(1, lattice.n_shells + 1)]
     lateral = model.interactions.mean_field_pairs(zs)
+    p = {g.name: 0.0 for g in mechanism.gas} | dict(pressures or {})  # as kmc_model: 0 bar
     try:
-        ss = steady_state(mechanism, rates, pressures, lateral=lateral or None,
+        ss = steady_state(mechanism, rates, p, lateral=lateral or None,
                           coordination=zs[0], alpha=alpha)
     except ConvergenceError:
         return float("nan")

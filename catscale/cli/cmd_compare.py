@@ -3,7 +3,8 @@
 JSON keys: mean_field {coverages, tof, stable}, kmc {coverages, tof, tof_error, events,
 events_per_second, time, ...}, coverages {species: {mean_field, kmc, kmc_error}}, tof {gas:
 {mean_field, kmc, kmc_error}}, pair_correlations {"A*-B*": {p, random, ratio}},
-diffusion_reaction_ratio, verdict ("valid" | "questionable" | "invalid"), reasons [str],
+diffusion_reaction_ratio, verdict ("valid" | "questionable" | "invalid" | "inconclusive":
+the kMC run is not converged, see catscale.scales.mean_field_verdict), reasons [str],
 mean_field_omits (["clusters"] when the kMC has many-body terms the first-order mean field
 lacks; its pair interactions of every shell are included).
 """
@@ -27,6 +28,7 @@ def compare_model(model, **overrides) -> dict:
     import numpy as np
 
     from catscale.kinetics import steady_state
+    from catscale.scales import mean_field_verdict
 
     from .cmd_kmc import run_kmc
 
@@ -91,7 +93,7 @@ def compare_model(model, **overrides) -> dict:
                            "mix the adlayer between reactive events")
     if res.status == "absorbing":
         reasons.append("kMC reached an absorbing (poisoned) state")
-    verdict = "invalid" if invalid else ("questionable" if reasons else "valid")
+    verdict, reasons = mean_field_verdict(invalid, reasons, out_k["status"], out_k["reasons"])
     return dict(mean_field=dict(coverages=mf_cov, tof=mf_tof, stable=bool(mf.stable)),
                 kmc=out_k, coverages=cov, tof=tof, pair_correlations=pairs,
                 diffusion_reaction_ratio=mix, verdict=verdict, reasons=reasons,

@@ -14,9 +14,13 @@ sentence in ``reasons``.
   share events), which an error from the TOFs' own error bars would miss. At a stationary
   state the mean is ``-(inventory change) / (time sites)`` and the block scatter of the
   telescoping differences overestimates that, so a stationary run does not fail it.
-* **coverage drift**: the time-weighted mean coverage of each species over the first and the
-  second half of the production blocks must agree within ``DRIFT_SIGMA`` combined
-  batch-means errors (a linear drift shows up at ~2.4 sqrt(blocks per half) such errors).
+* **coverage drift**: the change of each species' coverage over the production blocks, from
+  a straight-line fit of the block coverages against time, must lie within a Student-t
+  threshold of its standard error (from the residual scatter, blocks - 2 degrees of
+  freedom), chosen so that a stationary run fails it for any species with probability
+  ``DRIFT_FALSE_ALARM`` (Bonferroni over the species), and at least ``DRIFT_SIGMA``. A
+  trend is the most sensitive test of a relaxation still under way (a difference of the
+  halves' means misses a noiseless ramp over ten blocks: 4.5 standard errors).
 * **relaxation time**: the simulated time must cover ``RELAXATION_TIMES`` relaxation times
   tau = 1/|lambda_min| of the mean-field Jacobian at the steady state (passed in by the
   caller, who can compute it; see :func:`catscale.bridges.rates_to_kmc.relaxation_time`).
@@ -35,7 +39,8 @@ import numpy as np
 from ._observables import weighted_mean_error
 
 BALANCE_SIGMA = 3.0     # element balance: standard errors of the block-mean residual
-DRIFT_SIGMA = 4.0       # coverage drift between halves: combined standard errors
+DRIFT_SIGMA = 4.0       # coverage trend over the production run: standard errors, at least
+DRIFT_FALSE_ALARM = 1e-3  # probability that a stationary run fails the drift test
 RELAXATION_TIMES = 10.0  # simulated time / mean-field relaxation time, at least
 SIGNIFICANT = 3.0       # |TOF| / error above which a TOF counts as measured (not zero)
 
@@ -55,8 +60,8 @@ class Convergence:
     balance : dict element -> {residual, error, relative} (residual, error in atoms per
         site and second, s^-1; relative = |residual| / the larger of the element's
         production and consumption fluxes)
-    drift : dict species -> {first, second, error} (coverages of the two halves and the
-        standard error of their difference)
+    drift : dict species -> {start, end, change, error, dof} (linear trend of the coverage
+        over the production blocks, see :func:`coverage_drift`)
     time, relaxation_time : float
         Simulated time and mean-field relaxation time (s; NaN when not given).
     relative_error : float
@@ -119,24 +124,47 @@ def element_balance(tof_blocks: np.ndarray, weights: np.ndarray, gases: tuple[st
 
 def coverage_drift(cov_blocks: np.ndarray, weights: np.ndarray,
                    species: tuple[str, ...]) -> dict:
-    """Mean coverage of every species over the first and second half of the blocks.
+    """Linear trend of every species' coverage over the blocks (least squares against the
+    blocks' mid-times).
+
+    A stationary series has no trend beyond its block scatter; a relaxing or drifting one
+    has (a noiseless ramp has a residual scatter of zero: any change is a drift).
 
     Returns
     -------
-    dict species -> {first, second, error} (error: standard error of the difference, from
-    the batch-means errors of the halves); empty with fewer than 4 blocks.
+    dict species -> {start, end, change, error, dof}: fitted coverage at the first and the
+    last block's mid-time, their difference and its standard error (from the residual
+    scatter, ``dof`` = blocks - 2); empty with fewer than 4 blocks.
     """
     c = np.asarray(cov_blocks, dtype=float)
+    w = np.asarray(weights, dtype=float)
     n = len(c)
     if n < 4:
         return {}
-    h = n // 2
+    x = np.cumsum(w) - 0.5 * w
+    xc = x - x.mean()
+    sxx = float(np.sum(xc ** 2))
+    span = float(x[-1] - x[0])
     out = {}
     for i, s in enumerate(species):
-        m1, e1 = weighted_mean_error(c[:h, i], weights[:h])
-        m2, e2 = weighted_mean_error(c[n - h:, i], weights[n - h:])
-        out[s] = dict(first=m1, second=m2, error=float(np.hypot(e1, e2)))
+        y = c[:, i]
+        slope = float(np.sum(xc * (y - y.mean())) / sxx) if sxx > 0 else 0.0
+        res = y - y.mean() - slope * xc
+        se = float(np.sqrt(np.sum(res ** 2) / (n - 2) / sxx)) if sxx > 0 else 0.0
+        mid = float(y.mean())
+        out[s] = dict(start=mid + slope * (x[0] - x.mean()), end=mid + slope * (x[-1] - x.mean()),
+                      change=slope * span, error=se * span, dof=n - 2)
     return out
+
+
+def drift_threshold(dof: int, n_tests: int) -> float:
+    """Student-t threshold (in standard errors) of the drift test: a stationary run fails
+    one of ``n_tests`` such tests with probability DRIFT_FALSE_ALARM (Bonferroni), with
+    ``dof`` degrees of freedom of the pooled block scatter; never below DRIFT_SIGMA."""
+    from scipy.stats import t
+
+    p = DRIFT_FALSE_ALARM / max(int(n_tests), 1)
+    return max(DRIFT_SIGMA, float(t.ppf(1.0 - p / 2.0, max(int(dof), 1))))
 
 
 def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
@@ -189,11 +217,13 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
         warns.append(f"coverage drift not checked: {nb} production blocks (at least 4 "
                      "needed)")
     for s, d in drift.items():
-        diff = abs(d["second"] - d["first"])
-        if diff > DRIFT_SIGMA * d["error"] and diff > 1e-12:
-            reasons.append(f"coverage of {s} drifts from {d['first']:.4g} to "
-                           f"{d['second']:.4g} between the halves of the production run "
-                           f"(> {DRIFT_SIGMA:g} standard errors {d['error']:.2g})")
+        diff = abs(d["change"])
+        k = drift_threshold(d["dof"], len(drift))
+        if diff > k * d["error"] and diff > 1e-12:
+            sig = f"{diff / d['error']:.3g}" if d["error"] > 0 else "infinitely many"
+            reasons.append(f"coverage of {s} drifts from {d['start']:.4g} to {d['end']:.4g} "
+                           f"over the production run (linear trend, {sig} > {k:.2g} "
+                           "standard errors)")
     tau = float("nan")
     if relaxation_time is None or not np.isfinite(relaxation_time):
         warns.append("simulated time not compared with a relaxation time (none estimated)")

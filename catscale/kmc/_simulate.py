@@ -988,10 +988,11 @@ def _statistics(model: KMCModel, blocks: dict, config: KMCConfig, status: int,
         conv = assess(tof_b[sl], cov[sl], dt[sl], gases, names, model.composition, tof,
                       tof_err, t_total, config.relaxation_time, config.target_error)
         if status == 1 and nb_raw < config.blocks:
+            where = (f"before the first of {config.blocks} blocks ended" if nb_raw <= 1 else
+                     f"in block {nb_raw} of {config.blocks}")
             conv = replace(conv, converged=False, reasons=[
                 f"the time cap t_max = {config.t_max:.3g} s (kmc.time) was reached after "
-                f"{int(np.sum(blocks['events'][:nb_raw]))} events, in block {nb_raw} of "
-                f"{config.blocks}"] + conv.reasons)
+                f"{int(np.sum(blocks['events'][:nb_raw]))} events, {where}"] + conv.reasons)
     out["convergence"] = conv
     return out
 

@@ -120,9 +120,14 @@ def stage_kmc(model: Model, result: RunResult) -> None:
     check = check_mean_field(max(xi) if xi else 0.0, size)
     out["scale_check"] = check.to_dict()
     result.stages["kmc"] = out
-    if out.get("verdict") not in (None, "valid"):
+    if out.get("verdict") == "inconclusive":
+        result.warnings.append("mean field vs kMC: inconclusive, the kMC run is not converged "
+                               "(raise kmc.events or set kmc.target_error): "
+                               + "; ".join(out.get("reasons", [])))
+    elif out.get("verdict") not in (None, "valid"):
         result.warnings.append(f"mean field vs kMC: {out['verdict']}: "
                                + "; ".join(out.get("reasons", [])))
+    result.warnings.extend(f"kMC: {w}" for w in out["kmc"].get("warnings", []))
     if not check.justified:
         result.warnings.append(check.message + ". " + check.advice)
     k = out["kmc"]
