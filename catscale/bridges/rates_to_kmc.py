@@ -200,7 +200,7 @@ def kmc_relaxation_time(mechanism: Mechanism, rates: RateTable,
     lattice (shell s weighted by its coordination, as ``compare`` does); gases missing from
     ``pressures`` are at 0 bar. NaN when mean field finds no verified steady state (the kMC
     run then carries a warning instead)."""
-    from ..errors import ConvergenceError
+    from ..errors import CatscaleError
     from ..kinetics import steady_state
 
     zs = [int(lattice.coordination(s)[0]) for s in range(1, lattice.n_shells + 1)]
@@ -209,6 +209,6 @@ def kmc_relaxation_time(mechanism: Mechanism, rates: RateTable,
     try:
         ss = steady_state(mechanism, rates, p, lateral=lateral or None,
                           coordination=zs[0], alpha=alpha)
-    except ConvergenceError:
+    except CatscaleError:  # no verified mean-field state: the kMC result says so
         return float("nan")
     return relaxation_time(ss)

@@ -24,8 +24,9 @@ sentence in ``reasons``.
 * **relaxation time**: the simulated time must cover ``RELAXATION_TIMES`` relaxation times
   tau = 1/|lambda_min| of the mean-field Jacobian at the steady state (passed in by the
   caller, who can compute it; see :func:`catscale.bridges.rates_to_kmc.relaxation_time`).
-  Mean field is only an estimate of the lattice's relaxation (correlations can slow it), so
-  this is a necessary condition; the drift check covers the rest.
+  After 5 tau the initial transient has decayed to e^-5 < 1 % of its amplitude (linear
+  regime). Mean field is only an estimate of the lattice's relaxation (correlations can
+  slow it), so this is a necessary condition; the drift check covers the rest.
 * **precision** (run-until-converged only): relative TOF error at most ``target``.
 """
 
@@ -41,7 +42,7 @@ from ._observables import weighted_mean_error
 BALANCE_SIGMA = 3.0     # element balance: standard errors of the block-mean residual
 DRIFT_SIGMA = 4.0       # coverage trend over the production run: standard errors, at least
 DRIFT_FALSE_ALARM = 1e-3  # probability that a stationary run fails the drift test
-RELAXATION_TIMES = 10.0  # simulated time / mean-field relaxation time, at least
+RELAXATION_TIMES = 5.0  # simulated time / mean-field relaxation time, at least (e^-5 < 1 %)
 SIGNIFICANT = 3.0       # |TOF| / error above which a TOF counts as measured (not zero)
 
 
@@ -226,7 +227,8 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
                            "standard errors)")
     tau = float("nan")
     if relaxation_time is None or not np.isfinite(relaxation_time):
-        warns.append("simulated time not compared with a relaxation time (none estimated)")
+        warns.append("simulated time not compared with a mean-field relaxation time (none "
+                     "given, or mean field has no verified steady state)")
     else:
         tau = float(relaxation_time)
         if time < RELAXATION_TIMES * tau:
