@@ -21,7 +21,7 @@ from .errors import InvalidParameterError, ScaleSeparationWarning
 
 __all__ = ["ScaleCheck", "check_separation", "check_length_scales", "check_time_scales",
            "check_mean_field", "check_homogenization", "check_pellet_in_reactor",
-           "warn_if_violated"]
+           "mean_field_verdict", "warn_if_violated"]
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,43 @@ def check_mean_field(xi_sites: float, lattice_size: float, tau_corr: float | Non
     return ScaleCheck(bridge="mean field", quantities={"xi": xi_sites, "lattice": lattice_size},
                       ratios=dict(chk.ratios), margin=margin, justified=ok, message=msg,
                       advice=adv, failing=tuple(failing))
+
+
+def mean_field_verdict(tof_differs: bool, reasons: list[str], kmc_status: str = "ok",
+                       kmc_reasons: list[str] | tuple[str, ...] = ()
+                       ) -> tuple[str, list[str]]:
+    """Verdict on mean field from its comparison with lattice kMC.
+
+    Mean field can be judged against kMC only when the kMC run is converged: a kMC run that
+    has not reached its steady state (or whose averages fail their element balance) says
+    nothing about mean field, whatever the numbers. Hence:
+
+    * "inconclusive" when ``kmc_status`` is "not_converged" (the kMC reasons come first in
+      the returned reasons, prefixed "kMC not converged:");
+    * else "invalid" when a TOF differs beyond statistics (``tof_differs``);
+    * else "questionable" when any other difference was found (``reasons`` not empty);
+    * else "valid".
+
+    Parameters
+    ----------
+    tof_differs : bool
+        A kMC TOF and the mean-field TOF differ beyond the comparison's tolerance.
+    reasons : list of str
+        The differences found (coverages, pair correlations, mixing, poisoning).
+    kmc_status : str
+        Status of the kMC result ("ok", "t_max", "absorbing", "not_converged").
+    kmc_reasons : list of str
+        Why the kMC run is not converged.
+
+    Returns
+    -------
+    (verdict, reasons)
+    """
+    if kmc_status == "not_converged":
+        return "inconclusive", [f"kMC not converged: {r}" for r in kmc_reasons] + list(reasons)
+    if tof_differs:
+        return "invalid", list(reasons)
+    return ("questionable" if reasons else "valid"), list(reasons)
 
 
 def check_homogenization(xi: float, window: float, pellet: float,

@@ -37,7 +37,7 @@ from ..errors import InvalidParameterError
 from ..kmc import KMCModel, LateralInteractions, Lattice, Process
 from ..mechanism import Mechanism, RateTable, lateral_alpha
 
-__all__ = ["kmc_model", "pair_coordination"]
+__all__ = ["kmc_model", "pair_coordination", "relaxation_time", "kmc_relaxation_time"]
 
 
 def pair_coordination(lattice: Lattice, kind_a: str, kind_b: str, shell: int = 1) -> int:
@@ -158,5 +158,57 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
         inter = lateral
     else:
         inter = LateralInteractions.from_dict(dict(lateral or {}))
+    comp = tuple((g.name, tuple(sorted(g.composition))) for g in mechanism.gas
+                 if g.composition is not None)
     return KMCModel(species=species, kinds=kinds, processes=tuple(procs), T=float(rates.T),
-                    interactions=inter, gases=tuple(g.name for g in mechanism.gas))
+                    interactions=inter, gases=tuple(g.name for g in mechanism.gas),
+                    gas_composition=comp)
+
+
+def relaxation_time(steady) -> float:
+    """Slowest mean-field relaxation time at a steady state, s.
+
+    tau = 1 / |Re lambda_min|, lambda_min the eigenvalue of the mean-field Jacobian (on the
+    site-conserving subspace) with the smallest nonzero real part; over every stable steady
+    state found (the slowest of them). A perturbation of the coverages decays as
+    exp(-t / tau) in the linear regime: the kMC run must cover several tau before its
+    averages estimate the steady state (:mod:`catscale.kmc._convergence`).
+
+    Parameters
+    ----------
+    steady : catscale.kinetics.SteadyState
+
+    Returns
+    -------
+    float
+        tau in s; NaN when no stable state has a nonzero eigenvalue.
+    """
+    rates = []
+    for st in steady.stable_states or [steady]:
+        re = np.abs(np.asarray(st.eigenvalues).real)
+        if re.size and re.max() > 0:
+            re = re[re > 1e-12 * re.max()]
+            rates.append(float(re.min()))
+    return 1.0 / min(rates) if rates else float("nan")
+
+
+def kmc_relaxation_time(mechanism: Mechanism, rates: RateTable,
+                        pressures: Mapping[str, float], model: KMCModel, lattice: Lattice,
+                        alpha=None) -> float:
+    """Mean-field relaxation time (s) of the kMC model's mechanism: :func:`relaxation_time`
+    of the steady state with the kMC's pair interactions folded in at first order on this
+    lattice (shell s weighted by its coordination, as ``compare`` does); gases missing from
+    ``pressures`` are at 0 bar. NaN when mean field finds no verified steady state (the kMC
+    run then carries a warning instead)."""
+    from ..errors import CatscaleError
+    from ..kinetics import steady_state
+
+    zs = [int(lattice.coordination(s)[0]) for s in range(1, lattice.n_shells + 1)]
+    lateral = model.interactions.mean_field_pairs(zs)
+    p = {g.name: 0.0 for g in mechanism.gas} | dict(pressures or {})  # as kmc_model: 0 bar
+    try:
+        ss = steady_state(mechanism, rates, p, lateral=lateral or None,
+                          coordination=zs[0], alpha=alpha)
+    except CatscaleError:  # no verified mean-field state: the kMC result says so
+        return float("nan")
+    return relaxation_time(ss)

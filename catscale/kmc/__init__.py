@@ -6,6 +6,7 @@ the conversion to per-event lattice rates is the bridging law
 :mod:`catscale.bridges.rates_to_kmc` (``kmc_model(mechanism, rates, pressures, lattice)``).
 """
 
+from ._convergence import Convergence, assess, coverage_drift, element_balance
 from ._events import Cluster, KMCModel, LateralInteractions, Process, compile_model
 from ._lattice import Lattice
 from ._observables import (
@@ -25,7 +26,8 @@ from ._simulate import FastDiffusion, KMCConfig, KMCResult, Simulation, simulate
 
 __all__ = [
     "Lattice", "Process", "Cluster", "LateralInteractions", "KMCModel", "compile_model",
-    "KMCConfig", "FastDiffusion", "KMCResult", "Simulation", "simulate",
+    "KMCConfig", "FastDiffusion", "Convergence", "assess", "element_balance",
+    "coverage_drift", "KMCResult", "Simulation", "simulate",
     "run_replicas", "combine_replicas", "replica_seeds",
     "pair_probabilities", "pair_correlation", "correlation_function", "correlation_length",
     "length_from_correlation", "cluster_sizes",

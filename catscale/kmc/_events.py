@@ -205,6 +205,9 @@ class KMCModel:
     interactions : LateralInteractions
     gases : tuple of str
         Gas species whose production is counted (TOF).
+    gas_composition : tuple of (gas, ((element, atoms), ...))
+        Elemental composition of the gases whose composition is known (from the mechanism),
+        for the element-balance check of the TOFs; see :attr:`composition`.
     """
 
     species: tuple[str, ...]
@@ -213,6 +216,12 @@ class KMCModel:
     T: float
     interactions: LateralInteractions = field(default_factory=LateralInteractions)
     gases: tuple[str, ...] = ()
+    gas_composition: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+
+    @property
+    def composition(self) -> dict[str, dict[str, int]]:
+        """Gas -> {element: atoms} of the gases with a known composition."""
+        return {g: dict(c) for g, c in self.gas_composition}
 
     def __post_init__(self):
         if len(self.species) != len(self.kinds):

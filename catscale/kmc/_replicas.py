@@ -61,7 +61,10 @@ def combine_replicas(results: list[KMCResult]) -> dict:
     larger of the spread between replicas / sqrt(n) and the replicas' own block errors
     combined (rms / sqrt(n)); JSON-ready dict with the keys of
     :meth:`KMCResult.summary` (coverages, tof, tof_error, events, events_per_second, time),
-    plus ``scaling_check`` combined over the replicas when each ran one."""
+    plus ``scaling_check`` combined over the replicas when each ran one. ``status`` is
+    "not_converged" (with ``reasons``, each naming its replica) when a replica is not
+    converged or the replicas end in different states (e.g. one poisoned), else the
+    replicas' common status; ``replica_status`` lists them, ``warnings`` joins theirs."""
     if not results:
         raise InvalidParameterError("results", "at least one replica", 0)
     n = len(results)
@@ -85,10 +88,18 @@ def combine_replicas(results: list[KMCResult]) -> dict:
     tof, tof_err = stats("tof")
     wall = max(r.wall for r in results)
     events = sum(r.events for r in results)
+    # converged only when every replica is, and they end in the same kind of state
+    reasons = [f"replica {i + 1}: {x}" for i, r in enumerate(results) for x in r.reasons]
+    kinds = sorted({r.status for r in results})
+    if len(kinds) > 1 and "not_converged" not in kinds:
+        reasons.append(f"the replicas end in different states ({', '.join(kinds)})")
+    status = "not_converged" if reasons else kinds[0]
+    warns = sorted({w for r in results for w in r.warnings})
     out = dict(coverages=cov, coverage_error=cov_err, tof=tof, tof_error=tof_err,
                events=int(events), events_per_second=float(events / wall) if wall else None,
                time=float(np.mean([r.time for r in results])), replicas=n,
-               status=sorted({r.status for r in results}))
+               status=status, reasons=reasons, warnings=warns,
+               replica_status=[r.status for r in results])
     if all(r.scaling_check is not None for r in results):
         out["scaling_check"] = combine_scaling_checks([r.scaling_check for r in results], tof)
     return out

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from . import _kernels as K
+from ._convergence import Convergence, assess
 from ._events import KMCModel, compile_model
 from ._lattice import Lattice
 from ._observables import (
@@ -134,6 +135,17 @@ class KMCConfig:
         Continue from ``checkpoint`` when it exists and matches this model and config.
     fast_diffusion : FastDiffusion or None
         Scaling of quasi-equilibrated fast channels; None to run unscaled.
+    relaxation_time : float or None
+        Mean-field relaxation time of the mechanism, s (computed by the caller, e.g.
+        :func:`catscale.bridges.rates_to_kmc.kmc_relaxation_time`); the simulated time must
+        cover ``RELAXATION_TIMES`` of it. None: not checked (the result says so).
+    target_error : float or None
+        Run until converged: after the ``events`` events, continue the same trajectory in
+        blocks of the same size, doubling the run each time, until the relative TOF error
+        is at most this (dimensionless) and the element-balance and stationarity checks
+        pass, or ``max_events`` is reached (then the status is "not_converged").
+    max_events : int or None
+        Event cap of run-until-converged (default 10 x ``events``).
     """
 
     events: int = 1_000_000
@@ -146,6 +158,16 @@ class KMCConfig:
     checkpoint_every: int = 1
     resume: bool = True
     fast_diffusion: FastDiffusion | None = None
+    relaxation_time: float | None = None
+    target_error: float | None = None
+    max_events: int | None = None
+
+    @property
+    def event_cap(self) -> int:
+        """Largest number of events of the run (``events`` unless run-until-converged)."""
+        if self.target_error is None:
+            return int(self.events)
+        return int(self.max_events) if self.max_events is not None else 10 * int(self.events)
 
     def __post_init__(self):
         if int(self.events) < 1:
@@ -160,6 +182,16 @@ class KMCConfig:
             raise InvalidParameterError("t_max", "> 0 s", self.t_max)
         if int(self.seed) < 0:
             raise InvalidParameterError("seed", "an integer >= 0", self.seed)
+        if self.relaxation_time is not None and not (self.relaxation_time > 0
+                                                     or np.isnan(self.relaxation_time)):
+            raise InvalidParameterError("relaxation_time", "> 0 s, NaN or None",
+                                        self.relaxation_time)
+        if self.target_error is not None and not (0 < self.target_error < 1):
+            raise InvalidParameterError("target_error", "a relative error in (0, 1)",
+                                        self.target_error)
+        if self.max_events is not None and not (int(self.max_events) >= int(self.events)):
+            raise InvalidParameterError("max_events", f">= events ({self.events})",
+                                        self.max_events)
 
 
 @dataclass
@@ -175,7 +207,12 @@ class KMCResult:
     events : int
     time : float, simulated time, s
     wall : float, wall-clock time of the kernel calls, s
-    status : "ok", "absorbing" (no event possible: poisoned) or "t_max"
+    status : "ok"; "absorbing" (no event possible: poisoned; exact, TOF 0); "t_max" (stopped
+        at the time cap, the checks passed); "not_converged" (a convergence check failed or
+        could not be made, see ``reasons``: the averages do not estimate the steady state)
+    reasons : list of str, why the run is not converged (empty otherwise)
+    warnings : list of str, checks that could not be made, time-cap stops
+    convergence : dict, the checks' numbers (:class:`catscale.kmc.Convergence`)
     warmup_blocks : int
     pair_probability : ndarray (ns, ns) ordered nearest-neighbour pair probabilities,
         averaged over one snapshot per block after warm-up, each at a time fixed before
@@ -210,6 +247,14 @@ class KMCResult:
     blocks: dict = field(default_factory=dict)
     n_pair_samples: int = 0
     scaling_check: dict | None = None
+    reasons: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    convergence: dict = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        """The averages estimate the steady state (status ok, t_max or absorbing)."""
+        return self.status != "not_converged"
 
     @property
     def events_per_second(self) -> float:
@@ -230,7 +275,9 @@ class KMCResult:
         return dict(coverages=self.coverages, coverage_error=self.coverage_error,
                     tof=self.tof, tof_error=self.tof_error, events=int(self.events),
                     events_per_second=float(self.events_per_second), time=float(self.time),
-                    status=self.status, warmup_blocks=int(self.warmup_blocks),
+                    status=self.status, reasons=list(self.reasons),
+                    warnings=list(self.warnings), convergence=self.convergence,
+                    warmup_blocks=int(self.warmup_blocks),
                     pair_probabilities=pp, correlation_length=self.correlation_length,
                     step_rates=self.step_rates.tolist(),
                     step_rate_errors=self.step_rate_errors.tolist(),
@@ -599,11 +646,10 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
     nblk = int(config.blocks)
     per = [int(config.events) // nblk] * nblk
     per[-1] += int(config.events) - sum(per)
+    # run-until-converged: further blocks of the base size, up to the event cap
+    cap = nblk + (config.event_cap - int(config.events)) // per[0]
     P = len(model.processes)
-    blocks = dict(t=np.zeros(nblk), cov=np.zeros((nblk, sim.ns)), count=np.zeros((nblk, P)),
-                  events=np.zeros(nblk, dtype=np.int64), status=np.zeros(nblk, dtype=np.int64),
-                  pairs=np.zeros((nblk, sim.ns, sim.ns)), snap=np.zeros((nblk, sim.ns)),
-                  corr=np.zeros((nblk, sim.ns, min(lattice.size) // 2 + 1)))
+    blocks = _new_blocks(nblk, sim.ns, P, min(lattice.size) // 2 + 1)
     fp = _fingerprint(model, lattice, config)
 
     def cov_block(b: int) -> bool:
@@ -618,19 +664,21 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             if str(d["fingerprint"]) == fp:
                 sim.restore({k: d[k] for k in d.files})
                 start = int(d["block_index"][0])
-                for k in blocks:
-                    blocks[k][:] = d[f"block_{k}"]
+                blocks = {k: np.array(d[f"block_{k}"]) for k in blocks}
     fd = config.fast_diffusion
     channels = _channels(model) if fd else []
     bounds = _instance_bounds(sim, channels) if fd else []
     wall = 0.0
     status = 0
+    nsteps = len(steps) or (max([p.step for p in model.processes] + [-1]) + 1)
     with _Interrupt(bool(config.checkpoint)) as intr:
-        b = start
-        while b < nblk:
-            if start and b == start and blocks["status"][b - 1] == 2:
-                status = 2
-                break
+
+        def run_block(b: int, n_events: int) -> int:
+            """Run block b of ``n_events`` events; returns its kernel status."""
+            nonlocal wall, blocks
+            if b >= len(blocks["t"]):  # run-until-converged: room for the next blocks
+                more = _new_blocks(max(b, nblk), sim.ns, P, blocks["corr"].shape[2])
+                blocks = {k: np.concatenate([v, more[k]]) for k, v in blocks.items()}
             t0, c0, p0 = sim.time, sim.cov_int.copy(), sim.p_count.copy()
             # one snapshot per block (NN pair probabilities, site fractions) at a time fixed
             # before the block runs, about its middle: the state in effect at a given time is
@@ -640,43 +688,66 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             tau = 0.5 * blocks["t"][b - 1] if b > 0 and blocks["t"][b - 1] > 0 else 0.0
             if tau == 0.0:
                 R = sim.total_rate
-                tau = 0.5 * per[b] / R if R > 0 else 0.0
+                tau = 0.5 * n_events / R if R > 0 else 0.0
             w0 = time.perf_counter()
-            done, st = sim.advance(per[b], min(t0 + tau, config.t_max))
+            done, st = sim.advance(n_events, min(t0 + tau, config.t_max))
             snapped = st == 1
             if snapped:
-                shot = _snapshot(sim, lattice, cov_block(b))
+                shot = _snapshot(sim, lattice, b >= nblk or cov_block(b))
                 if sim.time < config.t_max:
-                    d2, st = sim.advance(per[b] - done, config.t_max, canonical=False)
+                    d2, st = sim.advance(n_events - done, config.t_max, canonical=False)
                     done += d2
             wall += time.perf_counter() - w0
             if not snapped:  # the block ended (absorbing state, or faster than expected)
-                shot = _snapshot(sim, lattice, cov_block(b))
+                shot = _snapshot(sim, lattice, b >= nblk or cov_block(b))
             blocks["t"][b] = sim.time - t0
             blocks["cov"][b] = sim.cov_int - c0
             blocks["count"][b] = sim.p_count - p0
             blocks["events"][b] = done
             blocks["status"][b] = st
             blocks["pairs"][b], blocks["snap"][b], blocks["corr"][b] = shot
-            b += 1
             if fd and st == 0:
-                new = _rescale(sim.scales, blocks["count"][b - 1], channels, fd, bounds)
+                new = _rescale(sim.scales, blocks["count"][b], channels, fd, bounds)
                 if not np.array_equal(new, sim.scales):
                     sim.set_scales(new)
             if config.checkpoint and (intr.flag or (config.checkpoint_every and
-                                                    b % int(config.checkpoint_every) == 0)
-                                      or b == nblk or st != 0):
-                _save(config.checkpoint, sim, blocks, b, fp)
+                                                    (b + 1) % int(config.checkpoint_every)
+                                                    == 0)
+                                      or b + 1 == nblk or st != 0):
+                _save(config.checkpoint, sim, {k: v[:b + 1] for k, v in blocks.items()},
+                      b + 1, fp)
             if progress is not None:
-                progress(int(blocks["events"][:b].sum()), int(config.events))
+                progress(int(blocks["events"][:b + 1].sum()),
+                         int(config.events if b < nblk else config.event_cap))
             if intr.flag:
-                raise KeyboardInterrupt(f"kMC interrupted after block {b}; checkpoint "
+                raise KeyboardInterrupt(f"kMC interrupted after block {b + 1}; checkpoint "
                                         f"{config.checkpoint}")
-            if st != 0:
-                status = st
-                break
-    nsteps = len(steps) or (max([p.step for p in model.processes] + [-1]) + 1)
-    res = _result(sim, blocks, config, status, wall, nsteps)
+            return st
+
+        b = start
+        if start and blocks["status"][start - 1] != 0:
+            status = int(blocks["status"][start - 1])
+        while status == 0 and b < nblk:
+            status = run_block(b, per[b])
+            b += 1
+        # run until converged: the checks at block counts nblk * 2^k (a function of the
+        # block index only, so that a resumed run takes the same decisions)
+        while status == 0 and config.target_error is not None and b < cap:
+            q, r = divmod(b, nblk)
+            if r == 0 and q & (q - 1) == 0:
+                done = {k: v[:b] for k, v in blocks.items()}
+                if _statistics(model, done, config, status, nsteps, sim._kind_sizes(),
+                               lattice.n_sites)["convergence"].converged:
+                    break
+            goal = nblk
+            while goal <= b:
+                goal *= 2
+            for bb in range(b, min(goal, cap)):
+                status = run_block(bb, per[0])
+                b = bb + 1
+                if status != 0:
+                    break
+    res = _result(sim, {k: v[:b] for k, v in blocks.items()}, config, status, wall, nsteps)
     if fd is not None and fd.check:
         ck = None if not config.checkpoint else f"{config.checkpoint}.check.npz"
         half = simulate(model, lattice, replace(config, seed=int(config.seed) + 1,
@@ -846,15 +917,36 @@ def _rescale(scales: np.ndarray, counts: np.ndarray, channels, fd: FastDiffusion
     return new
 
 
-def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall: float,
-            nsteps: int) -> KMCResult:
-    model, lattice = sim.model, sim.lattice
-    n = lattice.n_sites
-    kind_sizes = sim._kind_sizes()
-    nb = int(np.sum(blocks["events"] > 0))
-    dt = blocks["t"][:nb]
-    cov = blocks["cov"][:nb] / np.where(dt > 0, dt, 1.0)[:, None] / kind_sizes
-    # gas production per block and step rates per block
+def _new_blocks(n: int, ns: int, n_proc: int, n_r: int) -> dict:
+    """Zeroed per-block records for ``n`` blocks (see :func:`simulate`)."""
+    return dict(t=np.zeros(n), cov=np.zeros((n, ns)), count=np.zeros((n, n_proc)),
+                events=np.zeros(n, dtype=np.int64), status=np.zeros(n, dtype=np.int64),
+                pairs=np.zeros((n, ns, ns)), snap=np.zeros((n, ns)),
+                corr=np.zeros((n, ns, n_r)))
+
+
+def _rebinned(blocks: dict, nb: int, n_batches: int) -> tuple[dict, int]:
+    """The additive block records (t, cov, count) of the first ``nb`` blocks merged into
+    at most ``n_batches`` batches of ``f`` consecutive blocks (the last may be shorter);
+    returns (batches, f). A run-until-converged run keeps its batches as long as the
+    correlation time allows: batch-means errors need batches longer than it."""
+    f = max(1, -(-nb // max(int(n_batches), 1)))
+    if f == 1:
+        return {k: blocks[k][:nb] for k in ("t", "cov", "count")}, 1
+    idx = np.arange(0, nb, f)
+    return {k: np.add.reduceat(blocks[k][:nb], idx, axis=0) for k in ("t", "cov", "count")}, f
+
+
+def _statistics(model: KMCModel, blocks: dict, config: KMCConfig, status: int,
+                nsteps: int, kind_sizes: np.ndarray, n_sites: int) -> dict:
+    """Block averages of coverages, TOFs and step rates with their errors, the warm-up and
+    the convergence checks (:func:`catscale.kmc._convergence.assess`) of a run's blocks
+    (``kind_sizes``: sites of the kind of each species; ``n_sites``: all sites)."""
+    nb_raw = int(np.sum(blocks["events"] > 0))
+    bat, f = _rebinned(blocks, nb_raw, config.blocks)
+    dt = bat["t"]
+    nb = len(dt)
+    cov = bat["cov"] / np.where(dt > 0, dt, 1.0)[:, None] / kind_sizes
     gases = model.gases or tuple(sorted({g for p in model.processes for g, _ in p.gas}))
     G = np.zeros((len(model.processes), len(gases)))
     Sx = np.zeros((len(model.processes), nsteps))
@@ -864,10 +956,10 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
                 G[i, gases.index(g)] += c
         if 0 <= p.step < nsteps:
             Sx[i, p.step] += p.direction
-    cnt = blocks["count"][:nb]
+    cnt = bat["count"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        tof_b = (cnt @ G) / (dt[:, None] * n)
-        step_b = (cnt @ Sx) / (dt[:, None] * n)
+        tof_b = (cnt @ G) / (dt[:, None] * n_sites)
+        step_b = (cnt @ Sx) / (dt[:, None] * n_sites)
     absorbing = status == 2
     if config.warmup == "auto":
         series = np.column_stack([cov, tof_b]) if nb else np.zeros((0, 1))
@@ -875,14 +967,10 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
     else:
         w = int(float(config.warmup) * nb)
     names = model.species
-    final_cov = sim.n_count / kind_sizes
-    if absorbing or nb - w < 1:
-        coverages = {s: float(final_cov[i]) for i, s in enumerate(names)}
-        cov_err = {s: 0.0 for s in names}
-        tof = {g: 0.0 for g in gases} if absorbing else {g: float("nan") for g in gases}
-        tof_err = {g: 0.0 for g in gases}
-        sr = np.zeros(nsteps) if absorbing else np.full(nsteps, np.nan)
-        sre = np.zeros(nsteps)
+    out = dict(gases=gases, warmup=w, f=f, nb=nb, nb_raw=nb_raw)
+    t_total = float(np.sum(blocks["t"][:nb_raw]))
+    if absorbing:
+        conv = Convergence(converged=True, time=t_total)
     else:
         sl = slice(w, nb)
         coverages, cov_err = {}, {}
@@ -895,9 +983,41 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
         sre = np.zeros(nsteps)
         for j in range(nsteps):
             sr[j], sre[j] = weighted_mean_error(step_b[sl, j], dt[sl])
+        out.update(coverages=coverages, coverage_error=cov_err, tof=tof, tof_error=tof_err,
+                   step_rates=sr, step_rate_errors=sre)
+        conv = assess(tof_b[sl], cov[sl], dt[sl], gases, names, model.composition, tof,
+                      tof_err, t_total, config.relaxation_time, config.target_error)
+        if status == 1 and nb_raw < config.blocks:
+            where = (f"before the first of {config.blocks} blocks ended" if nb_raw <= 1 else
+                     f"in block {nb_raw} of {config.blocks}")
+            conv = replace(conv, converged=False, reasons=[
+                f"the time cap t_max = {config.t_max:.3g} s (kmc.time) was reached after "
+                f"{int(np.sum(blocks['events'][:nb_raw]))} events, {where}"] + conv.reasons)
+    out["convergence"] = conv
+    return out
+
+
+def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall: float,
+            nsteps: int) -> KMCResult:
+    model, lattice = sim.model, sim.lattice
+    names = model.species
+    kind_sizes = sim._kind_sizes()
+    st = _statistics(model, blocks, config, status, nsteps, kind_sizes, lattice.n_sites)
+    gases, w, nb, f, conv = st["gases"], st["warmup"], st["nb_raw"], st["f"], st["convergence"]
+    final_cov = sim.n_count / kind_sizes
+    if status == 2:  # absorbing: the final state is the (exact) steady state
+        coverages = {s: float(final_cov[i]) for i, s in enumerate(names)}
+        cov_err = {s: 0.0 for s in names}
+        tof = {g: 0.0 for g in gases}
+        tof_err = {g: 0.0 for g in gases}
+        sr, sre = np.zeros(nsteps), np.zeros(nsteps)
+    else:
+        coverages, cov_err = st["coverages"], st["coverage_error"]
+        tof, tof_err = st["tof"], st["tof_error"]
+        sr, sre = st["step_rates"], st["step_rate_errors"]
     # pair probabilities and occupation covariances averaged over the block snapshots
     # (time-sampled) after warm-up; the random-mixing value from the same snapshots
-    first = min(w, max(nb - 1, 0))
+    first = min(w * f, max(nb - 1, 0))
     if nb:
         pp = blocks["pairs"][first:nb].mean(axis=0)
         snaps = blocks["snap"][first:nb]
@@ -914,11 +1034,18 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
         corr[s] = length_from_correlation(cf[i] / cf[i, 0] if cf[i, 0] > 0 else
                                           np.full(cf.shape[1], np.nan))
         clusters[s] = cluster_size_distribution(cluster_sizes(sim.state, lattice, i))
-    st = {0: "ok", 1: "t_max", 2: "absorbing"}[status]
+    label = {0: "ok", 1: "t_max", 2: "absorbing"}[status]
+    warns = list(conv.warnings)
+    if status == 1:
+        warns.append(f"stopped at the time cap t_max = {config.t_max:.3g} s (kmc.time) after "
+                     f"{int(sim.events)} events")
+    if not conv.converged:
+        label = "not_converged"
     return KMCResult(species=names, coverages=coverages, coverage_error=cov_err, tof=tof,
                      tof_error=tof_err, step_rates=sr, step_rate_errors=sre,
-                     events=int(sim.events), time=sim.time, wall=wall, status=st,
+                     events=int(sim.events), time=sim.time, wall=wall, status=label,
                      warmup_blocks=int(w), pair_probability=pp, random_pair_probability=rp,
                      correlation_length=corr, cluster_sizes=clusters, state=sim.state.copy(),
                      scales=sim.scales.copy(), blocks={k: v[:nb] for k, v in blocks.items()},
-                     n_pair_samples=int(max(nb - first, 1) * np.sum(lattice.neighbors(1) >= 0)))
+                     n_pair_samples=int(max(nb - first, 1) * np.sum(lattice.neighbors(1) >= 0)),
+                     reasons=list(conv.reasons), warnings=warns, convergence=conv.to_dict())

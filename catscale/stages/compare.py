@@ -47,7 +47,8 @@ class CompareResult(StageResult):
                                        "mixing value and their ratio",
                                        dims=("pair", "measure"))
     diffusion_reaction_ratio: float = quantity("1", "hops per reactive event")
-    verdict: str = info("mean field: valid | questionable | invalid")
+    verdict: str = info("mean field: valid | questionable | invalid | inconclusive (kMC "
+                        "not converged)")
     reasons: list = info("why the verdict is not 'valid'")
     correlation_length: dict | None = quantity(
         "1", "kMC correlation length of each adsorbate, in lattice spacings",
@@ -93,7 +94,7 @@ def run(model, steady=None, **overrides) -> CompareResult:
         Options of :func:`catscale.stages.kmc.inputs` (events, seed, size, ...).
     """
     from ..kinetics import steady_state
-    from ..scales import check_mean_field
+    from ..scales import check_mean_field, mean_field_verdict
     from . import kmc as kmc_stage
 
     kr = kmc_stage.run(model, **overrides)
@@ -165,14 +166,19 @@ def run(model, steady=None, **overrides) -> CompareResult:
                            "mix the adlayer between reactive events")
     if res.status == "absorbing":
         reasons.append("kMC reached an absorbing (poisoned) state")
-    verdict = "invalid" if invalid else ("questionable" if reasons else "valid")
-    xi = [v for v in (kr.correlation_length or {}).values() if v is not None and v == v]
+    verdict, reasons = mean_field_verdict(invalid, reasons, kr.status, kr.reasons)
+    # a phase-separated layer has no correlation length: counted as the lattice size
+    xi = [float(max(lat.size)) if v is None else v
+          for v in (kr.correlation_length or {}).values() if v is None or v == v]
     check = check_mean_field(max(xi) if xi else 0.0, max(lat.size))
     warnings = list(kr.warnings)
     if omits_cov:
         warnings.append("the steps' coverage_dependence and orders have no kMC counterpart: "
                         "kMC and the mean field it is compared with both leave them out")
-    if verdict != "valid":
+    if verdict == "inconclusive":
+        warnings.append("mean field vs kMC: inconclusive, the kMC run is not converged "
+                        "(raise kmc.events or set kmc.target_error): " + "; ".join(reasons))
+    elif verdict != "valid":
         warnings.append(f"mean field vs kMC: {verdict}: " + "; ".join(reasons))
     if not check.justified:
         warnings.append(check.message + ". " + check.advice)

@@ -4,7 +4,10 @@ as mean field (pair interactions of every shell, clusters, transition-state posi
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
+
+import numpy as np
 
 from ..results import StageResult, hidden, info, quantity
 
@@ -25,12 +28,18 @@ class KMCRunResult(StageResult):
     events: int = quantity("1", "kMC events executed")
     events_per_second: float | None = quantity("1/s", "events per wall-clock second")
     time: float = quantity("s", "simulated time")
-    status: object = info("run status (ok, absorbing, time_limit, ...; a list over replicas)")
+    status: object = info("run status (ok, not_converged, absorbing, ...; a list over "
+                          "replicas)")
+    reasons: list = info("why the run is not converged", default=[])
+    convergence: dict | None = info("element balance, stationarity and time checks",
+                                    default=None)
     warmup_blocks: int | None = quantity("1", "blocks discarded as warm-up (MSER)",
                                          default=None)
     pair_probabilities: dict = quantity("1", "nearest-neighbour pair probability against "
                                         "random mixing", dims=("pair", "measure"),
                                         default={})
+    correlation_length_reason: object = info("why a correlation length is not reported",
+                                             default=None)
     correlation_length: dict | None = quantity(
         "1", "Ornstein-Zernike correlation length of each adsorbate, in lattice spacings",
         dims=("surface",), default=None)
@@ -59,26 +68,38 @@ class KMCRunResult(StageResult):
                  f"({self.events} events, t = {self.time:.4g} s, "
                  f"{(self.events_per_second or 0):.3g} events/s, status {self.status})"]
         for k, v in self.coverages.items():
-            lines.append(f"  theta({k}) = {v:.5g} +- {self.coverage_error.get(k, 0):.2g}")
+            lines.append(f"  theta({k}) = {_pm(v, self.coverage_error.get(k))}")
         for k, v in self.tof.items():
-            lines.append(f"  TOF({k}) = {v:.5g} +- {self.tof_error.get(k, 0):.2g} s^-1")
+            lines.append(f"  TOF({k}) = {_pm(v, self.tof_error.get(k))} s^-1")
         if self.scaling_check:
             lines.append(f"  fast-diffusion scaling check (S/2): "
                          f"{self.scaling_check['verdict']}")
+        lines += [f"  not converged: {r}" for r in self.reasons]
+        lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def _pm(v: float | None, e: float | None) -> str:
+    """``v +- e``; a value without an error bar (one block) or none at all says so."""
+    if v is None or not math.isfinite(v):
+        return "not measured"
+    if e is None or not math.isfinite(e):
+        return f"{v:.5g} (no error bar)"
+    return f"{v:.5g} +- {e:.2g}"
 
 
 def inputs(model, events: int | None = None, seed: int | None = None,
            lattice: str | None = None, size: tuple[int, int] | None = None,
            checkpoint: str | None = None, replicas: int | None = None,
            fast_diffusion: bool | None = None, T: float | None = None,
-           scaling_check: bool | None = None):
+           scaling_check: bool | None = None, target_error: float | None = None,
+           max_events: int | None = None):
     """The kMC problem of a model: ``(KMCModel, Lattice, KMCConfig, replicas, section)``.
 
     Options given here override the model's ``kmc:`` section (defaults of
     :class:`~catscale.model.sections.kmc.KMCSection` when it has none).
     """
-    from ..bridges.rates_to_kmc import kmc_model
+    from ..bridges.rates_to_kmc import kmc_model, kmc_relaxation_time
     from ..errors import InvalidParameterError
     from ..kmc import Cluster, FastDiffusion, KMCConfig, LateralInteractions
     from ..model.sections.kmc import KMCSection, build_lattice
@@ -90,7 +111,8 @@ def inputs(model, events: int | None = None, seed: int | None = None,
         tuple(en.kmc_pairs),
         tuple(Cluster(tuple(c.species), tuple(tuple(x) for x in c.sites), c.energy)
               for c in en.clusters))
-    km = kmc_model(model.mechanism, model.rates(T), model.pressures, lat, lateral=inter,
+    rates = model.rates(T)
+    km = kmc_model(model.mechanism, rates, model.pressures, lat, lateral=inter,
                    diffusion=dict(sec.diffusion), bep=dict(en.bep))
     fd = sec.fast_diffusion if fast_diffusion is None else fast_diffusion
     if fd is True:
@@ -111,7 +133,12 @@ def inputs(model, events: int | None = None, seed: int | None = None,
                     t_max=float(sec.time) if sec.time else float("inf"),
                     initial=dict(sec.initial) or None,
                     checkpoint=checkpoint or sec.checkpoint,
-                    checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd)
+                    checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd,
+                    relaxation_time=kmc_relaxation_time(model.mechanism, rates,
+                                                        model.pressures, km, lat,
+                                                        alpha=np.asarray(en.alpha)),
+                    target_error=sec.target_error if target_error is None else target_error,
+                    max_events=sec.max_events if max_events is None else max_events)
     nrep = int(sec.replicas if replicas is None else replicas)
     if nrep < 1:
         raise InvalidParameterError("replicas", "an integer >= 1", nrep)

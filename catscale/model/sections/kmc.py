@@ -25,6 +25,9 @@ Example (every key optional; defaults shown where they exist)::
       checkpoint: run.ckpt.npz
       checkpoint_interval: 1   # blocks between checkpoints
       replicas: 1              # independent seeds in parallel local processes
+      target_error: 0.05       # run until converged: relative TOF error (and element
+                               # balance, stationarity), continuing the trajectory
+      max_events: 10000000     # event cap of that (default 10 x events)
       fast_diffusion: false    # or true, or {separation: 200, tolerance: 0.1,
                                #   instance_separation: 200, check: false}
                                # check: a second run scaled by S/2 estimates the bias
@@ -121,6 +124,9 @@ class KMCSection(BaseModel):
     checkpoint_interval: int = Field(1, ge=0)
     replicas: int = Field(1, ge=1)
     fast_diffusion: bool | FastDiffusionSpec = False
+    # run until converged: relative TOF error target, and its event cap (default 10 x events)
+    target_error: float | None = Field(None, gt=0, lt=1)
+    max_events: int | None = Field(None, ge=1)
 
     @field_validator("size", mode="before")
     @classmethod
@@ -167,6 +173,9 @@ class KMCSection(BaseModel):
             raise ValueError("unit_cell is used only with lattice: custom")
         if self.blocks > self.events:
             raise ValueError(f"blocks ({self.blocks}) must not exceed events ({self.events})")
+        if self.max_events is not None and self.max_events < self.events:
+            raise ValueError(f"max_events ({self.max_events}) must not be below events "
+                             f"({self.events})")
         return self
 
 
