@@ -28,6 +28,12 @@ def register(app: typer.Typer) -> None:
             scaling_check: bool = typer.Option(
                 False, "--scaling-check", help="With fast-diffusion scaling: estimate its TOF "
                 "bias from a second run scaled twice as hard (S/2; doubles the cost)."),
+            target_error: float = typer.Option(
+                None, "--target-error", help="Run until converged: continue the trajectory "
+                "until the relative TOF error is below this and the element balance and "
+                "stationarity checks pass (or --max-events)."),
+            max_events: int = typer.Option(None, "--max-events", help="Event cap of "
+                                           "--target-error (default 10 x events)."),
             snapshot: str = typer.Option(None, "--snapshot", help="Write a PNG of the final "
                                          "lattice."),
             json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
@@ -42,7 +48,8 @@ def register(app: typer.Typer) -> None:
                               checkpoint or getattr(sec, "checkpoint", None))
             kw = dict(lattice=lattice, size=(size, size) if size else None,
                       replicas=replicas, checkpoint=checkpoint, fast_diffusion=fast_diffusion,
-                      scaling_check=scaling_check or None)
+                      scaling_check=scaling_check or None, target_error=target_error,
+                      max_events=max_events)
             if json_out:
                 res = m.kmc(events=events, seed=seed, **kw)
             else:
