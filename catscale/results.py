@@ -70,10 +70,12 @@ def table(long_name: str, columns: Mapping[str, Column], *, dim: str, label: str
     return dataclasses.field(default_factory=lambda: list(default), metadata=md)
 
 
-def info(long_name: str, *, default: Any = dataclasses.MISSING, json_key: bool = True) -> Any:
+def info(long_name: str, *, default: Any = dataclasses.MISSING, json_key: bool = True,
+         optional: bool = False) -> Any:
     """Declare a field without units: a label, flag, count of items or a free-form structure
-    (kept in the JSON; in the dataset as an attribute)."""
-    md = {"kind": "info", "long_name": long_name, "json": json_key}
+    (kept in the JSON; in the dataset as an attribute). An ``optional`` field is left out of
+    the JSON when it is None (a part that was not asked for)."""
+    md = {"kind": "info", "long_name": long_name, "json": json_key, "optional": optional}
     if default is dataclasses.MISSING:
         return dataclasses.field(metadata=md)
     if isinstance(default, (dict, list)):
@@ -134,7 +136,8 @@ class StageResult:
 
     def to_dict(self) -> dict:
         """JSON-ready dict: the ``--json`` output of the matching command."""
-        return {f.name: to_jsonable(getattr(self, f.name)) for f in self.declared()}
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in self.declared()
+                if not (f.metadata.get("optional") and getattr(self, f.name) is None)}
 
     def to_dataset(self, attrs: Mapping[str, Any] | None = None):
         """The result as an :class:`xarray.Dataset`: numeric fields as variables with the

@@ -48,12 +48,13 @@ class KMCRunResult(StageResult):
     step_rate_errors: list = quantity("1/s", "standard error of the step rates",
                                       dims=("step",), default=[])
     scaling_check: dict | None = info("fast-process scaling check (bias, verdict)",
-                                      default=None)
+                                      default=None, optional=True)
     lattice: dict = info("lattice description (name, size, kinds, coordination)")
     seed: int = info("random seed")
     replicas: int = info("independent replicas")
     wall_seconds: float = quantity("s", "wall-clock time of the run")
-    snapshot: str | None = info("PNG of the final lattice, if written", default=None)
+    snapshot: str | None = info("PNG of the final lattice, if written", default=None,
+                                optional=True)
     warnings: list = info("warnings", default=[])
     final: object = hidden()          # kmc.KMCResult of the (first) replica
     kmc_model: object = hidden()

@@ -50,7 +50,8 @@ def test_barrier_kind_and_dG_act_per_route(tmp_path):
 
 
 def test_rates_table_text_shows_no_barrier_for_sticking(tmp_path):
-    from catscale.cli.cmd_rates import rates_table_text
+    def rates_table_text(rt):
+        return rt.text()
 
     p = tmp_path / "m.yaml"
     p.write_text(MODEL)

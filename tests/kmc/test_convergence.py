@@ -32,7 +32,10 @@ def test_short_nh3_run_is_not_converged_and_compare_inconclusive():
     # the case: 1e6 events (its kmc section) simulate ~4e-5 s against a mean-field
     # relaxation time of 2.4e-4 s; measured before the fix: status ok, TOF(NH3) = -3.4e3 and
     # TOF(N2) = 0 s^-1, and compare called mean field INVALID
-    from catscale.cli.cmd_compare import compare_model
+    from catscale.stages import compare as _compare_stage
+
+    def compare_model(m, **kw):
+        return _compare_stage.run(m, **kw).to_dict()
 
     out = compare_model(_nh3())
     k = out["kmc"]
@@ -52,7 +55,10 @@ def test_target_error_converges_and_conserves_the_elements():
     # continued past its 2e5 events until the checks pass; then the TOFs obey the
     # stoichiometry within their error bars (3 sigma; the errors are combined as if
     # independent, which overestimates the error of a difference of correlated TOFs)
-    from catscale.cli.cmd_compare import compare_model
+    from catscale.stages import compare as _compare_stage
+
+    def compare_model(m, **kw):
+        return _compare_stage.run(m, **kw).to_dict()
 
     out = compare_model(_nh3(), size=(12, 12), events=200_000, fast_diffusion=True,
                         target_error=0.05, max_events=20_000_000)
