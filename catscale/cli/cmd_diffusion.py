@@ -2,10 +2,12 @@
 
 JSON keys: T (K), lattice, eps (eV), hop_rate (s^-1), a (m), D0 (m^2/s), rule, method,
 closure, coverages (list of {theta, D_star, D_star_err, D_jump, D_jump_err, Phi, Phi_err,
-D_c, D_c_err, M, M_err, f, f_err, theta_gc, mu, closure_Phi, closure_D_c}; D in m^2/s,
-M in m^2 s^-1 eV^-1), spinodal ([theta_low, theta_high] of the closure or null),
+D_c, D_c_err, M, M_err, f, f_err, theta_gc, mu, status, coexistence, closure_Phi,
+closure_D_c}; D in m^2/s, M in m^2 s^-1 eV^-1; status 'ok' | 'coexistence' (two-phase:
+no Phi, D_c) | 'not_converged' | 'off_target' of the grand-canonical coverage; coexistence
+[theta_dilute, theta_dense] or null), spinodal ([theta_low, theta_high] of the closure or null),
 critical_temperature (K, closure; null for eps >= 0), events, wall_time (s),
-events_per_second, plot (path or null).
+events_per_second, warnings (list of str), plot (path or null).
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def diffusion_summary(inp: dict, method: str, events: int | None = None,
     for i in range(len(th)):
         row = {k: d[k][i] for k in ("theta", "D_star", "D_star_err", "D_jump", "D_jump_err",
                                     "Phi", "Phi_err", "D_c", "D_c_err", "M", "M_err")}
-        for k in ("f", "f_err", "theta_gc", "mu"):
+        for k in ("f", "f_err", "theta_gc", "mu", "status", "coexistence"):
             if k in d:
                 row[k] = d[k][i]
         row["closure_Phi"] = float(closure.Phi[i])
@@ -115,7 +117,8 @@ def diffusion_summary(inp: dict, method: str, events: int | None = None,
            "method": method, "closure": sec.closure, "coverages": rows,
            "spinodal": list(sp) if sp else None, "critical_temperature": tc,
            "events": n_events, "wall_time": wall,
-           "events_per_second": n_events / wall if wall > 0 and n_events else None}
+           "events_per_second": n_events / wall if wall > 0 and n_events else None,
+           "warnings": list(d.get("warnings", []))}
     return out, (curve, closure)
 
 
@@ -211,6 +214,8 @@ def register(app: typer.Typer) -> None:
                         return f"{v / sc:7.4f}+-{(e or 0) / sc:<6.4f}"
                     typer.echo(f"  {r['theta']:.3f}  {fmt('D_star')} {fmt('D_jump')} "
                                f"{fmt('Phi')} {fmt('D_c')}")
+                for w in out["warnings"]:
+                    typer.echo(f"warning: {w}")
                 if out["spinodal"]:
                     lo, hi = out["spinodal"]
                     typer.echo(f"spinodal ({out['closure']}): D_c < 0 for {lo:.3f} < theta "

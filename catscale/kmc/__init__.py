@@ -7,6 +7,13 @@ the conversion to per-event lattice rates is the bridging law
 """
 
 from ._events import Cluster, KMCModel, LateralInteractions, Process, compile_model
+from ._ising import (
+    coexistence_coverages,
+    correlation_length_exact,
+    critical_temperature_exact,
+    half_coverage_chemical_potential,
+    spontaneous_magnetisation,
+)
 from ._lattice import Lattice
 from ._observables import (
     cluster_size_distribution,
@@ -30,4 +37,6 @@ __all__ = [
     "pair_probabilities", "pair_correlation", "correlation_function", "correlation_length",
     "length_from_correlation", "cluster_sizes",
     "cluster_size_distribution", "mser_warmup", "weighted_mean_error", "snapshot_png",
+    "coexistence_coverages", "correlation_length_exact", "critical_temperature_exact",
+    "half_coverage_chemical_potential", "spontaneous_magnetisation",
 ]

@@ -149,6 +149,7 @@ def stage_diffusion(model: Model, result: RunResult) -> None:
     method = getattr(sec, "method", None) or "closure"
     out, _curve = diffusion_summary(inp, method)
     result.stages["diffusion"] = out
+    result.warnings.extend(f"surface diffusion: {w}" for w in out.get("warnings", []))
     sp = out.get("spinodal")
     lines = [f"surface diffusion ({method}, {out.get('lattice')}, eps = {out.get('eps')} eV, "
              f"T = {out.get('T')} K); D0 = {out.get('D0', float('nan')):.3g} m^2/s"]
