@@ -114,9 +114,10 @@ def stage_kmc(model: Model, result: RunResult) -> None:
     from ..scales import check_mean_field
 
     out = compare_model(model)
-    xi = [v for v in (out.get("correlation_length") or {}).values()
-          if v is not None and v == v]
     size = max(out["kmc"]["lattice"]["size"])
+    # None: no one-phase length (phase separated): correlations span the lattice
+    xi = [float(size) if v is None else v
+          for v in (out.get("correlation_length") or {}).values() if v is None or v == v]
     check = check_mean_field(max(xi) if xi else 0.0, size)
     out["scale_check"] = check.to_dict()
     result.stages["kmc"] = out
