@@ -12,7 +12,6 @@ curve.
 """
 
 import numpy as np
-import pytest
 
 from catscale.bridges.kmc_to_diffusion import tracer_diffusivity
 from catscale.kmc.lattice_gas import LatticeGasConfig, run_canonical
