@@ -27,7 +27,12 @@ import numpy as np
 
 from ..diffusion import DiffusionCurve
 from ..errors import InvalidParameterError
-from ..kmc.lattice_gas import CanonicalRun, DiffusionSampling, GrandCanonicalRun
+from ..kmc.lattice_gas import (
+    CanonicalRun,
+    CoverageControl,
+    DiffusionSampling,
+    GrandCanonicalRun,
+)
 from ..units import kB
 
 __all__ = ["Estimate", "tracer_diffusivity", "jump_diffusivity", "thermodynamic_factor",
@@ -38,11 +43,17 @@ _DIM = 2
 
 @dataclass(frozen=True)
 class Estimate:
-    """A statistical estimate: value and one standard error (same unit)."""
+    """A statistical estimate: value and one standard error (same unit).
+
+    ``lag`` (s) and ``bias`` (same unit as value) are set by estimators that choose a time
+    lag: the lag used and the estimated systematic error at that lag, included in ``error``.
+    """
 
     value: float
     error: float
     n_blocks: int
+    lag: float = float("nan")
+    bias: float = 0.0
 
 
 def _blocks(times: np.ndarray, n_blocks: int) -> tuple[int, float]:
@@ -79,9 +90,34 @@ def _lag(m: int, lag: int | None) -> int:
     return L
 
 
+def _tracer_blocks(runs: Sequence[CanonicalRun], n_blocks: int, L: int) -> list[float]:
+    """Per-block slope estimates (MSD(L) - MSD(L/2)) / (2 d (L - L/2) dt), all origins."""
+    vals = []
+    half = L // 2
+    for r in runs:
+        m, dt = _blocks(r.tagged_times, n_blocks)
+        for b in range(n_blocks):
+            x = r.displacements[b * m: (b + 1) * m + 1].astype(float)
+            vals.append((_msd_lag(x, L) - _msd_lag(x, half)) / (2 * _DIM * (L - half) * dt))
+    return vals
+
+
 def tracer_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
                        lag: int | None = None) -> Estimate:
     """Tracer diffusivity D* from tagged-particle mean-square displacements.
+
+    Each block gives the MSD slope (MSD(L) - MSD(L/2)) / (2 d (L - L/2) dt), MSD averaged
+    over particles and all time origins inside the block; L dt must lie in the long-time
+    regime. In 2-D the approach is slow: the velocity autocorrelation of a tagged particle
+    decays as t^-2, so the slope at lag L exceeds D* by b/L (van Beijeren, Kehr & Kutner,
+    Phys. Rev. B 28, 5711 (1983)), which made a fixed short lag biased high by up to 14
+    error bars at theta >= 0.5.
+
+    Default lag: a ladder L = 2, 4, 8, ... up to the block length; under the 1/L law the
+    remaining bias at L is the change of the slope from L/2 to L, bias(L) = |D(L/2) - D(L)|.
+    The lag minimising sqrt(err(L)^2 + bias(L)^2) is used (the slope is stable within its
+    error from there on), and the returned error is that total, so it covers the remaining
+    bias (``bias`` and ``lag`` are reported).
 
     Parameters
     ----------
@@ -90,25 +126,32 @@ def tracer_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
     n_blocks : int
         Blocks per run (independent estimates for the error bar).
     lag : int, optional
-        Lag L in tagged-sample intervals (default: a tenth of a block). Each block gives
-        (MSD(L) - MSD(L/2)) / (2 d (L - L/2) dt), MSD averaged over particles and all time
-        origins inside the block. L dt must exceed the memory time of the hops.
+        A fixed lag L in tagged-sample intervals (no bias estimate); default: chosen as
+        above.
 
     Returns
     -------
     Estimate
-        D* in m^2/s, error from the scatter of the blocks.
+        D* in m^2/s, error from the scatter of the blocks (and the bias); lag in s.
     """
     _check_runs(runs, CanonicalRun)
-    vals = []
-    for r in runs:
-        m, dt = _blocks(r.tagged_times, n_blocks)
+    m, dt = _blocks(runs[0].tagged_times, n_blocks)
+    if lag is not None:
         L = _lag(m, lag)
-        half = L // 2
-        for b in range(n_blocks):
-            x = r.displacements[b * m: (b + 1) * m + 1].astype(float)
-            vals.append((_msd_lag(x, L) - _msd_lag(x, half)) / (2 * _DIM * (L - half) * dt))
-    return _mean_err(vals)
+        e = _mean_err(_tracer_blocks(runs, n_blocks, L))
+        return Estimate(e.value, e.error, e.n_blocks, lag=L * dt)
+    ladder = [2]
+    while 2 * ladder[-1] <= m:
+        ladder.append(2 * ladder[-1])
+    est = [_mean_err(_tracer_blocks(runs, n_blocks, L)) for L in ladder]
+    best = None
+    for k, e in enumerate(est):
+        bias = abs(est[k - 1].value - e.value) if k > 0 else (np.inf if len(est) > 1 else 0.0)
+        tot = float(np.hypot(e.error, bias))
+        if best is None or tot < best[0]:
+            best = (tot, k, bias)
+    tot, k, bias = best
+    return Estimate(est[k].value, tot, est[k].n_blocks, lag=ladder[k] * dt, bias=float(bias))
 
 
 def jump_diffusivity(runs: Sequence[CanonicalRun], n_blocks: int = 10,
@@ -195,9 +238,30 @@ def thermodynamic_factor(runs: Sequence[GrandCanonicalRun], n_blocks: int = 20,
     return Estimate(phi, float(err[0]), B), Estimate(theta, float(err[1]), B)
 
 
+def _coverage_status(i: int, theta: float, control, thg: Estimate,
+                     warnings: list[str]) -> tuple[str, object]:
+    """Status of the grand-canonical side at coverage i and the coexistence pair (or None)."""
+    if control is None:
+        return "ok", None
+    c = control[i]
+    warnings.extend(f"theta = {theta:.4g}: {w}" for w in c.warnings)
+    if c.status == "coexistence":
+        return "coexistence", list(c.coexistence)
+    off = abs(thg.value - c.target)
+    if np.isfinite(off) and off > c.tolerance + 3.0 * (thg.error if np.isfinite(thg.error)
+                                                      else 0.0):
+        warnings.append(
+            f"theta = {theta:.4g}: the grand-canonical runs at mu = {c.mu:.6g} eV have "
+            f"theta = {thg.value:.4g} +- {thg.error:.2g}, off the target by more than the "
+            f"tolerance {c.tolerance:.3g} + 3 sigma; Phi and D_c refer to that coverage")
+        return "off_target", None
+    return c.status, None
+
+
 def diffusion_curve(canonical: Sequence[Sequence[CanonicalRun]],
                     grand: Sequence[Sequence[GrandCanonicalRun]] | None = None,
-                    n_blocks: int = 10, lag: int | None = None) -> DiffusionCurve:
+                    n_blocks: int = 10, lag: int | None = None,
+                    control: Sequence[CoverageControl] | None = None) -> DiffusionCurve:
     """D*, D_J, Phi, D_c and M with errors at each coverage.
 
     Parameters
@@ -210,21 +274,29 @@ def diffusion_curve(canonical: Sequence[Sequence[CanonicalRun]],
         Blocks per canonical run.
     lag : int, optional
         Lag of both MSD estimators in their own sample intervals (default: a tenth of a block).
+    control : sequence of CoverageControl, optional
+        How the grand-canonical coverage was set (same order). A coverage in a two-phase
+        region (status 'coexistence') has no grand-canonical runs: Phi and D_c are NaN.
 
     Returns
     -------
     DiffusionCurve
         Diffusivities in m^2/s, M in m^2 s^-1 eV^-1; ``extra`` holds the tracer correlation
         factor f = D* / (D0 (1 - theta)) with its error, the grand-canonical coverage and
-        the chemical potential (eV) of each point.
+        the chemical potential (eV) of each point, and with ``control`` a ``status`` per
+        coverage ('ok', 'coexistence', 'not_converged', 'off_target'), the coexisting
+        coverages (or None) and the ``warnings``.
     """
     if len(canonical) == 0:
         raise InvalidParameterError("canonical", "runs for at least one coverage", 0)
     if grand is not None and len(grand) != len(canonical):
         raise InvalidParameterError("grand", f"{len(canonical)} coverages", len(grand))
+    if control is not None and len(control) != len(canonical):
+        raise InvalidParameterError("control", f"{len(canonical)} coverages", len(control))
     cfg = canonical[0][0].config
     kT = kB * cfg.T
-    rows = []
+    nan = Estimate(float("nan"), float("nan"), 0)
+    rows, status, coex, warnings = [], [], [], []
     for i, runs in enumerate(canonical):
         if any(r.config != cfg for r in runs):
             raise InvalidParameterError("canonical", "runs of one LatticeGasConfig",
@@ -232,12 +304,15 @@ def diffusion_curve(canonical: Sequence[Sequence[CanonicalRun]],
         th = float(np.mean([r.coverage for r in runs]))
         ds = tracer_diffusivity(runs, n_blocks, lag)
         dj = jump_diffusivity(runs, n_blocks, lag)
-        if grand is not None:
+        if grand is not None and len(grand[i]) > 0:
             phi, thg = thermodynamic_factor(grand[i])
             mu = grand[i][0].mu
         else:
-            phi = thg = Estimate(float("nan"), float("nan"), 0)
+            phi = thg = nan
             mu = float("nan")
+        st, pair = _coverage_status(i, th, control, thg, warnings)
+        status.append(st)
+        coex.append(pair)
         dc = dj.value * phi.value
         dc_err = abs(dc) * np.hypot(dj.error / dj.value if dj.value else np.inf,
                                     phi.error / phi.value if phi.value else np.inf)
@@ -247,15 +322,19 @@ def diffusion_curve(canonical: Sequence[Sequence[CanonicalRun]],
                      ds.value / f_den if f_den > 0 else np.nan,
                      ds.error / f_den if f_den > 0 else np.nan, thg.value, thg.error, mu))
     a = np.array(rows, float).T
+    extra = {"f": a[11], "f_err": a[12], "theta_gc": a[13], "theta_gc_err": a[14],
+             "mu": a[15]}
+    if control is not None:
+        extra.update(status=status, coexistence=coex, warnings=warnings)
     return DiffusionCurve(
         theta=a[0], D_star=a[1], D_star_err=a[2], D_jump=a[3], D_jump_err=a[4], Phi=a[5],
         Phi_err=a[6], D_c=a[7], D_c_err=a[8], M=a[9], M_err=a[10], T=float(cfg.T),
-        D0=float(cfg.D0), source="kmc",
-        extra={"f": a[11], "f_err": a[12], "theta_gc": a[13], "theta_gc_err": a[14],
-               "mu": a[15]})
+        D0=float(cfg.D0), source="kmc", extra=extra)
 
 
 def curve_from_sampling(sampling: DiffusionSampling, n_blocks: int = 10,
                         lag: int | None = None) -> DiffusionCurve:
     """:func:`diffusion_curve` of a :class:`DiffusionSampling` (all coverages)."""
-    return diffusion_curve(sampling.canonical, sampling.grand or None, n_blocks, lag)
+    grand = sampling.grand if any(len(g) for g in sampling.grand) else None
+    return diffusion_curve(sampling.canonical, grand, n_blocks, lag,
+                           sampling.control or None)

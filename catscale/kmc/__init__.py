@@ -8,6 +8,13 @@ the conversion to per-event lattice rates is the bridging law
 
 from ._convergence import Convergence, assess, coverage_drift, element_balance
 from ._events import Cluster, KMCModel, LateralInteractions, Process, compile_model
+from ._ising import (
+    coexistence_coverages,
+    correlation_length_exact,
+    critical_temperature_exact,
+    half_coverage_chemical_potential,
+    spontaneous_magnetisation,
+)
 from ._lattice import Lattice
 from ._observables import (
     cluster_size_distribution,
@@ -15,9 +22,11 @@ from ._observables import (
     correlation_function,
     correlation_length,
     length_from_correlation,
+    length_from_projection,
     mser_warmup,
     pair_correlation,
     pair_probabilities,
+    projected_correlation,
     snapshot_png,
     weighted_mean_error,
 )
@@ -30,6 +39,9 @@ __all__ = [
     "coverage_drift", "KMCResult", "Simulation", "simulate",
     "run_replicas", "combine_replicas", "replica_seeds",
     "pair_probabilities", "pair_correlation", "correlation_function", "correlation_length",
-    "length_from_correlation", "cluster_sizes",
+    "length_from_correlation", "length_from_projection", "projected_correlation",
+    "cluster_sizes",
     "cluster_size_distribution", "mser_warmup", "weighted_mean_error", "snapshot_png",
+    "coexistence_coverages", "correlation_length_exact", "critical_temperature_exact",
+    "half_coverage_chemical_potential", "spontaneous_magnetisation",
 ]

@@ -27,9 +27,10 @@ from ._observables import (
     cluster_size_distribution,
     cluster_sizes,
     correlation_function,
-    length_from_correlation,
+    length_from_projection,
     mser_warmup,
     pair_probabilities,
+    projected_correlation,
     weighted_mean_error,
 )
 
@@ -219,8 +220,12 @@ class KMCResult:
         its block runs (about mid-block: time-weighted sampling)
     random_pair_probability : ndarray (ns, ns) theta_a theta_b of the same snapshots
     n_pair_samples : int, ordered NN pairs sampled (snapshots x pairs per snapshot)
-    correlation_length : dict species -> cells, from the occupation covariance C(r) averaged
-        over the same snapshots as the pair probabilities
+    correlation_length : dict species -> cells, from the row-projected occupation covariances
+        averaged over the same snapshots as the pair probabilities (exponential correlation
+        length of the one-phase layer; :func:`length_from_projection`); None when the layer is
+        not one phase (phase separated, or correlations spanning the lattice), NaN when it is
+        empty or full
+    correlation_length_reason : dict species -> why its correlation length is None or NaN
     cluster_sizes : dict species -> {size: count} of the final state
     state : ndarray final lattice state (species codes)
     scales : ndarray per-process rate scaling of fast diffusion
@@ -255,6 +260,7 @@ class KMCResult:
     def converged(self) -> bool:
         """The averages estimate the steady state (status ok, t_max or absorbing)."""
         return self.status != "not_converged"
+    correlation_length_reason: dict = field(default_factory=dict)
 
     @property
     def events_per_second(self) -> float:
@@ -279,6 +285,7 @@ class KMCResult:
                     warnings=list(self.warnings), convergence=self.convergence,
                     warmup_blocks=int(self.warmup_blocks),
                     pair_probabilities=pp, correlation_length=self.correlation_length,
+                    correlation_length_reason=self.correlation_length_reason,
                     step_rates=self.step_rates.tolist(),
                     step_rate_errors=self.step_rate_errors.tolist(),
                     **({} if self.scaling_check is None else
@@ -664,7 +671,11 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             if str(d["fingerprint"]) == fp:
                 sim.restore({k: d[k] for k in d.files})
                 start = int(d["block_index"][0])
-                blocks = {k: np.array(d[f"block_{k}"]) for k in blocks}
+                stored = {k: np.array(d[f"block_{k}"]) for k in blocks
+                          if f"block_{k}" in d.files}
+                n_st = len(stored["t"])
+                blocks = {k: stored.get(k, np.full((n_st, *v.shape[1:]), np.nan))
+                          for k, v in blocks.items()}   # 'proj' is absent from older files
     fd = config.fast_diffusion
     channels = _channels(model) if fd else []
     bounds = _instance_bounds(sim, channels) if fd else []
@@ -705,7 +716,7 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
             blocks["count"][b] = sim.p_count - p0
             blocks["events"][b] = done
             blocks["status"][b] = st
-            blocks["pairs"][b], blocks["snap"][b], blocks["corr"][b] = shot
+            blocks["pairs"][b], blocks["snap"][b], blocks["corr"][b], blocks["proj"][b] = shot
             if fd and st == 0:
                 new = _rescale(sim.scales, blocks["count"][b], channels, fd, bounds)
                 if not np.array_equal(new, sim.scales):
@@ -757,6 +768,24 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
     return res
 
 
+def _one_phase_length(cf: np.ndarray, pj: np.ndarray, pj_err: np.ndarray,
+                      size) -> tuple[float | None, str]:
+    """Correlation length of one adsorbate from its snapshot-averaged covariances: the
+    row-projected fit (:func:`length_from_projection`, weighted by the scatter of the
+    snapshots) of the occupation, or of the
+    staggered occupation when nearest neighbours are anticorrelated (c(2x2) ordering of a
+    repulsive layer on the square lattice); None (with the reason) outside the one-phase
+    region."""
+    if not (np.isfinite(cf[0]) and cf[0] > 0):
+        return float("nan"), "the layer is empty or full (no occupation fluctuations)"
+    if cf[1] / cf[0] < -0.05:
+        if not np.all(np.isfinite(pj[2:, 0])):
+            return None, ("nearest neighbours are anticorrelated (ordering); the order "
+                          "parameter of this lattice is not analysed")
+        return length_from_projection(pj[2:], size, G_err=pj_err[2:])
+    return length_from_projection(pj[:2], size, G_err=pj_err[:2])
+
+
 def _basis_of_species(model: KMCModel, lattice: Lattice) -> dict[int, int]:
     """Species code -> first basis index of its site kind, for the adsorbates."""
     return {i: list(lattice.kinds).index(model.kinds[i]) for i, s in enumerate(model.species)
@@ -765,12 +794,18 @@ def _basis_of_species(model: KMCModel, lattice: Lattice) -> dict[int, int]:
 
 def _snapshot(sim: Simulation, lattice: Lattice, covariance: bool = True):
     """(NN pair probabilities (ns, ns), site fractions (ns,), occupation covariance C(r)
-    (ns, r) of the adsorbates, NaN unless ``covariance``) of the current state."""
-    corr = np.full((sim.ns, min(lattice.size) // 2 + 1), np.nan)
-    if covariance:
-        for i, b0 in _basis_of_species(sim.model, lattice).items():
+    (ns, r) of the adsorbates, NaN unless ``covariance``, and their row-projected
+    covariances (ns, 4, r)) of the current state."""
+    r = min(lattice.size) // 2 + 1
+    corr = np.full((sim.ns, r), np.nan)
+    proj = np.full((sim.ns, 4, r), np.nan)
+    for i, b0 in _basis_of_species(sim.model, lattice).items():
+        # line sums and 1-D FFTs: cheap enough for every snapshot
+        proj[i] = projected_correlation(sim.state, lattice, i, basis=b0)
+        if covariance:
             corr[i] = correlation_function(sim.state, lattice, i, basis=b0)
-    return pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / lattice.n_sites, corr
+    return (pair_probabilities(sim.state, lattice, sim.ns), sim.n_count / lattice.n_sites,
+            corr, proj)
 
 
 def scaling_check(res: KMCResult, half: KMCResult, fd: FastDiffusion) -> dict:
@@ -922,7 +957,7 @@ def _new_blocks(n: int, ns: int, n_proc: int, n_r: int) -> dict:
     return dict(t=np.zeros(n), cov=np.zeros((n, ns)), count=np.zeros((n, n_proc)),
                 events=np.zeros(n, dtype=np.int64), status=np.zeros(n, dtype=np.int64),
                 pairs=np.zeros((n, ns, ns)), snap=np.zeros((n, ns)),
-                corr=np.zeros((n, ns, n_r)))
+                corr=np.zeros((n, ns, n_r)), proj=np.full((n, ns, 4, n_r), np.nan))
 
 
 def _rebinned(blocks: dict, nb: int, n_batches: int) -> tuple[dict, int]:
@@ -1025,14 +1060,24 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
         cov = blocks["corr"][first:nb]
         cov = cov[np.isfinite(cov[:, :, 0]).any(axis=1)]  # the snapshots that have it
         cf = cov.mean(axis=0) if len(cov) else _snapshot(sim, lattice)[2]
+        pj = blocks["proj"][first:nb]
+        pj = pj[np.isfinite(pj[:, :, 0, 0]).any(axis=1)]
+        if len(pj) >= 3:
+            pj_err = pj.std(axis=0, ddof=1) / np.sqrt(len(pj))
+            pj = pj.mean(axis=0)
+        else:
+            pj = pj.mean(axis=0) if len(pj) else _snapshot(sim, lattice)[3]
+            pj_err = np.full_like(pj, np.nan)
     else:
-        pp, th, cf = _snapshot(sim, lattice)
+        pp, th, cf, pj = _snapshot(sim, lattice)
+        pj_err = np.full_like(pj, np.nan)
         rp = np.outer(th, th)
-    corr, clusters = {}, {}
+    corr, clusters, corr_why = {}, {}, {}
     for i in _basis_of_species(model, lattice):
         s = names[i]
-        corr[s] = length_from_correlation(cf[i] / cf[i, 0] if cf[i, 0] > 0 else
-                                          np.full(cf.shape[1], np.nan))
+        corr[s], why = _one_phase_length(cf[i], pj[i], pj_err[i], lattice.size)
+        if why:
+            corr_why[s] = why
         clusters[s] = cluster_size_distribution(cluster_sizes(sim.state, lattice, i))
     label = {0: "ok", 1: "t_max", 2: "absorbing"}[status]
     warns = list(conv.warnings)
@@ -1045,7 +1090,8 @@ def _result(sim: Simulation, blocks: dict, config: KMCConfig, status: int, wall:
                      tof_error=tof_err, step_rates=sr, step_rate_errors=sre,
                      events=int(sim.events), time=sim.time, wall=wall, status=label,
                      warmup_blocks=int(w), pair_probability=pp, random_pair_probability=rp,
-                     correlation_length=corr, cluster_sizes=clusters, state=sim.state.copy(),
+                     correlation_length=corr, correlation_length_reason=corr_why,
+                     cluster_sizes=clusters, state=sim.state.copy(),
                      scales=sim.scales.copy(), blocks={k: v[:nb] for k, v in blocks.items()},
                      n_pair_samples=int(max(nb - first, 1) * np.sum(lattice.neighbors(1) >= 0)),
                      reasons=list(conv.reasons), warnings=warns, convergence=conv.to_dict())

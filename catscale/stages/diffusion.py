@@ -29,6 +29,8 @@ _COLUMNS = {
     "f_err": Column("1", "standard error of f"),
     "theta_gc": Column("1", "coverage of the grand-canonical run"),
     "mu": Column("eV", "chemical potential of the grand-canonical run"),
+    "coexistence": Column("1", "coexisting coverages (two-phase region: not controlled "
+                               "by mu)"),
     "closure_Phi": Column("1", "thermodynamic factor of the closure"),
     "closure_D_c": Column("m^2/s", "chemical diffusivity of the closure"),
 }
@@ -166,7 +168,7 @@ def run(model, method: str | None = None, coverages: str | None = None,
     for i in range(len(th)):
         row = {k: d[k][i] for k in ("theta", "D_star", "D_star_err", "D_jump", "D_jump_err",
                                     "Phi", "Phi_err", "D_c", "D_c_err", "M", "M_err")}
-        for k in ("f", "f_err", "theta_gc", "mu"):
+        for k in ("f", "f_err", "theta_gc", "mu", "status", "coexistence"):
             if k in d:
                 row[k] = d[k][i]
         row["closure_Phi"] = float(closure.Phi[i])
@@ -175,7 +177,7 @@ def run(model, method: str | None = None, coverages: str | None = None,
     sp = spinodal(inp["eps"], inp["T"], inp["lattice"], sec.closure)
     tc = (critical_temperature(inp["eps"], inp["lattice"], sec.closure)
           if inp["eps"] < 0 and sec.closure != "langmuir" else None)
-    warnings = []
+    warnings = [f"surface diffusion: {w}" for w in d.get("warnings", [])]
     if sp:
         warnings.append(f"surface diffusion: D_c < 0 for coverages in {list(sp)}: uphill "
                         "diffusion, islands form (a continuum model needs the "

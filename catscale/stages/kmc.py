@@ -160,6 +160,8 @@ def run(model, progress=None, **overrides) -> KMCRunResult:
     else:
         res = simulate(km, lat, cfg, progress=progress, steps=tuple(model.mechanism.steps))
         out = res.summary()
+    for sp, why in (out.get("correlation_length_reason") or {}).items():
+        out.setdefault("warnings", []).append(f"correlation length of {sp} not reported: {why}")
     fields = {f.name for f in dataclasses.fields(KMCRunResult)}
     extra = {k: v for k, v in out.items() if k in fields and k not in ("replicas", "seed")}
     return KMCRunResult(**extra, lattice=lat.describe(), seed=cfg.seed, replicas=nrep,

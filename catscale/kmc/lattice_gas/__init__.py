@@ -14,9 +14,11 @@ Units: energies eV, T in K, rates s^-1, times s, lengths m.
 
 from ._runner import (
     CanonicalRun,
+    CoverageControl,
     DiffusionSampling,
     GrandCanonicalRun,
     LatticeGasConfig,
+    control_coverage,
     exchange_tables,
     hop_rate_table,
     neighbour_table,
@@ -27,7 +29,8 @@ from ._runner import (
 )
 
 __all__ = [
-    "CanonicalRun", "DiffusionSampling", "GrandCanonicalRun", "LatticeGasConfig", "exchange_tables",
+    "CanonicalRun", "CoverageControl", "DiffusionSampling", "GrandCanonicalRun",
+    "LatticeGasConfig", "control_coverage", "exchange_tables",
     "hop_rate_table", "neighbour_table", "run_canonical", "run_grand_canonical",
     "sample_diffusion", "tune_chemical_potential",
 ]

@@ -349,14 +349,85 @@ def run_grand_canonical(config: LatticeGasConfig, mu: float, t_end: float,
                              n_sites=config.n_sites, events=int(info[1]), seed=int(seed))
 
 
-def tune_chemical_potential(config: LatticeGasConfig, coverage: float, seed: int = 0,
-                            t_stage: float | None = None, stages: int = 4) -> float:
-    """Chemical potential (eV) giving a target mean coverage in the grand-canonical run.
+@dataclass(frozen=True)
+class CoverageControl:
+    """Outcome of setting the grand-canonical coverage through the chemical potential.
 
-    Starts from the Bragg-Williams estimate mu = kT ln(theta/(1-theta)) + z eps theta and
-    applies Newton steps d(mu/kT) = Phi d ln(theta), with Phi = <N>/var(N) measured in short
-    grand-canonical runs. Below the critical temperature the target may lie in the
-    two-phase region, where no mu gives it; the result is then the coexistence value.
+    Attributes
+    ----------
+    target : float
+        Requested coverage.
+    status : {'ok', 'coexistence', 'not_converged'}
+        'ok': ``mu`` gives the target within ``tolerance`` (measured, or exact by
+        particle-hole symmetry at theta = 1/2). 'coexistence': the target lies in a two-phase
+        region, where the coverage is not a function of mu (no ``mu``). 'not_converged': the
+        search ended without a verified mu (``mu`` is the best estimate; see ``warnings``).
+    mu : float or None
+        Chemical potential, eV (None for 'coexistence').
+    theta, theta_err : float
+        Coverage measured at ``mu`` and its standard error (NaN when not measured).
+    tolerance : float
+        Accepted |theta - target| (coverage units).
+    method : str
+        'particle-hole symmetry', 'bisection' or 'exact phase diagram' / 'jump in theta(mu)'.
+    coexistence : (float, float) or None
+        Coverages of the coexisting phases (exact for the nearest-neighbour lattice gas
+        below Tc, or the two sides of a measured jump of theta(mu)).
+    mu_coexistence : float or None
+        Chemical potential at which the two phases coexist, eV.
+    warnings : tuple of str
+    """
+
+    target: float
+    status: str
+    mu: float | None
+    theta: float = float("nan")
+    theta_err: float = float("nan")
+    tolerance: float = 0.0
+    method: str = ""
+    coexistence: tuple[float, float] | None = None
+    mu_coexistence: float | None = None
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """JSON-ready dictionary (floats, None for undefined)."""
+        def f(x):
+            return None if x is None or not np.isfinite(x) else float(x)
+        return {"target": self.target, "status": self.status, "mu": f(self.mu),
+                "theta": f(self.theta), "theta_err": f(self.theta_err),
+                "tolerance": self.tolerance, "method": self.method,
+                "coexistence": list(self.coexistence) if self.coexistence else None,
+                "mu_coexistence": f(self.mu_coexistence), "warnings": list(self.warnings)}
+
+
+def _measure_coverage(config: LatticeGasConfig, mu: float, t: float, seed: int,
+                      coverage0: float, n_samples: int = 401) -> tuple[float, float]:
+    """Mean coverage and its standard error (10 time blocks) of an exchange-only run."""
+    r = run_grand_canonical(config, mu, t, n_samples, seed, t_equil=0.25 * t,
+                            coverage0=coverage0, hops=False)
+    b = np.array([x.mean() for x in np.array_split(r.n_particles[1:].astype(float), 10)])
+    return float(b.mean() / r.n_sites), float(b.std(ddof=1) / np.sqrt(b.size) / r.n_sites)
+
+
+def control_coverage(config: LatticeGasConfig, coverage: float, seed: int = 0,
+                     t_stage: float | None = None, tolerance: float = 0.01,
+                     max_stages: int = 40, max_doublings: int = 7) -> CoverageControl:
+    """Chemical potential that gives a target grand-canonical coverage, or coexistence.
+
+    1. theta = 1/2: mu = z eps / 2 exactly (particle-hole symmetry of the lattice gas).
+    2. eps < 0 below the exact Tc (Onsager; triangular: 1/ln 3) with the target between the
+       coexisting coverages (1 -+ m0)/2 (Yang; Potts): the coverage is not controlled by mu;
+       status 'coexistence', no mu.
+    3. Otherwise bisection on a monotone bracket (<theta> increases with mu). The rigorous
+       bounds kT logit(theta) + min(0, z eps) <= mu <= kT logit(theta) + max(0, z eps)
+       (the occupation probability of a site given its neighbours lies between those of its
+       emptiest and fullest environment) are narrowed by the half-coverage mu. Each stage
+       measures theta at the midpoint with a block error; the bracket moves only when the
+       measurement differs from the target by more than 4 errors, and the run is doubled
+       (up to 2^max_doublings x t_stage) while the difference is not resolved. Accepted
+       when |theta - target| + 2 err <= tolerance. A bracket that shrinks to 1e-6 kT
+       without reaching the target is a jump of theta(mu): 'coexistence' when the two ends
+       are on either side of the target, else 'not_converged'.
 
     Parameters
     ----------
@@ -365,31 +436,115 @@ def tune_chemical_potential(config: LatticeGasConfig, coverage: float, seed: int
         Target coverage, 0 < coverage < 1.
     seed : int
     t_stage : float, optional
-        Length of each stage, s (default 50 / k_x).
-    stages : int
-        Number of Newton stages.
+        Length of a stage's run, s (default 50 / k_x).
+    tolerance : float
+        Accepted |theta - coverage|, capped at 0.1 min(coverage, 1 - coverage).
+    max_stages, max_doublings : int
+        Limits of the search.
 
     Returns
     -------
-    float
-        mu in eV.
+    CoverageControl
     """
-    if not (0.0 < coverage < 1.0):
+    from .._ising import (
+        coexistence_coverages,
+        critical_temperature_exact,
+        half_coverage_chemical_potential,
+    )
+
+    if not (np.isfinite(coverage) and 0.0 < coverage < 1.0):
         raise InvalidParameterError("coverage", "strictly between 0 and 1", coverage)
+    if not (np.isfinite(tolerance) and 0.0 < tolerance < 0.5):
+        raise InvalidParameterError("tolerance", "in (0, 0.5) (coverage units)", tolerance)
+    # absolute tolerance, at most a tenth of the distance to an empty or full layer
+    tolerance = min(float(tolerance), 0.1 * min(coverage, 1.0 - coverage))
     kT = kB * config.T
-    mu = kT * np.log(coverage / (1 - coverage)) + config.z * config.eps * coverage
-    t_stage = 50.0 / config.exchange_rate if t_stage is None else t_stage
-    for s in range(stages):
-        r = run_grand_canonical(config, mu, t_stage, 201, seed + 7919 * s,
-                                t_equil=0.2 * t_stage, coverage0=coverage, hops=False)
-        N = r.n_particles.astype(float)
-        m, v = N.mean(), N.var()
-        if m <= 0 or m >= r.n_sites:
-            mu += kT * (2.0 if m <= 0 else -2.0)
+    z = config.z
+    mu_half = half_coverage_chemical_potential(config.eps, config.lattice)
+    gap = coexistence_coverages(config.eps, config.T, config.lattice)
+    if gap is not None and gap[0] < coverage < gap[1]:
+        Tc = critical_temperature_exact(config.eps, config.lattice)
+        return CoverageControl(
+            target=coverage, status="coexistence", mu=None, tolerance=tolerance,
+            method="exact phase diagram", coexistence=gap, mu_coexistence=mu_half,
+            warnings=(f"theta = {coverage:.4g} lies in the two-phase region at T = "
+                      f"{config.T:.4g} K < Tc = {Tc:.4g} K (exact {config.lattice} lattice "
+                      f"gas): a dilute phase theta = {gap[0]:.4g} and a dense phase theta = "
+                      f"{gap[1]:.4g} coexist at mu = {mu_half:.6g} eV; the coverage is not "
+                      "controlled by mu, so no grand-canonical Phi exists there",))
+    if abs(coverage - 0.5) < 1e-12:
+        return CoverageControl(target=coverage, status="ok", mu=mu_half, tolerance=tolerance,
+                               method="particle-hole symmetry")
+    t0 = 50.0 / config.exchange_rate if t_stage is None else float(t_stage)
+    if not (np.isfinite(t0) and t0 > 0):
+        raise InvalidParameterError("t_stage", "> 0 s", t_stage)
+    base = kT * np.log(coverage / (1.0 - coverage))
+    lo, hi = base + min(0.0, z * config.eps), base + max(0.0, z * config.eps)
+    if coverage < 0.5:
+        hi = min(hi, mu_half)
+    else:
+        lo = max(lo, mu_half)
+    if hi - lo < 1e-9 * kT:  # eps = 0: the Langmuir value is exact
+        return CoverageControl(target=coverage, status="ok", mu=0.5 * (lo + hi),
+                               tolerance=tolerance, method="Langmuir (exact bounds)")
+    ends: dict[str, tuple[float, float]] = {}
+    t, doublings = t0, 0
+    mid, th, err = 0.5 * (lo + hi), float("nan"), float("nan")
+    for stage in range(max_stages):
+        mid = 0.5 * (lo + hi)
+        th, err = _measure_coverage(config, mid, t, seed + 7919 * stage, coverage,
+                                    400 * 2 ** doublings + 1)  # samples grow with t
+        d = th - coverage
+        if abs(d) + 2.0 * err <= tolerance:
+            return CoverageControl(target=coverage, status="ok", mu=float(mid), theta=th,
+                                   theta_err=err, tolerance=tolerance, method="bisection")
+        if abs(d) <= 4.0 * err:  # not resolved: longer runs at the same mu
+            if doublings >= max_doublings:
+                break
+            t, doublings = 2.0 * t, doublings + 1
             continue
-        phi = float(np.clip(m / max(v, 1e-12), 0.05, 50.0))
-        mu += kT * phi * np.log(coverage / (m / r.n_sites))
-    return float(mu)
+        if d < 0:
+            lo, ends["lo"] = mid, (th, err)
+        else:
+            hi, ends["hi"] = mid, (th, err)
+        if hi - lo < 1e-6 * kT:
+            if "lo" in ends and "hi" in ends:
+                pair = (ends["lo"][0], ends["hi"][0])
+                return CoverageControl(
+                    target=coverage, status="coexistence", mu=None, tolerance=tolerance,
+                    method="jump in theta(mu)", coexistence=pair,
+                    mu_coexistence=float(mid),
+                    warnings=(f"theta(mu) jumps from {pair[0]:.4g} to {pair[1]:.4g} at mu = "
+                              f"{mid:.6g} eV: theta = {coverage:.4g} lies in a two-phase "
+                              "region and is not controlled by mu",))
+            break
+    return CoverageControl(
+        target=coverage, status="not_converged", mu=float(mid), theta=th, theta_err=err,
+        tolerance=tolerance, method="bisection",
+        warnings=(f"grand-canonical coverage not brought to {coverage:.4g} +- {tolerance:.3g}: "
+                  f"theta = {th:.4g} +- {err:.2g} at mu = {mid:.6g} eV after the search "
+                  "(near Tc the coverage is very sensitive to mu; longer t_stage or a larger "
+                  "tolerance)",))
+
+
+def tune_chemical_potential(config: LatticeGasConfig, coverage: float, seed: int = 0,
+                            t_stage: float | None = None, tolerance: float = 0.01) -> float:
+    """Chemical potential (eV) giving a target mean coverage (:func:`control_coverage`).
+
+    Raises
+    ------
+    InvalidParameterError
+        The target lies in a two-phase region (no mu gives it).
+    ConvergenceError
+        The coverage could not be brought within ``tolerance``.
+    """
+    c = control_coverage(config, coverage, seed, t_stage, tolerance)
+    if c.status == "coexistence":
+        raise InvalidParameterError("coverage", "outside the two-phase region "
+                                    f"{c.coexistence} (" + c.warnings[0] + ")", coverage)
+    if c.status != "ok":
+        raise ConvergenceError(c.warnings[0], tried=[c.method])
+    return float(c.mu)
 
 
 @dataclass(frozen=True)
@@ -406,6 +561,9 @@ class DiffusionSampling:
     grand : tuple (per coverage) of tuples of GrandCanonicalRun
     events : int
         Events executed in all production runs.
+    control : tuple of CoverageControl
+        How the grand-canonical coverage was set, per coverage (empty without grand runs);
+        no grand-canonical runs at a coverage whose status is 'coexistence'.
     """
 
     config: LatticeGasConfig
@@ -413,6 +571,7 @@ class DiffusionSampling:
     canonical: tuple[tuple[CanonicalRun, ...], ...]
     grand: tuple[tuple[GrandCanonicalRun, ...], ...]
     events: int
+    control: tuple[CoverageControl, ...] = ()
 
 
 def _task(args: tuple) -> tuple:
@@ -420,14 +579,20 @@ def _task(args: tuple) -> tuple:
     if kind == "c":
         return kind, i, run_canonical(cfg, theta, t_prod, n_samples, seed, t_eq,
                                       stride=stride)
-    kT = kB * cfg.T
-    if cfg.eps == 0.0:
-        mu = kT * np.log(theta / (1.0 - theta))
-    else:
-        mu = tune_chemical_potential(cfg, theta, seed, t_stage=min(t_prod, 50.0 /
-                                                                   cfg.exchange_rate))
-    return kind, i, run_grand_canonical(cfg, mu, t_prod, n_samples, seed, t_eq,
+    if kind == "t":  # chemical potential of the target coverage (theta passes the target)
+        return kind, i, control_coverage(cfg, theta, seed,
+                                         t_stage=min(t_prod, 50.0 / cfg.exchange_rate))
+    return kind, i, run_grand_canonical(cfg, stride, t_prod, n_samples, seed, t_eq,
                                         coverage0=theta, hops=False)
+
+
+def _map(tasks: list, workers: int) -> list:
+    if workers == 1 or len(tasks) <= 1:
+        return [_task(a) for a in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as ex:
+        return list(ex.map(_task, tasks))
 
 
 def sample_diffusion(config: LatticeGasConfig, coverages, events: int = 2_000_000,
@@ -451,9 +616,10 @@ def sample_diffusion(config: LatticeGasConfig, coverages, events: int = 2_000_00
         Samples of each run and tagged-particle stride (see :func:`run_canonical`).
     grand : bool
         Also run grand-canonical replicas (thermodynamic factor) on a grand_size^2 lattice
-        with exchange events only; mu is tuned to the target coverage (exact Langmuir value
-        for eps = 0). Phi is intensive: a small lattice gives many independent fluctuations
-        of N per event (finite-size effects grow near the critical point).
+        with exchange events only; mu is set by :func:`control_coverage` (exact at
+        theta = 1/2 and for eps = 0; none in a two-phase region). Phi is intensive: a small
+        lattice gives many independent fluctuations of N per event (finite-size effects
+        grow near the critical point).
     grand_size : int
         Side of the grand-canonical lattice (capped at the canonical size).
     grand_events : int, optional
@@ -481,29 +647,30 @@ def sample_diffusion(config: LatticeGasConfig, coverages, events: int = 2_000_00
                             config.T, config.eps, config.hop_rate, config.rule, config.a,
                             config.exchange_rate)
     g_events = events if grand_events is None else grand_events
-    tasks = []
     ss = np.random.SeedSequence(seed)
     seeds = ss.generate_state(2 * len(th) * replicas, dtype=np.uint32)
+    t_gc = g_events / (2.0 * config.exchange_rate * gcfg.n_sites)
+    # exchange-only events: k_x n_sites (exp(x) theta' + exp(-x) (1 - theta')) ~ 2 k_x n
+    controls: list = []
+    if grand:
+        controls = [r for _, _, r in _map(
+            [("t", i, gcfg, t, t_gc, 0.0, 0, 0, int(ts))
+             for (i, t), ts in zip(enumerate(th), np.random.SeedSequence([seed, 1])
+                                   .generate_state(len(th), dtype=np.uint32))], workers)]
+    tasks = []
     k = 0
     for i, t in enumerate(th):
         t_prod = events / (config.z * config.hop_rate * config.n_sites * t * (1.0 - t))
-        # exchange-only events: k_x n_sites (exp(x) theta' + exp(-x) (1 - theta')) ~ 2 k_x n
-        t_gc = g_events / (2.0 * config.exchange_rate * gcfg.n_sites)
         for _ in range(replicas):
             tasks.append(("c", i, config, t, t_prod, equilibration * t_prod, n_samples,
                           stride, int(seeds[k])))
             k += 1
             if grand:
-                tasks.append(("g", i, gcfg, t, t_gc, equilibration * t_gc, n_samples,
-                              stride, int(seeds[k])))
+                if controls[i].mu is not None:  # none in a two-phase region
+                    tasks.append(("g", i, gcfg, t, t_gc, equilibration * t_gc, n_samples,
+                                  controls[i].mu, int(seeds[k])))
                 k += 1
-    if workers == 1:
-        results = [_task(a) for a in tasks]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            results = list(ex.map(_task, tasks))
+    results = _map(tasks, workers)
     can: list[list] = [[] for _ in th]
     gc: list[list] = [[] for _ in th]
     for kind, i, r in results:
@@ -511,4 +678,5 @@ def sample_diffusion(config: LatticeGasConfig, coverages, events: int = 2_000_00
     return DiffusionSampling(config=config, coverages=tuple(th),
                              canonical=tuple(tuple(c) for c in can),
                              grand=tuple(tuple(g) for g in gc),
-                             events=int(sum(r.events for _, _, r in results)))
+                             events=int(sum(r.events for _, _, r in results)),
+                             control=tuple(controls))
