@@ -24,6 +24,7 @@ def diffusion_inputs(model, coverages: str | None = None) -> dict:
     import math
 
     from catscale.errors import InvalidParameterError
+    from catscale.lattices import lattice_names
     from catscale.model.sections.diffusion import DiffusionSection, parse_coverages
     from catscale.units import h, kB
 
@@ -34,7 +35,7 @@ def diffusion_inputs(model, coverages: str | None = None) -> dict:
     if lattice is None:
         kmc = getattr(model, "kmc", None)
         lat = getattr(kmc, "lattice", None) if kmc is not None else None
-        lattice = lat if lat in ("square", "hexagonal") else "square"
+        lattice = lat if lat in lattice_names(bravais=True) else "square"
     eps = sec.eps
     if eps is None:
         eps = 0.0

@@ -291,21 +291,21 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                 sections=sections, raw=data)
 
 
-#: site kinds of the named kMC lattices (fcc111: top, fcc and hcp hollows)
-_FCC111_KINDS = ("top", "fcc", "hcp")
-
-
 def _check_kmc(col, sec, mech) -> None:
     """The kmc section against the mechanism: the lattice carries the mechanism's site
     kinds, and every species named in interactions, clusters, diffusion and initial is
     one of its surface species."""
+    from ..lattices import LATTICES
+
     kinds = [s.name for s in mech.sites]
     ads = [sp.name for sp in mech.species if sp.phase == "surface"]
-    if sec.lattice == "fcc111":
-        bad = [k for k in kinds if k not in _FCC111_KINDS]
+    entry = LATTICES.get(sec.lattice)
+    if entry is not None and entry.site_kinds is not None:
+        bad = [k for k in kinds if k not in entry.site_kinds]
         if bad:
-            col.add(("kmc", "lattice"), f"fcc111 has the site kinds {list(_FCC111_KINDS)}; "
-                    f"the mechanism's sites {bad} are not among them (or use lattice: custom)")
+            col.add(("kmc", "lattice"), f"{sec.lattice} has the site kinds "
+                    f"{list(entry.site_kinds)}; the mechanism's sites {bad} are not among "
+                    "them (or use lattice: custom)")
     elif sec.lattice == "custom":
         cell = sorted({s.kind for s in sec.unit_cell.sites}) if sec.unit_cell else []
         bad = [k for k in kinds if k not in cell]

@@ -7,9 +7,10 @@ m^2/s, cm^-1 for vibrational wavenumbers, amu for masses).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from ..errors import InvalidParameterError
 from ..units import parse_quantity
@@ -79,3 +80,22 @@ Time = Annotated[float, _quantity("time", positive=True)]
 Mass = Annotated[float, _quantity("mass", positive=True)]
 Finite = Annotated[float, BeforeValidator(_finite_number)]
 Wavenumber = Annotated[float, BeforeValidator(_wavenumber)]
+
+
+def registry_choice(names: Callable[[], Iterable[str]], what: str) -> AfterValidator:
+    """Validator of a name chosen from a registry, read when a file is validated (so that an
+    entry registered later is accepted); an unknown name's error lists what is available.
+
+    Parameters
+    ----------
+    names : callable returning the accepted names (e.g. ``lambda: (*lattice_names(),
+        "custom")``)
+    what : str
+        What the name is, for the message ("lattice", "thermo model").
+    """
+    def check(v: str) -> str:
+        allowed = list(names())
+        if v not in allowed:
+            raise ValueError(f"unknown {what} {v!r}; expected one of {allowed}")
+        return v
+    return AfterValidator(check)
