@@ -20,6 +20,7 @@ import numpy as np
 from ..errors import InvalidParameterError
 from ..lattices import lattice_kind, neighbour_shells
 
+
 def _offsets_table(offsets: list[list[tuple[int, int, int]]], size: tuple[int, int],
                    nb: int) -> np.ndarray:
     """Map per-basis offsets ``(b', di, dj)`` to a site table of shape (n_sites, zmax).
