@@ -34,7 +34,7 @@ def reactor_summary(model, *, tol: float = 1e-3, max_rounds: int = 3) -> dict:
         pellet_states_along_bed,
     )
     from catscale.errors import InvalidParameterError
-    from catscale.reactor import cstr, pfr
+    from catscale.reactor import reactor_type
 
     from .cmd_pellet import pellet_inputs
 
@@ -52,11 +52,10 @@ def reactor_summary(model, *, tol: float = 1e-3, max_rounds: int = 3) -> dict:
                                     f"a positive pressure of {species}", p)
     F_in = np.array([sec.flow * p.get(s, 0.0) / ptot for s in species])
     key = species.index(sec.key) if sec.key else kin.key
-    run = pfr if sec.type == "pfr" else cstr
+    kind = reactor_type(sec.type)
+    run = kind.solve
     kw = dict(adiabatic=sec.adiabatic, heat_capacity=sec.heat_capacity, key=key,
-              products=sec.products)
-    if sec.type == "pfr":
-        kw["n_points"] = sec.n_points
+              products=sec.products, **kind.options(sec))
 
     inlet: dict = {"state": None}   # the inlet pellet warm-starts every later pellet solve
 

@@ -3,7 +3,7 @@
 Example::
 
     reactor:
-      type: pfr                 # pfr (packed bed) | cstr
+      type: pfr                 # a registered type (catscale.reactor.REACTORS): pfr | cstr
       volume: 1.0e-4            # bed volume, m^3
       flow: 1.0e-3              # total inlet molar flow, mol/s (composition: conditions)
       bed_voidage: 0.4          # gas fraction of the bed
@@ -18,20 +18,23 @@ Example::
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._quantities import _quantity
+from ...reactor import REACTORS
+from .._quantities import _quantity, registry_choice
 
 Pressure = Annotated[float, _quantity("pressure", positive=True)]
+#: a registered reactor type (:data:`catscale.reactor.REACTORS`)
+ReactorChoice = Annotated[str, registry_choice(lambda: tuple(REACTORS), "reactor type")]
 
 
 class ReactorSection(BaseModel):
     """``reactor:`` section (see module docstring for the keys and units)."""
 
     model_config = ConfigDict(extra="forbid")
-    type: Literal["pfr", "cstr"] = "pfr"
+    type: ReactorChoice = "pfr"
     volume: float = Field(gt=0)
     flow: float = Field(gt=0)
     bed_voidage: float = Field(0.4, ge=0, lt=1)
