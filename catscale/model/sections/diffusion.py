@@ -35,15 +35,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...lattices import lattice_names
-from .._quantities import _quantity, registry_choice
+from .._quantities import Energy, Length, Temperature, registry_choice
+from .._quantities import PositiveRate as Rate
 
-Energy = Annotated[float, _quantity("energy")]
-Rate = Annotated[float, _quantity("frequency", positive=True)]
-Length = Annotated[float, _quantity("length", positive=True)]
 #: a registered Bravais lattice (one site per cell), as the lattice-gas kMC needs
 BravaisChoice = Annotated[str, registry_choice(lambda: lattice_names(bravais=True),
                                                "Bravais lattice")]
-Temperature = Annotated[float, _quantity("temperature", positive=True)]
 
 
 def parse_coverages(v: object) -> list[float]:

@@ -38,14 +38,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ...lattices import lattice_names
-from .._quantities import _quantity, registry_choice
+from .._quantities import Energy, Rate, Time, registry_choice
 
-Energy = Annotated[float, _quantity("energy")]
 #: a registered lattice (:data:`catscale.lattices.LATTICES`) or ``custom`` (unit_cell)
 LatticeChoice = Annotated[str, registry_choice(lambda: (*lattice_names(), "custom"),
                                                "lattice")]
-Time = Annotated[float, _quantity("time", positive=True)]
-Rate = Annotated[float, _quantity("frequency", nonnegative=True)]
 
 
 class UnitCellSite(BaseModel):
