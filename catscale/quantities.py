@@ -109,6 +109,8 @@ Velocity = Annotated[float, quantity("velocity", positive=True)]
 HeatTransferCoefficient = Annotated[float, quantity("heat_transfer_coefficient",
                                                      positive=True)]
 SpecificArea = Annotated[float, quantity("specific_area", positive=True)]
+#: moment of inertia, amu angstrom^2
+Inertia = Annotated[float, quantity("inertia", positive=True)]
 Finite = Annotated[float, BeforeValidator(_finite_number)]
 Wavenumber = Annotated[float, BeforeValidator(_wavenumber)]
 

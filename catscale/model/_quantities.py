@@ -7,6 +7,7 @@ from ..quantities import (  # noqa: F401  (re-exported for the model sections)
     Energy,
     Finite,
     HeatTransferCoefficient,
+    Inertia,
     Length,
     Mass,
     MolarEnergy,

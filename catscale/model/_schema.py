@@ -14,6 +14,7 @@ from ..thermo import THERMO_MODELS, HinderedSpec, ShomateSpec, thermo_model_name
 from ._quantities import (
     Energy,
     Finite,
+    Inertia,
     Mass,
     PositivePressure,
     Pressure,
@@ -98,7 +99,7 @@ class SiteSpec(_Strict):
 class LowFrequencySpec(_Strict):
     """Treatment of soft modes: raise to the cutoff, or quasi-RRHO (Grimme 2012)."""
 
-    cutoff: Finite = 100.0
+    cutoff: Wavenumber = 100.0
     method: Literal["raise", "qrrho", "none"] = "raise"
 
 
@@ -121,8 +122,8 @@ class SpeciesSpec(_Strict):
     mass: Mass | None = None
     geometry: Literal["monatomic", "linear", "nonlinear"] | None = None
     symmetry: int | None = Field(None, ge=1)
-    rotational_temperatures: list[Finite] | None = None
-    inertia: list[Finite] | None = None
+    rotational_temperatures: list[Temperature] | None = None   # K
+    inertia: list[Inertia] | None = None                       # amu angstrom^2
     spin: Finite = 0.0
     hindered: HinderedSpec | None = None
     shomate: ShomateSpec | None = None

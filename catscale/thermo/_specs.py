@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..quantities import Energy, Finite, SiteDensity
+from ..quantities import Energy, Finite, Inertia, SiteDensity, Temperature
 
 
 class _Strict(BaseModel):
@@ -25,7 +25,7 @@ class HinderedSpec(_Strict):
     rot_barrier: Energy | None = None
     rotational_minima: int = Field(1, ge=1)
     symmetry: int = Field(1, ge=1)
-    inertia: Finite               # amu angstrom^2 about the surface normal
+    inertia: Inertia              # amu angstrom^2 about the surface normal
     site_density: SiteDensity | None = None
     translation: Literal["hindered", "free"] = "hindered"
     rotation: Literal["hindered", "free"] = "hindered"
@@ -49,7 +49,7 @@ class ShomateSpec(_Strict):
     """NIST Shomate coefficients A..H (J, mol, K; t = T/1000) per temperature range."""
 
     coefficients: list[list[Finite]]
-    T_ranges: list[list[Finite]]
+    T_ranges: list[list[Temperature]]
 
     @model_validator(mode="after")
     def _shape(self):

@@ -129,3 +129,23 @@ def test_wrong_dimension_names_the_field(extra, field):
         _load(extra)
     errs = getattr(exc.value, "errors", [exc.value])
     assert any(e.field == field for e in errs), [str(e) for e in errs]
+
+
+def test_thermo_fields_take_units():
+    from catscale.model._schema import SpeciesSpec
+
+    a = SpeciesSpec.model_validate(dict(
+        phase="gas", energy=0.0, frequencies=[2143.0], geometry="linear", symmetry=1,
+        inertia=["1.4446e-46 kg m^2"], low_frequency={"cutoff": "50 cm^-1"}))
+    b = SpeciesSpec.model_validate(dict(
+        phase="gas", energy=0.0, frequencies=[2143.0], geometry="linear", symmetry=1,
+        inertia=[8.69958], low_frequency={"cutoff": 50}))
+    assert a.inertia[0] == pytest.approx(b.inertia[0], rel=1e-5)   # amu angstrom^2
+    assert a.low_frequency.cutoff == b.low_frequency.cutoff == 50.0
+
+
+def test_covariance_follows_the_energy_unit():
+    text = ("uncertainty: {inputs: [{name: e, kind: epistemic, species: [A*, B*], "
+            "distribution: normal, covariance: [[100, 0], [0, 400]]}]}")
+    m = _load(text, "units: {energy: kJ/mol}")
+    assert m.uncertainty.inputs[0].covariance[1][1] == pytest.approx(400 * KJ**2, rel=1e-12)

@@ -48,7 +48,9 @@ Example::
           distribution: normal
           sigma: 5
 
-Energies take the file's energy unit when bare; a covariance is in eV^2.
+Energies take the file's energy unit when bare (a covariance: its square, eV^2 by default);
+for ``parameter: T`` mean, sigma, low and high are temperatures (K), for the factors
+``D_eff`` and ``p:<gas>`` plain numbers.
 """
 
 from __future__ import annotations
@@ -145,6 +147,13 @@ class UncertainInputSpec(_Strict):
                         "dimensionless": f"a plain factor (parameter {par})"}[dim]
                 raise ValueError(f"'{key}': expected {what}; {exc.expected}, got "
                                  f"{exc.found!r}") from None
+        cov = data.get("covariance")
+        if dim == "energy" and isinstance(cov, list):
+            # bare entries in (units: energy)^2, stored in eV^2
+            f2 = parse_quantity(1.0, "energy", unit) ** 2
+            out["covariance"] = [[x * f2 if isinstance(x, (int, float))
+                                  and not isinstance(x, bool) else x for x in row]
+                                 if isinstance(row, list) else row for row in cov]
         return out
 
     @field_validator("parameter")
