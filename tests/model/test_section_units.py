@@ -6,6 +6,7 @@ Each field given with a unit equals the bare SI (internal-unit) value; a bare en
 dimension is a ModelFileError naming the field."""
 
 import pathlib
+import string
 
 import pytest
 
@@ -25,9 +26,8 @@ CASES = {
         "enthalpies: {A: -110.5 kJ/mol, B: 0.5 eV}, "
         "kinetics: {order: 1, k: 10.0, Ea: 80 kJ/mol, dH: -19.12 kcal/mol, T_ref: 500 K}}",
         "pellet: {size: 1.5e-3, D_eff: 1.0e-6, conductivity: 0.5, k_ext: 0.05, h_ext: 200, "
-        "specific_area: 1.0e7, enthalpies: {A: %r, B: 0.5}, "
-        "kinetics: {order: 1, k: 10.0, Ea: %r, dH: %r, T_ref: 500}}"
-        % (-110.5 * KJ, 80 * KJ, -19.12 * 4.184 * KJ),
+        "specific_area: 1.0e7, enthalpies: {A: $h, B: 0.5}, "
+        "kinetics: {order: 1, k: 10.0, Ea: $ea, dH: $dh, T_ref: 500}}",
         lambda s: (s.size, s.D_eff, s.conductivity, s.k_ext, s.h_ext, s.specific_area,
                    s.enthalpies["A"], s.enthalpies["B"], s.kinetics.Ea, s.kinetics.dH,
                    s.kinetics.T_ref)),
@@ -41,13 +41,13 @@ CASES = {
         "kmc: {time: 2 min, diffusion: {A*: 1.0e6 Hz}, "
         "interactions: [{pair: A*-B*, shell: 2, energy: 1.9297 kJ/mol}]}",
         "kmc: {time: 120, diffusion: {A*: 1.0e6}, "
-        "interactions: [{pair: A*-B*, shell: 2, energy: %r}]}" % (1.9297 * KJ),
+        "interactions: [{pair: A*-B*, shell: 2, energy: $e2}]}",
         lambda s: (s.time, s.diffusion["A*"], s.interactions[0].energy)),
     "diffusion": (
         "diffusion: {eps: -5 kJ/mol, hop_barrier: 300 meV, prefactor: 1.0e13 Hz, "
         "a: 2.77 angstrom, T: 500 K, exchange_rate: 1.0e6 1/s}",
-        "diffusion: {eps: %r, hop_barrier: 0.3, prefactor: 1.0e13, a: 2.77e-10, T: 500, "
-        "exchange_rate: 1.0e6}" % (-5 * KJ),
+        "diffusion: {eps: $eps, hop_barrier: 0.3, prefactor: 1.0e13, a: 2.77e-10, T: 500, "
+        "exchange_rate: 1.0e6}",
         lambda s: (s.eps, s.hop_barrier, s.prefactor, s.a, s.T, s.exchange_rate)),
     "microstructure": (
         "microstructure: {generate: {kind: blobs, shape: [8, 8], porosity: 0.5}, "
@@ -62,13 +62,18 @@ CASES = {
         "{name: s, kind: aleatoric, species: [A*], distribution: sites, classes: "
         "{a: {fraction: 1, mean: -2 kJ/mol, sigma: 3 kJ/mol}}}]}",
         "uncertainty: {inputs: [{name: e, kind: epistemic, species: [A*], "
-        "distribution: normal, mean: %r, sigma: %r}, {name: t, kind: aleatoric, "
+        "distribution: normal, mean: $kj, sigma: $s1}, {name: t, kind: aleatoric, "
         "parameter: T, distribution: uniform, low: -5, high: 5}, {name: s, "
         "kind: aleatoric, species: [A*], distribution: sites, classes: {a: {fraction: 1, "
-        "mean: %r, sigma: %r}}}]}" % (KJ, 10 * KJ, -2 * KJ, 3 * KJ),
+        "mean: $m2, sigma: $s2}}}]}",
         lambda s: (s.inputs[0].mean, s.inputs[0].sigma, s.inputs[1].low, s.inputs[1].high,
                    s.inputs[2].classes["a"].mean, s.inputs[2].classes["a"].sigma)),
 }
+
+
+# bare internal values of the unit strings above (eV from kJ/mol and kcal/mol)
+VALUES = dict(h=-110.5 * KJ, ea=80 * KJ, dh=-19.12 * 4.184 * KJ, e2=1.9297 * KJ,
+              eps=-5 * KJ, kj=KJ, s1=10 * KJ, m2=-2 * KJ, s2=3 * KJ)
 
 
 def _load(extra: str, units: str = ""):
@@ -79,7 +84,8 @@ def _load(extra: str, units: str = ""):
 def test_unit_strings_equal_bare_internal_values(section):
     with_units, bare, get = CASES[section]
     a = get(getattr(_load(with_units), section))
-    b = get(getattr(_load(bare), section))
+    b = get(getattr(_load(string.Template(bare).substitute(
+        {k: repr(v) for k, v in VALUES.items()})), section))
     assert a == pytest.approx(b, rel=1e-12)
 
 
