@@ -17,13 +17,14 @@ Lengths are in units of the lattice constant ``a`` (dimensionless).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from .errors import InvalidParameterError
+from .registry import Registry
 
 __all__ = ["LatticeKind", "LATTICES", "register_lattice", "unregister_lattice", "lattice_kind",
            "lattice_names", "neighbour_shells"]
@@ -203,65 +204,37 @@ class LatticeKind:
                    description=str(d.get("description", "")))
 
 
-class _Registry(Mapping):
-    """name (or alias) -> :class:`LatticeKind`; read-only except through register."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, LatticeKind] = {}
-        self._names: dict[str, str] = {}
-
-    def __getitem__(self, name: str) -> LatticeKind:
-        return self._entries[self._names[name]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def entries(self) -> tuple[LatticeKind, ...]:
-        """The distinct entries (aliases not repeated)."""
-        return tuple(self._entries.values())
-
-
-#: every named lattice, by name and alias
-LATTICES = _Registry()
+#: every named lattice, by name and alias ("custom" is the model file's keyword for a unit
+#: cell given in the file, and no entry may take it)
+LATTICES: Registry[LatticeKind] = Registry("lattice", reserved=("custom",))
 
 
 def register_lattice(kind: LatticeKind, *, replace: bool = False) -> LatticeKind:
-    """Add ``kind`` to :data:`LATTICES` (its name and aliases); returns it.
+    """Add ``kind`` to :data:`LATTICES` (its name and aliases); returns it."""
+    return LATTICES.register(kind, replace=replace)
 
-    Raises InvalidParameterError if a name is taken (unless ``replace``) or is ``custom``
-    (the model file's keyword for a unit cell given in the file)."""
-    names = (kind.name, *kind.aliases)
-    for n in names:
-        if n == "custom":
-            raise InvalidParameterError("lattice name", "not 'custom' (reserved)", n)
-        if n in LATTICES._names and not replace:
-            raise InvalidParameterError("lattice name", f"a new name (taken: {sorted(LATTICES)})",
-                                        n)
-    LATTICES._entries[kind.name] = kind
-    for n in names:
-        LATTICES._names[n] = kind.name
-    return kind
+
+def unregister_lattice(name: str) -> None:
+    """Remove the lattice ``name`` (and its aliases) from :data:`LATTICES`."""
+    LATTICES.unregister(name)
+
+
+def _where(bravais: bool | None, one_kind: bool | None):
+    return lambda e: ((bravais is None or e.bravais == bravais)
+                      and (one_kind is None or e.one_kind == one_kind))
 
 
 def lattice_names(*, bravais: bool | None = None, one_kind: bool | None = None
                   ) -> tuple[str, ...]:
     """Registered names (aliases included), optionally only Bravais / one-kind lattices."""
-    return tuple(n for n in LATTICES
-                 if (bravais is None or LATTICES[n].bravais == bravais)
-                 and (one_kind is None or LATTICES[n].one_kind == one_kind))
+    return LATTICES.names(_where(bravais, one_kind))
 
 
 def lattice_kind(name: str, *, bravais: bool | None = None, one_kind: bool | None = None,
                  field_name: str = "lattice") -> LatticeKind:
     """The registered lattice ``name``; an unknown name (or one without the required
     property) raises InvalidParameterError listing the names that are available."""
-    allowed = lattice_names(bravais=bravais, one_kind=one_kind)
-    if name not in allowed:
-        raise InvalidParameterError(field_name, f"one of {list(allowed)}", name)
-    return LATTICES[name]
+    return LATTICES.lookup(name, _where(bravais, one_kind), field_name)
 
 
 _HEX_CELL = ((1.0, 0.0), (0.5, _SQ3 / 2.0))
@@ -288,10 +261,3 @@ _BUILTIN = (
 for _k in _BUILTIN:
     register_lattice(_k)
 
-
-def unregister_lattice(name: str) -> None:
-    """Remove the lattice ``name`` (and its aliases) from :data:`LATTICES`."""
-    entry = lattice_kind(name)
-    for n in (entry.name, *entry.aliases):
-        LATTICES._names.pop(n, None)
-    LATTICES._entries.pop(entry.name, None)

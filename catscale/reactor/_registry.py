@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidParameterError
+from ..registry import Registry
 from ._reactors import ReactorResult, cstr, pfr
 
 
@@ -53,23 +53,17 @@ class ReactorType:
 
 
 #: every reactor type, by name
-REACTORS: dict[str, ReactorType] = {}
+REACTORS: Registry[ReactorType] = Registry("reactor.type")
 
 
 def register_reactor(entry: ReactorType, *, replace: bool = False) -> ReactorType:
     """Add ``entry`` to :data:`REACTORS`; returns it."""
-    if entry.name in REACTORS and not replace:
-        raise InvalidParameterError("reactor type", f"a new name (taken: {sorted(REACTORS)})",
-                                    entry.name)
-    REACTORS[entry.name] = entry
-    return entry
+    return REACTORS.register(entry, replace=replace)
 
 
 def reactor_type(name: str) -> ReactorType:
     """The registered reactor type ``name``; an unknown name lists the available ones."""
-    if name not in REACTORS:
-        raise InvalidParameterError("reactor.type", f"one of {sorted(REACTORS)}", name)
-    return REACTORS[name]
+    return REACTORS.lookup(name)
 
 
 register_reactor(ReactorType(

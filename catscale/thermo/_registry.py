@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidParameterError
+from ..registry import Registry
 from ._base import ThermoBase
 from ._empirical import FixedEnergy, ShomateGas
 from ._harmonic import HarmonicThermo
@@ -110,29 +111,23 @@ class ThermoEntry:
 
 
 #: every thermo model, by name
-THERMO_MODELS: dict[str, ThermoEntry] = {}
+THERMO_MODELS: Registry[ThermoEntry] = Registry("thermo")
 
 
 def register_thermo_model(entry: ThermoEntry, *, replace: bool = False) -> ThermoEntry:
     """Add ``entry`` to :data:`THERMO_MODELS`; returns it."""
-    if entry.name in THERMO_MODELS and not replace:
-        raise InvalidParameterError("thermo model", "a new name (taken: "
-                                    f"{sorted(THERMO_MODELS)})", entry.name)
-    THERMO_MODELS[entry.name] = entry
-    return entry
+    return THERMO_MODELS.register(entry, replace=replace)
 
 
 def thermo_model(name: str) -> ThermoEntry:
     """The registered thermo model ``name``; an unknown name lists the available ones."""
-    if name not in THERMO_MODELS:
-        raise InvalidParameterError("thermo", f"one of {sorted(THERMO_MODELS)}", name)
-    return THERMO_MODELS[name]
+    return THERMO_MODELS.lookup(name)
 
 
 def thermo_model_names(*, transition_state: bool | None = None) -> tuple[str, ...]:
     """Registered names, optionally only those usable for a saddle point."""
-    return tuple(n for n, e in THERMO_MODELS.items()
-                 if transition_state is None or e.transition_state == transition_state)
+    return THERMO_MODELS.names(None if transition_state is None else
+                               lambda e: e.transition_state == transition_state)
 
 
 # ---- the built-in models ------------------------------------------------------------------
