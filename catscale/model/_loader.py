@@ -295,7 +295,7 @@ def _check_kmc(col, sec, mech) -> None:
     """The kmc section against the mechanism: the lattice carries the mechanism's site
     kinds, and every species named in interactions, clusters, diffusion and initial is
     one of its surface species."""
-    from ..lattices import LATTICES
+    from ..lattices import LATTICES, lattice_names
 
     kinds = [s.name for s in mech.sites]
     ads = [sp.name for sp in mech.species if sp.phase == "surface"]
@@ -314,7 +314,8 @@ def _check_kmc(col, sec, mech) -> None:
                     f"the mechanism) in the unit cell, whose kinds are {cell}")
     elif len(kinds) != 1:
         col.add(("kmc", "lattice"), f"{sec.lattice} has one site kind, the mechanism has "
-                f"{kinds}: use fcc111 or a custom unit_cell")
+                f"{kinds}: use a lattice with several site kinds "
+                f"({' | '.join(lattice_names(one_kind=False))}) or a custom unit_cell")
     surface = ads + kinds
     for i, it in enumerate(sec.interactions):
         if split_pair(it.pair, ads) is None:
