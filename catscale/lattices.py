@@ -12,16 +12,16 @@ schema choices of the ``kmc:`` and ``diffusion:`` sections. A new lattice is one
 The registry sits in the core (next to :mod:`catscale.mechanism`) because two scales read it
 (kmc and diffusion) and scales import only the core.
 
-Lengths are in units of the lattice constant ``a`` (dimensionless).
+Lengths are in units of the lattice constant ``a`` (dimensionless). numpy is imported only
+where shells are computed, so that reading the registry (CLI help, schema) stays light.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import numpy as np
 
 from .errors import InvalidParameterError
 from .registry import Registry
@@ -30,7 +30,7 @@ __all__ = ["LatticeKind", "LATTICES", "register_lattice", "unregister_lattice", 
            "lattice_names", "neighbour_shells"]
 
 _DIST_DECIMALS = 6
-_SQ3 = float(np.sqrt(3.0))
+_SQ3 = math.sqrt(3.0)
 
 
 def neighbour_shells(cell, basis, n_shells: int, reach: int | None = None
@@ -56,6 +56,8 @@ def neighbour_shells(cell, basis, n_shells: int, reach: int | None = None
     distances : list (per basis site) of lists (per shell) of float
         Distance of each shell, lattice constants.
     """
+    import numpy as np
+
     cell = np.asarray(cell, dtype=float).reshape(2, 2)
     basis = np.asarray(basis, dtype=float).reshape(-1, 2)
     R = 3 + int(n_shells) if reach is None else int(reach)
@@ -118,7 +120,8 @@ class LatticeKind:
         if self.site_kinds is not None and len(self.site_kinds) != len(self.basis):
             raise InvalidParameterError("site_kinds", f"one kind per basis site "
                                         f"({len(self.basis)})", self.site_kinds)
-        if abs(np.linalg.det(np.asarray(self.cell, float))) < 1e-9:
+        (a, b), (c, d) = self.cell
+        if abs(a * d - b * c) < 1e-9:
             raise InvalidParameterError("cell", "two linearly independent vectors", self.cell)
 
     # -- geometry ------------------------------------------------------------------------
@@ -158,6 +161,8 @@ class LatticeKind:
     @cached_property
     def _same_kind_net(self) -> tuple[int, int]:
         """(z, common neighbours) of the net of the sites of basis site 0's kind."""
+        import numpy as np
+
         kinds = self.kinds()
         same = [b for b in range(self.nb) if kinds[b] == kinds[0]]
         cell = np.asarray(self.cell, float)
