@@ -7,6 +7,8 @@ a/sqrt3, 6 tops at a, 6 hollows at 2a/sqrt3. Common neighbours of a nearest-neig
 square 0, triangular 2 (the two triangles sharing the bond), honeycomb 0.
 """
 
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,7 @@ from catscale.lattices import (
     register_lattice,
     unregister_lattice,
 )
+from catscale.model import load_model
 from catscale.units import kB
 
 KNOWN = {"square": ((4, 4, 4), 4, 0, (1.0, np.sqrt(2.0), 2.0)),
@@ -30,6 +33,8 @@ KNOWN = {"square": ((4, 4, 4), 4, 0, (1.0, np.sqrt(2.0), 2.0)),
          "honeycomb": ((3, 6, 3), 3, 0, (1 / np.sqrt(3.0), 1.0, 2 / np.sqrt(3.0))),
          "fcc111": ((6, 6, 6), 6, 2, (1 / np.sqrt(3.0), 1.0, 2 / np.sqrt(3.0)))}
 ENTRIES = LATTICES.entries()
+BASE = (pathlib.Path(__file__).resolve().parents[1] / "data" / "models"
+        / "single_site_cycle.yaml").read_text()
 
 
 def test_builtin_lattices_registered():
@@ -96,6 +101,12 @@ def test_lattice_gas_takes_every_bravais_lattice(name):
     assert cfg.z == lattice_kind(name).z
 
 
+@pytest.mark.parametrize("name", lattice_names(one_kind=True))
+def test_model_coordination_is_the_registry_z(name):
+    m = load_model("<string>", text=BASE + f"kmc: {{lattice: {name}, size: [8, 8]}}\n")
+    assert m.coordination() == lattice_kind(name).z == KNOWN[LATTICES[name].name][1]
+
+
 def test_unknown_names_list_what_is_available():
     with pytest.raises(InvalidParameterError, match="honeycomb"):
         Lattice.from_name("kagome", 8)
@@ -120,6 +131,8 @@ def test_a_new_lattice_is_one_registry_entry():
         lat = build_lattice(sec, ["*"])
         assert lat.n_sites == 108 and lat.coordination(1).tolist() == [4, 4, 4]
         assert coordination("kagome_test") == 4           # diffusion closures
+        m = load_model("<string>", text=BASE + "kmc: {lattice: kagome_test, size: [6, 6]}\n")
+        assert m.coordination() == 4                      # mean-field z of the model
         with pytest.raises(InvalidParameterError):
             LatticeGasConfig(lattice="kagome_test")      # not Bravais
         with pytest.raises(InvalidParameterError, match="taken"):
