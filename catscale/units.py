@@ -77,7 +77,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "velocity": ("m/s", "m/s, cm/s"),
     "heat_transfer_coefficient": ("W/(m^2*K)", "W/(m^2 K)"),
     "specific_area": ("1/m", "m^2/m^3, m^-1, cm^2/cm^3"),
-    "inertia": ("amu*angstrom^2", "amu angstrom^2, g/mol angstrom^2, kg m^2"),
+    "inertia": ("amu*angstrom^2", "amu angstrom^2, kg m^2"),
     "dimensionless": ("", "(no unit)"),
 }
 
@@ -102,8 +102,7 @@ _FAST: dict[str, dict[str, float]] = {
     "velocity": {"m/s": 1.0, "cm/s": 1e-2, "mm/s": 1e-3},
     "heat_transfer_coefficient": {"W/(m^2 K)": 1.0, "W/m^2/K": 1.0, "W/(m^2*K)": 1.0},
     "specific_area": {"m^2/m^3": 1.0, "m^-1": 1.0, "1/m": 1.0, "cm^2/cm^3": 1e2},
-    "inertia": {"amu angstrom^2": 1.0, "amu*angstrom^2": 1.0, "amu Å^2": 1.0,
-                "g/mol angstrom^2": 1.0},
+    "inertia": {"amu angstrom^2": 1.0, "amu*angstrom^2": 1.0, "amu Å^2": 1.0},
 }
 
 _MOLAR_ENERGY = re.compile(r"^\s*(k?cal|k?J)\s*/\s*mol\s*$")
