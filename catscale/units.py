@@ -76,6 +76,14 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "frequency": ("1/s", "1/s, Hz"),
     "wavenumber": ("1/cm", "cm^-1"),
     "mass": ("amu", "amu, g/mol, kg"),
+    "volume": ("m^3", "m^3, L, cm^3, mL"),
+    "molar_flow": ("mol/s", "mol/s, mmol/s, mol/min"),
+    "molar_heat_capacity": ("J/(mol*K)", "J/(mol K), kJ/(mol K), cal/(mol K)"),
+    "thermal_conductivity": ("W/(m*K)", "W/(m K)"),
+    "velocity": ("m/s", "m/s, cm/s"),
+    "heat_transfer_coefficient": ("W/(m^2*K)", "W/(m^2 K)"),
+    "specific_area": ("1/m", "m^2/m^3, m^-1, cm^2/cm^3"),
+    "inertia": ("amu*angstrom^2", "amu angstrom^2, kg m^2"),
     "dimensionless": ("", "(no unit)"),
 }
 
@@ -93,6 +101,14 @@ _FAST: dict[str, dict[str, float]] = {
                      "1/cm^2": 1e4, "nm^-2": 1e18, "angstrom^-2": 1e20},
     "diffusivity": {"m^2/s": 1.0, "cm^2/s": 1e-4, "mm^2/s": 1e-6},
     "frequency": {"1/s": 1.0, "s^-1": 1.0, "Hz": 1.0},
+    "volume": {"m^3": 1.0, "L": 1e-3, "l": 1e-3, "mL": 1e-6, "cm^3": 1e-6},
+    "molar_flow": {"mol/s": 1.0, "mmol/s": 1e-3, "umol/s": 1e-6, "mol/min": 1.0 / 60.0},
+    "molar_heat_capacity": {"J/(mol K)": 1.0, "J/mol/K": 1.0, "J/(mol*K)": 1.0},
+    "thermal_conductivity": {"W/(m K)": 1.0, "W/m/K": 1.0, "W/(m*K)": 1.0},
+    "velocity": {"m/s": 1.0, "cm/s": 1e-2, "mm/s": 1e-3},
+    "heat_transfer_coefficient": {"W/(m^2 K)": 1.0, "W/m^2/K": 1.0, "W/(m^2*K)": 1.0},
+    "specific_area": {"m^2/m^3": 1.0, "m^-1": 1.0, "1/m": 1.0, "cm^2/cm^3": 1e2},
+    "inertia": {"amu angstrom^2": 1.0, "amu*angstrom^2": 1.0, "amu Å^2": 1.0},
 }
 
 _MOLAR_ENERGY = re.compile(r"^\s*(k?cal|k?J)\s*/\s*mol\s*$")
@@ -167,7 +183,7 @@ def to_internal(value: float, unit: str, dimension: str) -> float:
     ureg = _ureg()
     try:
         q = ureg.Quantity(float(value), _normalise_unit(unit))
-        tgt = "amu_" if target == "amu" else (target.replace("^", "**") or "dimensionless")
+        tgt = target.replace("amu", "amu_").replace("^", "**") or "dimensionless"
         return float(q.to(tgt).magnitude)
     except Exception as exc:  # pint raises several error types
         raise InvalidParameterError(

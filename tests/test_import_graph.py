@@ -7,7 +7,7 @@ import pathlib
 import pytest
 
 PKG = pathlib.Path(__file__).resolve().parents[1] / "catscale"
-CORE = {"errors", "units", "mechanism", "results"}
+CORE = {"errors", "units", "mechanism", "results", "lattices", "quantities", "registry"}
 SCALES = {"atomistic", "thermo", "kinetics", "kmc", "diffusion", "transport", "pellet",
           "reactor"}
 TOP = {"model", "uq", "workflow", "cli"}

@@ -66,7 +66,11 @@ def test_fast_path_agrees_with_pint():
 
     ureg = _ureg()
     target = {"energy": "eV", "pressure": "Pa", "length": "m", "temperature": "K",
-              "time": "s", "site_density": "m**-2", "diffusivity": "m**2/s", "frequency": "1/s"}
+              "time": "s", "site_density": "m**-2", "diffusivity": "m**2/s", "frequency": "1/s",
+              "volume": "m**3", "molar_flow": "mol/s", "molar_heat_capacity": "J/(mol*K)",
+              "thermal_conductivity": "W/(m*K)", "velocity": "m/s",
+              "heat_transfer_coefficient": "W/(m**2*K)", "specific_area": "1/m",
+              "inertia": "amu_*angstrom**2"}
     # pint reads "A" as ampere and lacks "Torr" (= torr); Hartree is taken from CODATA directly
     skip = {"A", "Ha", "hartree", "Torr"}
     for dim, table in _FAST.items():

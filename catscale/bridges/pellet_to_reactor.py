@@ -232,18 +232,17 @@ def packed_bed(reactor_type: str, rate, species, F_in, T_in: float, P: float, vo
                **kw):
     """The reactor of type ``reactor_type`` fed by an observed bed rate (the one dispatch).
 
-    ``"pfr"``: :func:`catscale.reactor.pfr`; ``"cstr"``: :func:`catscale.reactor.cstr` (the
+    Types come from the registry :data:`catscale.reactor.REACTORS` (the
     keywords a type does not take, e.g. ``n_points`` and ``rtol`` for a CSTR, are dropped).
     Units as those solvers: F mol s^-1, T K, P Pa, volume m^3.
     """
     import inspect
 
-    from ..reactor import cstr, pfr
+    from ..reactor import REACTORS
 
-    solvers = {"pfr": pfr, "cstr": cstr}
-    if reactor_type not in solvers:
-        raise InvalidParameterError("reactor.type", f"one of {sorted(solvers)}", reactor_type)
-    solver = solvers[reactor_type]
+    if reactor_type not in REACTORS:
+        raise InvalidParameterError("reactor.type", f"one of {sorted(REACTORS)}", reactor_type)
+    solver = REACTORS[reactor_type].solve
     takes = inspect.signature(solver).parameters
     return solver(rate, species, F_in, T_in, P, volume,
                   **{k: v for k, v in kw.items() if k in takes})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import typer
 
+from catscale.lattices import lattice_names
+
 from ._common import check_output_path, cli_errors, print_json
 
 
@@ -17,7 +19,8 @@ def register(app: typer.Typer) -> None:
             events: int = typer.Option(None, "--events", help="Number of kMC events."),
             seed: int = typer.Option(None, "--seed", help="Random seed."),
             lattice: str = typer.Option(None, "--lattice",
-                                        help="square | hexagonal | honeycomb | fcc111"),
+                                        help="A registered lattice: " + " | ".join(
+                                            lattice_names())),
             size: int = typer.Option(None, "--size", help="Lattice size L (L x L cells)."),
             replicas: int = typer.Option(None, "--replicas",
                                          help="Independent replicas in parallel processes."),

@@ -104,7 +104,9 @@ def lattice_gas_model(eps: float, T: float, lattice: str = "square", hop_rate: f
         Nearest-neighbour pair energy, eV (< 0 attractive).
     T : float
         Temperature, K.
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     hop_rate : float
         Gamma, s^-1 (1 gives time in units of 1/Gamma).
     a : float

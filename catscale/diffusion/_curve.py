@@ -84,7 +84,9 @@ def chemical_diffusivity(theta: ArrayLike, hop_rate: float, a: float, eps: float
         Nearest-neighbour pair energy, eV (< 0 attractive).
     T : float
         Temperature, K.
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     rule : {'metropolis', 'initial_state', 'bep'}
         Hop-rate rule (see :func:`hop_rate_table`).
     closure : {'langmuir', 'bragg_williams', 'quasi_chemical'}

@@ -38,7 +38,9 @@ def hop_rate_table(eps: float, T: float, lattice: str = "square",
         Nearest-neighbour pair energy, eV (< 0 attractive).
     T : float
         Temperature, K.
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     rule : {'metropolis', 'initial_state', 'bep'}
 
     Returns

@@ -1,35 +1,59 @@
-"""Two-dimensional Bravais lattices of adsorption sites used by the diffusion closures.
+"""Lattices of adsorption sites used by the diffusion closures, read from the lattice
+registry :data:`catscale.lattices.LATTICES`.
 
-``square``: z = 4 nearest neighbours (fcc(100) hollow sites).
-``hexagonal``: the close-packed (triangular) net of z = 6 nearest neighbours (fcc(111) hollow
-or top sites); two neighbouring sites share two common neighbours.
+The closures need, of a lattice of one site kind, its coordination number ``z`` and the
+number of common neighbours of a nearest-neighbour pair: ``square`` z = 4 (fcc(100) hollow
+sites), no common neighbours; ``hexagonal`` (= ``triangular``) z = 6, two common neighbours
+(fcc(111) hollow or top sites); ``honeycomb`` z = 3, none.
 """
 
 from __future__ import annotations
 
-from ..errors import InvalidParameterError
+from collections.abc import Iterator, Mapping
 
-#: lattice name -> (coordination number z, common neighbours of a nearest-neighbour pair)
-LATTICES: dict[str, tuple[int, int]] = {"square": (4, 0), "hexagonal": (6, 2)}
+from ..errors import InvalidParameterError
+from ..lattices import LATTICES as _REGISTRY
+from ..lattices import lattice_kind, lattice_names
 
 #: dimension of the surface
 DIM = 2
 
 
+class _Closures(Mapping):
+    """Read-only view: lattice name -> (z, common neighbours of a nearest-neighbour pair),
+    over the registered lattices of one site kind (new registrations appear here)."""
+
+    def __getitem__(self, name: str) -> tuple[int, int]:
+        if name not in lattice_names(one_kind=True):
+            raise KeyError(name)
+        e = _REGISTRY[name]
+        return e.z, e.common_neighbours
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(lattice_names(one_kind=True))
+
+    def __len__(self) -> int:
+        return len(lattice_names(one_kind=True))
+
+
+#: lattice name -> (coordination number z, common neighbours of a nearest-neighbour pair)
+LATTICES: Mapping[str, tuple[int, int]] = _Closures()
+
+
 def coordination(lattice: str) -> int:
     """Coordination number z of ``lattice`` ('square' -> 4, 'hexagonal' -> 6)."""
-    return LATTICES[check_lattice(lattice)][0]
+    return lattice_kind(check_lattice(lattice)).z
 
 
 def common_neighbours(lattice: str) -> int:
     """Number of sites that are nearest neighbours of both sites of a nearest-neighbour pair."""
-    return LATTICES[check_lattice(lattice)][1]
+    return lattice_kind(check_lattice(lattice)).common_neighbours
 
 
 def check_lattice(lattice: str) -> str:
-    """Return ``lattice`` if known, else raise :class:`InvalidParameterError`."""
-    if lattice not in LATTICES:
-        raise InvalidParameterError("lattice", f"one of {sorted(LATTICES)}", lattice)
+    """Return ``lattice`` if it is a registered lattice of one site kind, else raise
+    :class:`InvalidParameterError` listing those that are."""
+    lattice_kind(lattice, one_kind=True)
     return lattice
 
 
@@ -43,7 +67,7 @@ def free_diffusivity(hop_rate: float, a: float, lattice: str) -> float:
     a : float
         Nearest-neighbour distance, m.
     lattice : str
-        'square' or 'hexagonal'.
+        A registered lattice of one site kind ('square', 'hexagonal', ...).
 
     Returns
     -------

@@ -124,7 +124,9 @@ def chemical_potential(theta: ArrayLike, eps: float, T: float, lattice: str = "s
         Nearest-neighbour pair energy, eV (< 0 attractive).
     T : float
         Temperature, K.
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     closure : {'langmuir', 'bragg_williams', 'quasi_chemical'}
 
     Returns
@@ -156,7 +158,9 @@ def thermodynamic_factor(theta: ArrayLike, eps: float, T: float, lattice: str = 
         Nearest-neighbour pair energy, eV (< 0 attractive).
     T : float
         Temperature, K.
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     closure : {'langmuir', 'bragg_williams', 'quasi_chemical'}
 
     Returns
@@ -183,7 +187,9 @@ def critical_temperature(eps: float, lattice: str = "square",
     ----------
     eps : float
         Nearest-neighbour pair energy, eV; must be < 0 (attractive).
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     closure : {'bragg_williams', 'quasi_chemical'}
 
     Returns
@@ -214,7 +220,9 @@ def spinodal(eps: float, T: float, lattice: str = "square",
         Nearest-neighbour pair energy, eV.
     T : float
         Temperature, K.
-    lattice : {'square', 'hexagonal'}
+    lattice : str
+        A registered lattice of one site kind (:data:`catscale.lattices.LATTICES`).
+        z = 4 on 'square', 6 on 'hexagonal' (= 'triangular'), 3 on 'honeycomb'.
     closure : {'langmuir', 'bragg_williams', 'quasi_chemical'}
 
     Returns

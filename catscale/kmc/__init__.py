@@ -4,8 +4,14 @@ observables, checkpointing and replicas.
 The rate constants come from the same :class:`catscale.mechanism.RateTable` as mean field;
 the conversion to per-event lattice rates is the bridging law
 :mod:`catscale.bridges.rates_to_kmc` (``kmc_model(mechanism, rates, pressures, lattice)``).
+
+Named lattices come from the lattice registry :data:`LATTICES` (defined in the core module
+:mod:`catscale.lattices`, because the diffusion closures read it too; re-exported here):
+``register_lattice(LatticeKind(...))`` adds one for kMC, the lattice gas, the diffusion
+closures, ``Model.coordination()`` and the model-file schema at once.
 """
 
+from ..lattices import LATTICES, LatticeKind, lattice_kind, lattice_names, register_lattice
 from ._convergence import Convergence, assess, coverage_drift, element_balance
 from ._events import Cluster, KMCModel, LateralInteractions, Process, compile_model
 from ._ising import (
@@ -34,7 +40,8 @@ from ._replicas import combine_replicas, replica_seeds, run_replicas
 from ._simulate import FastDiffusion, KMCConfig, KMCResult, Simulation, simulate
 
 __all__ = [
-    "Lattice", "Process", "Cluster", "LateralInteractions", "KMCModel", "compile_model",
+    "Lattice", "LATTICES", "LatticeKind", "lattice_kind", "lattice_names", "register_lattice",
+    "Process", "Cluster", "LateralInteractions", "KMCModel", "compile_model",
     "KMCConfig", "FastDiffusion", "Convergence", "assess", "element_balance",
     "coverage_drift", "KMCResult", "Simulation", "simulate",
     "run_replicas", "combine_replicas", "replica_seeds",

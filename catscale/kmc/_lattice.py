@@ -18,8 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import InvalidParameterError
-
-_DIST_DECIMALS = 6
+from ..lattices import lattice_kind, neighbour_shells
 
 
 def _offsets_table(offsets: list[list[tuple[int, int, int]]], size: tuple[int, int],
@@ -104,16 +103,13 @@ class Lattice:
     def square(cls, L1: int, L2: int | None = None, kind: str = "*",
                n_shells: int = 3) -> Lattice:
         """Square lattice, z = 4 nearest neighbours (shells: 4 at a, 4 at a sqrt2, 4 at 2a)."""
-        return cls(np.eye(2), [[0.0, 0.0]], (kind,), (L1, L2 if L2 is not None else L1),
-                   n_shells, "square")
+        return cls.from_name("square", (L1, L2 if L2 is not None else L1), kind, n_shells)
 
     @classmethod
     def hexagonal(cls, L1: int, L2: int | None = None, kind: str = "*",
                   n_shells: int = 3) -> Lattice:
         """Hexagonal (triangular Bravais) lattice, z = 6 (a close-packed (111)/(0001) face)."""
-        cell = [[1.0, 0.0], [0.5, np.sqrt(3.0) / 2.0]]
-        return cls(cell, [[0.0, 0.0]], (kind,), (L1, L2 if L2 is not None else L1),
-                   n_shells, "hexagonal")
+        return cls.from_name("hexagonal", (L1, L2 if L2 is not None else L1), kind, n_shells)
 
     triangular = hexagonal
 
@@ -121,55 +117,30 @@ class Lattice:
     def honeycomb(cls, L1: int, L2: int | None = None, kind: str = "*",
                   n_shells: int = 3) -> Lattice:
         """Honeycomb lattice (two sites per cell, same kind), z = 3 nearest neighbours."""
-        cell = [[1.0, 0.0], [0.5, np.sqrt(3.0) / 2.0]]
-        return cls(cell, [[0.0, 0.0], [1 / 3, 1 / 3]], (kind, kind),
-                   (L1, L2 if L2 is not None else L1), n_shells, "honeycomb")
+        return cls.from_name("honeycomb", (L1, L2 if L2 is not None else L1), kind, n_shells)
 
     @classmethod
     def fcc111(cls, L1: int, L2: int | None = None, kinds=("top", "fcc", "hcp"),
                n_shells: int = 3) -> Lattice:
         """fcc(111) face with three site kinds per cell: top, fcc hollow and hcp hollow."""
-        cell = [[1.0, 0.0], [0.5, np.sqrt(3.0) / 2.0]]
-        return cls(cell, [[0.0, 0.0], [1 / 3, 1 / 3], [2 / 3, 2 / 3]], tuple(kinds),
-                   (L1, L2 if L2 is not None else L1), n_shells, "fcc111")
+        entry = lattice_kind("fcc111")
+        return cls(entry.cell, entry.basis, tuple(kinds), (L1, L2 if L2 is not None else L1),
+                   n_shells, entry.name)
 
     @classmethod
     def from_name(cls, name: str, size, kind: str = "*", n_shells: int = 3) -> Lattice:
-        """Build ``square``, ``hexagonal`` (= ``triangular``), ``honeycomb`` or ``fcc111``."""
-        makers = {"square": cls.square, "hexagonal": cls.hexagonal,
-                  "triangular": cls.hexagonal, "honeycomb": cls.honeycomb}
+        """Build the registered lattice ``name`` (:data:`catscale.lattices.LATTICES`:
+        square, hexagonal = triangular, honeycomb, fcc111, ...) of ``size`` cells.
+
+        ``kind`` is the site kind of a one-kind lattice; a lattice with fixed site kinds
+        (fcc111: top, fcc, hcp) keeps its own."""
+        entry = lattice_kind(name)
         L1, L2 = (size, size) if np.isscalar(size) else tuple(size)
-        if name == "fcc111":
-            return cls.fcc111(L1, L2, n_shells=n_shells)
-        if name not in makers:
-            raise InvalidParameterError(
-                "lattice", f"one of {sorted(makers) + ['fcc111']} (or a unit cell)", name)
-        return makers[name](L1, L2, kind=kind, n_shells=n_shells)
+        return cls(entry.cell, entry.basis, entry.kinds(kind), (L1, L2), n_shells, entry.name)
 
     # -- shells ----------------------------------------------------------------------------
     def _find_shells(self) -> None:
-        nb = len(self.basis)
-        R = 3 + self.n_shells
-        offs_all, dist_all = [], []
-        for b in range(nb):
-            cand = []
-            for b2 in range(nb):
-                for di in range(-R, R + 1):
-                    for dj in range(-R, R + 1):
-                        d = (np.array([di, dj]) + self.basis[b2] - self.basis[b]) @ self.cell
-                        r = round(float(np.hypot(*d)), _DIST_DECIMALS)
-                        if r > 0:
-                            ang = float(np.arctan2(d[1], d[0])) % (2 * np.pi)
-                            cand.append((r, round(ang, 6), b2, di, dj))
-            cand.sort()
-            dists = sorted({c[0] for c in cand})[: self.n_shells]
-            offs_all.append([[(c[2], c[3], c[4]) for c in cand if c[0] == r] for r in dists])
-            exact = []
-            for sh in offs_all[-1]:
-                b2, di, dj = sh[0]
-                d = (np.array([di, dj]) + self.basis[b2] - self.basis[b]) @ self.cell
-                exact.append(float(np.hypot(*d)))
-            dist_all.append(exact)
+        offs_all, dist_all = neighbour_shells(self.cell, self.basis, self.n_shells)
         # the shells must not wrap onto themselves on this lattice (no duplicate neighbours)
         m1 = max(abs(o[1]) for ob in offs_all for sh in ob for o in sh)
         m2 = max(abs(o[2]) for ob in offs_all for sh in ob for o in sh)

@@ -352,7 +352,7 @@ def snapshot_png(state: np.ndarray, lattice: Lattice, species: tuple[str, ...], 
                 else (0.8, 0.8, 0.8, 1.0)
     cmap = ListedColormap(colors)
     fig, ax = plt.subplots(figsize=(6, 6), dpi=100)
-    if lattice.name == "square" and lattice.nb == 1:
+    if lattice.nb == 1 and np.allclose(lattice.cell, np.eye(2)):  # square cells: an image
         ax.imshow(np.asarray(state).reshape(lattice.size).T, origin="lower", cmap=cmap,
                   vmin=-0.5, vmax=ns - 0.5, interpolation="nearest")
     else:

@@ -297,21 +297,21 @@ def _sections(**sections):
     return Sections(**sections)
 
 
-#: site kinds of the named kMC lattices (fcc111: top, fcc and hcp hollows)
-_FCC111_KINDS = ("top", "fcc", "hcp")
-
-
 def _check_kmc(col, sec, mech) -> None:
     """The kmc section against the mechanism: the lattice carries the mechanism's site
     kinds, and every species named in interactions, clusters, diffusion and initial is
     one of its surface species."""
+    from ..lattices import LATTICES, lattice_names
+
     kinds = [s.name for s in mech.sites]
     ads = [sp.name for sp in mech.species if sp.phase == "surface"]
-    if sec.lattice == "fcc111":
-        bad = [k for k in kinds if k not in _FCC111_KINDS]
+    entry = LATTICES.get(sec.lattice)
+    if entry is not None and entry.site_kinds is not None:
+        bad = [k for k in kinds if k not in entry.site_kinds]
         if bad:
-            col.add(("kmc", "lattice"), f"fcc111 has the site kinds {list(_FCC111_KINDS)}; "
-                    f"the mechanism's sites {bad} are not among them (or use lattice: custom)")
+            col.add(("kmc", "lattice"), f"{sec.lattice} has the site kinds "
+                    f"{list(entry.site_kinds)}; the mechanism's sites {bad} are not among "
+                    "them (or use lattice: custom)")
     elif sec.lattice == "custom":
         cell = sorted({s.kind for s in sec.unit_cell.sites}) if sec.unit_cell else []
         bad = [k for k in kinds if k not in cell]
@@ -320,7 +320,8 @@ def _check_kmc(col, sec, mech) -> None:
                     f"the mechanism) in the unit cell, whose kinds are {cell}")
     elif len(kinds) != 1:
         col.add(("kmc", "lattice"), f"{sec.lattice} has one site kind, the mechanism has "
-                f"{kinds}: use fcc111 or a custom unit_cell")
+                f"{kinds}: use a lattice with several site kinds "
+                f"({' | '.join(lattice_names(one_kind=False))}) or a custom unit_cell")
     surface = ads + kinds
     for i, it in enumerate(sec.interactions):
         if split_pair(it.pair, ads) is None:
@@ -435,12 +436,12 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
     return species_objs, (steps if ok else None)
 
 
-def _n_atoms(sp: Species) -> int:
-    return sum(n for _, n in sp.composition) if sp.composition else 0
-
-
 def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
-    """Each step's route must find the thermochemistry it needs."""
+    """Each step's route must find the thermochemistry it needs (the checks of each species'
+    thermo model, :data:`catscale.thermo.THERMO_MODELS`)."""
+    from ..thermo import thermo_model
+    from ._thermo import default_thermo, thermo_inputs
+
     needs_thermo: set[str] = set()
     for j, (st, spec) in enumerate(zip(mech.steps, step_specs)):
         path = ("steps", j)
@@ -461,8 +462,8 @@ def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
         needs_dE = spec.bep is not None
         if spec.ts is not None or needs_dG or needs_dE:
             missing = [n for n in names if species_specs.get(n) is None
-                       or (species_specs[n].energy is None and species_specs[n].thermo
-                           != "shomate")]
+                       or (species_specs[n].energy is None
+                           and thermo_model(species_specs[n].thermo or "frozen").needs_energy)]
             if missing:
                 why = ("the reverse rate constant by detailed balance" if needs_dG else
                        "the reaction energy of the BEP relation" if needs_dE else
@@ -474,59 +475,9 @@ def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
         spec = species_specs[n]
         sp = mech.species[mech.index(n)]
         path = ("species", n)
-        kind = spec.thermo or ("ideal_gas" if sp.phase == "gas" else
-                               "harmonic" if spec.frequencies else "frozen")
-        if kind == "ideal_gas":
-            if sp.phase != "gas":
-                col.add(path + ("thermo",), "'ideal_gas' is for gases")
-                continue
-            natoms = _n_atoms(sp)
-            geom = spec.geometry or ("monatomic" if natoms == 1 else None)
-            if geom is None:
-                col.add(path + ("geometry",), "ideal-gas thermo needs 'geometry' (monatomic, "
-                        "linear or nonlinear)")
-            if spec.mass is None and not sp.composition:
-                col.add(path + ("mass",), "ideal-gas thermo needs 'mass' (amu)")
-            if geom in ("linear", "nonlinear"):
-                if spec.symmetry is None:
-                    col.add(path + ("symmetry",), "ideal-gas thermo needs the rotational "
-                            "'symmetry' number (e.g. 2 for O2, 1 for CO)")
-                if spec.rotational_temperatures is None and spec.inertia is None:
-                    col.add(path, "ideal-gas thermo needs 'rotational_temperatures' (K) or "
-                            "'inertia' (amu angstrom^2)")
-                nrot = 1 if geom == "linear" else 3
-                for key in ("rotational_temperatures", "inertia"):
-                    v = getattr(spec, key)
-                    if v is not None and len(v) not in (nrot, 3 if geom == "linear" else nrot):
-                        col.add(path + (key,), f"a {geom} molecule has {nrot} value(s), "
-                                f"found {len(v)}")
-                nvib = 3 * natoms - (5 if geom == "linear" else 6) if natoms else None
-                nf = len(spec.frequencies or [])
-                if nvib is not None and nf != nvib:
-                    col.add(path + ("frequencies",), f"a {geom} molecule of {natoms} atoms has "
-                            f"{nvib} vibrational modes (3N-{5 if geom == 'linear' else 6}), "
-                            f"found {nf}")
-            if geom == "linear" and natoms and natoms < 2:
-                col.add(path + ("geometry",), "a single atom is 'monatomic'")
-        elif kind == "hindered":
-            if spec.hindered is None:
-                col.add(path + ("hindered",), "hindered thermo needs a 'hindered' block "
-                        "(trans_barrier, rot_barrier, rotational_minima, ...)")
-            if not spec.frequencies or len(spec.frequencies) < 3:
-                col.add(path + ("frequencies",), "hindered thermo needs all 3N frequencies "
-                        "(the three lowest are replaced by the hindered modes)")
-            if spec.mass is None and not sp.composition:
-                col.add(path + ("mass",), "hindered thermo needs 'mass' (amu)")
-        elif kind == "shomate":
-            if spec.shomate is None:
-                col.add(path + ("shomate",), "shomate thermo needs a 'shomate' block "
-                        "(coefficients, T_ranges)")
-            if spec.energy is None:
-                col.add(path + ("energy",), "shomate thermo needs the reference 'energy'")
-        elif kind == "harmonic":
-            if not spec.frequencies:
-                col.add(path + ("frequencies",), "harmonic thermo needs 'frequencies' "
-                        "(cm^-1); use thermo: frozen to ignore vibrations")
+        entry = thermo_model(default_thermo(sp, spec))
+        for key, message in entry.check(thermo_inputs(sp, spec, entry)):
+            col.add(path + key, message)
 
 
 def _lateral(col, raw, species_objs, ctx) -> dict[tuple[str, str], float]:

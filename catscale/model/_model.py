@@ -133,15 +133,17 @@ class Model:
 
     def coordination(self) -> int:
         """Neighbours per site for mean-field lateral interactions: ``lateral_coordination``
-        if given, else that of the kmc lattice (square 4, hexagonal 6, honeycomb 3, a custom
-        unit cell's first shell around its first site), else 4."""
+        if given, else the ``z`` of the kmc lattice in :data:`catscale.lattices.LATTICES`
+        (square 4, hexagonal 6, honeycomb 3, fcc111 6; a custom unit cell's first shell
+        around its first site), else 4."""
         if self.lateral_coordination:
             return int(self.lateral_coordination)
         lattice = self.sections.kmc.lattice if self.sections.kmc is not None else None
         if lattice == "custom":
             return int(self._shell_coordination[0])
-        z = {"square": 4, "hexagonal": 6, "triangular": 6, "fcc111": 6, "honeycomb": 3}
-        return z.get(str(lattice), 4) if lattice else 4
+        from ..lattices import LATTICES
+
+        return LATTICES[str(lattice)].z if str(lattice) in LATTICES else 4
 
     @property
     def _shell_coordination(self) -> tuple[int, ...]:

@@ -6,19 +6,22 @@ schemas in :mod:`catscale.model.sections`, owned by the scale they feed.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..thermo import THERMO_MODELS, HinderedSpec, ShomateSpec, thermo_model_names
 from ._quantities import (
     Energy,
     Finite,
+    Inertia,
     Mass,
     PositivePressure,
     Pressure,
     SiteDensity,
     Temperature,
     Wavenumber,
+    registry_choice,
 )
 
 UNIT_DIMENSIONS = ("energy", "pressure", "temperature", "length", "site_density",
@@ -96,60 +99,15 @@ class SiteSpec(_Strict):
 class LowFrequencySpec(_Strict):
     """Treatment of soft modes: raise to the cutoff, or quasi-RRHO (Grimme 2012)."""
 
-    cutoff: Finite = 100.0
+    cutoff: Wavenumber = 100.0
     method: Literal["raise", "qrrho", "none"] = "raise"
 
 
-class HinderedSpec(_Strict):
-    """Inputs of the hindered translator / rotor (Sprowl, Campbell & Arnadottir 2016).
-
-    ``translation: free`` gives the free 2-D translator (no barrier needed); likewise
-    ``rotation: free``. The site density defaults to that of the species' site kind."""
-
-    trans_barrier: Energy | None = None
-    rot_barrier: Energy | None = None
-    rotational_minima: int = Field(1, ge=1)
-    symmetry: int = Field(1, ge=1)
-    inertia: Finite               # amu angstrom^2 about the surface normal
-    site_density: SiteDensity | None = None
-    translation: Literal["hindered", "free"] = "hindered"
-    rotation: Literal["hindered", "free"] = "hindered"
-    # 'site': one adsorbate per site, the coverage convention of rate laws (default);
-    # 'campbell': the 2-D standard state of Sprowl, Campbell & Arnadottir (as ASE)
-    standard_state: Literal["site", "campbell"] = "site"
-
-    @model_validator(mode="after")
-    def _barriers(self):
-        if self.translation == "hindered" and not (self.trans_barrier or 0) > 0:
-            raise ValueError("a hindered translator needs 'trans_barrier' > 0 (or "
-                             "translation: free)")
-        if self.rotation == "hindered" and not (self.rot_barrier or 0) > 0:
-            raise ValueError("a hindered rotor needs 'rot_barrier' > 0 (or rotation: free)")
-        if self.inertia <= 0:
-            raise ValueError(f"'inertia' must be > 0 amu angstrom^2, got {self.inertia}")
-        return self
-
-
-class ShomateSpec(_Strict):
-    """NIST Shomate coefficients A..H (J, mol, K; t = T/1000) per temperature range."""
-
-    coefficients: list[list[Finite]]
-    T_ranges: list[list[Finite]]
-
-    @model_validator(mode="after")
-    def _shape(self):
-        if len(self.coefficients) != len(self.T_ranges) or not self.coefficients:
-            raise ValueError("shomate needs one coefficient list per temperature range")
-        for c in self.coefficients:
-            if len(c) != 8:
-                raise ValueError(f"Shomate coefficient lists have 8 entries A..H, got {len(c)}")
-        for r in self.T_ranges:
-            if len(r) != 2 or not r[0] < r[1]:
-                raise ValueError(f"temperature ranges are [T_low, T_high], got {r}")
-        return self
-
-
-ThermoKind = Literal["ideal_gas", "harmonic", "hindered", "shomate", "frozen"]
+#: a registered thermo model (:data:`catscale.thermo.THERMO_MODELS`)
+ThermoKind = Annotated[str, registry_choice(lambda: tuple(THERMO_MODELS), "thermo model")]
+#: a registered thermo model usable for a saddle point
+TSThermoKind = Annotated[str, registry_choice(
+    lambda: thermo_model_names(transition_state=True), "thermo model of a saddle point")]
 
 
 class SpeciesSpec(_Strict):
@@ -164,8 +122,8 @@ class SpeciesSpec(_Strict):
     mass: Mass | None = None
     geometry: Literal["monatomic", "linear", "nonlinear"] | None = None
     symmetry: int | None = Field(None, ge=1)
-    rotational_temperatures: list[Finite] | None = None
-    inertia: list[Finite] | None = None
+    rotational_temperatures: list[Temperature] | None = None   # K
+    inertia: list[Inertia] | None = None                       # amu angstrom^2
     spin: Finite = 0.0
     hindered: HinderedSpec | None = None
     shomate: ShomateSpec | None = None
@@ -196,7 +154,7 @@ class TSSpec(_Strict):
 
     energy: Energy
     frequencies: list[Wavenumber] | None = None
-    thermo: Literal["harmonic", "frozen"] | None = None
+    thermo: TSThermoKind | None = None
     low_frequency: LowFrequencySpec | None = None
     reference: str | None = None
 

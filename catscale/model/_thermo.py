@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..bridges.mechanism_rates import StepKinetics
@@ -29,56 +30,56 @@ def _low_frequency_kwargs(spec: Any) -> dict:
     return {"low_frequency": lf.method, "low_frequency_cutoff": lf.cutoff}
 
 
-def _geometry(sp: Species, spec: Any) -> str:
-    if spec.geometry:
-        return spec.geometry
-    return "monatomic" if sum(n for _, n in (sp.composition or ())) == 1 else "nonlinear"
+def default_thermo(sp: Species, spec: Any) -> str:
+    """The thermo model of a species whose entry names none: ideal gas for gases, harmonic
+    for adsorbates with frequencies, else frozen."""
+    return spec.thermo or ("ideal_gas" if sp.phase == "gas" else
+                           "harmonic" if spec.frequencies else "frozen")
+
+
+def thermo_inputs(sp: Species, spec: Any, entry=None, shift: float = 0.0,
+                  site_density: float | None = None):
+    """:class:`catscale.thermo.ThermoInputs` of one species entry (energy + ``shift``, eV;
+    ``site_density`` of its site kind, m^-2; the block the thermo model ``entry`` reads)."""
+    from ..thermo import ThermoInputs
+
+    if spec.mass is not None:
+        mass: Any = float(spec.mass)
+    elif sp.composition:
+        def mass() -> float:
+            return species_mass(sp, spec)
+    else:
+        mass = None
+    block = getattr(spec, entry.spec_key, None) if entry is not None and entry.spec_key \
+        else None
+    return ThermoInputs(
+        energy=None if spec.energy is None else spec.energy + shift,
+        frequencies=tuple(spec.frequencies or ()), phase=sp.phase or "surface",
+        n_atoms=sum(n for _, n in (sp.composition or ())), mass=mass,
+        geometry=spec.geometry, symmetry=spec.symmetry,
+        rotational_temperatures=spec.rotational_temperatures, inertia=spec.inertia,
+        spin=spec.spin, low_frequency=_low_frequency_kwargs(spec), site_density=site_density,
+        block=block)
 
 
 def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
                          site_density: float | None = None):
-    """Thermo object of one species from its spec (None when it has no energy).
+    """Thermo object of one species from its spec (None when it has no energy), built by the
+    thermo model its entry names (:data:`catscale.thermo.THERMO_MODELS`).
 
     ``shift`` (eV) is added to the energy; ``site_density`` (m^-2) of the species' site kind
     is the default of the hindered translator."""
-    from .. import thermo as th
+    from ..thermo import thermo_model
 
     if spec is None:
         return None
-    kind = spec.thermo or ("ideal_gas" if sp.phase == "gas" else
-                           "harmonic" if spec.frequencies else "frozen")
-    if spec.energy is None and kind != "shomate":
+    entry = thermo_model(default_thermo(sp, spec))
+    if spec.energy is None and entry.needs_energy:
         return None
-    E = (spec.energy or 0.0) + shift
-    if kind == "frozen":
-        return th.FixedEnergy(E)
-    if kind == "ideal_gas":
-        geom = _geometry(sp, spec)
-        return th.IdealGasThermo(
-            energy=E, frequencies=list(spec.frequencies or []), geometry=geom,
-            mass=species_mass(sp, spec), symmetry=spec.symmetry or 1,
-            rotational_temperatures=spec.rotational_temperatures, inertia=spec.inertia,
-            spin=spec.spin, **_low_frequency_kwargs(spec))
-    if kind == "harmonic":
-        return th.HarmonicThermo(energy=E, frequencies=list(spec.frequencies),
-                                 **_low_frequency_kwargs(spec))
-    if kind == "hindered":
-        hd = spec.hindered
-        return th.HinderedThermo(
-            energy=E, frequencies=list(spec.frequencies),
-            trans_barrier_energy=hd.trans_barrier or 0.0,
-            rot_barrier_energy=hd.rot_barrier or 0.0,
-            site_density=hd.site_density or site_density or 1.5e19,
-            rotational_minima=hd.rotational_minima, symmetry=hd.symmetry,
-            mass=species_mass(sp, spec), inertia=hd.inertia, translation=hd.translation,
-            rotation=hd.rotation, standard_state=hd.standard_state,
-            **_low_frequency_kwargs(spec))
-    if kind == "shomate":
-        sh = spec.shomate
-        return th.ShomateGas(energy=(spec.energy or 0.0) + shift,
-                             coefficients=sh.coefficients, T_ranges=sh.T_ranges,
-                             frequencies=list(spec.frequencies or []))
-    raise ValueError(f"unknown thermo kind {kind!r}")
+    inp = thermo_inputs(sp, spec, entry, shift, site_density)
+    if inp.energy is None:      # a model that supplies its own energy reference
+        inp = dataclasses.replace(inp, energy=shift)
+    return entry.build(inp)
 
 
 def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKinetics:
@@ -96,10 +97,8 @@ def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKineti
         real = [f for f in freqs if f > 0]
         E = ts.energy + ts_shift
         kind = ts.thermo or ("harmonic" if real else "frozen")
-        if kind == "frozen":
-            obj = th.FixedEnergy(E)
-        else:
-            obj = th.HarmonicThermo(energy=E, frequencies=real, **_low_frequency_kwargs(ts))
+        obj = th.thermo_model(kind).build(th.ThermoInputs(
+            energy=E, frequencies=tuple(real), low_frequency=_low_frequency_kwargs(ts)))
         # the imaginary mode is kept here only for tunneling corrections
         return StepKinetics(route="ts", ts=obj, tunneling=spec.tunneling,
                             imaginary_frequency=imag[0] if imag else None)

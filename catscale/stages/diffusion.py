@@ -90,6 +90,7 @@ def inputs(model, coverages: str | None = None) -> dict:
     """The lattice-gas parameters of a model (section ``diffusion:`` with defaults): a dict
     with lattice, T (K), eps (eV), hop_rate (s^-1), a (m), rule, coverages and the section."""
     from ..errors import InvalidParameterError
+    from ..lattices import lattice_names
     from ..mechanism import split_pair
     from ..model.sections.diffusion import DiffusionSection, parse_coverages
     from ..units import h, kB
@@ -99,7 +100,7 @@ def inputs(model, coverages: str | None = None) -> dict:
     lattice = sec.lattice
     if lattice is None:
         lat = model.sections.kmc.lattice if model.sections.kmc is not None else None
-        lattice = lat if lat in ("square", "hexagonal") else "square"
+        lattice = lat if lat in lattice_names(bravais=True) else "square"
     eps = sec.eps
     if eps is None:
         eps = 0.0

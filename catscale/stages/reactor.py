@@ -80,7 +80,7 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
         pellet_states_along_bed,
     )
     from ..errors import InvalidParameterError
-    from ..reactor import cstr, pfr
+    from ..reactor import reactor_type
     from ..units import bar
     from .pellet import inputs
 
@@ -97,11 +97,10 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
                                     f"a positive pressure of {species}", p)
     F_in = np.array([sec.flow * p.get(s, 0.0) / ptot for s in species])
     key = species.index(sec.key) if sec.key else kin.key
-    solver = pfr if sec.type == "pfr" else cstr
+    kind = reactor_type(sec.type)
+    solver = kind.solve
     kw = dict(adiabatic=sec.adiabatic, heat_capacity=sec.heat_capacity, key=key,
-              products=sec.products)
-    if sec.type == "pfr":
-        kw["n_points"] = sec.n_points
+              products=sec.products, **kind.options(sec))
 
     inlet: dict = {"state": None}   # the inlet pellet warm-starts every later pellet solve
 

@@ -12,6 +12,10 @@ HarmonicThermo   adsorbate with every mode vibrational
 HinderedThermo   hindered (or free 2-D) translator + hindered (or free) rotor (Sprowl et al.)
 ShomateGas       NIST Shomate polynomials, CatMAP ``shomate_gas`` definition
 FixedEnergy      G = E at every temperature (CatMAP ``frozen_adsorbate`` / ``frozen_gas``)
+
+Model files choose them by name from :data:`THERMO_MODELS` (ideal_gas, harmonic, hindered,
+shomate, frozen); each entry owns its constructor, its checks and the spec of the species
+block it reads (``register_thermo_model`` adds one).
 """
 
 from ._base import P0, ThermoBase, ThermoModel
@@ -20,6 +24,15 @@ from ._harmonic import HarmonicThermo
 from ._hindered import HinderedThermo
 from ._ideal_gas import IdealGasThermo
 from ._modes import GRIMME_INERTIA_AMU_A2, parse_frequencies
+from ._registry import (
+    THERMO_MODELS,
+    ThermoEntry,
+    ThermoInputs,
+    register_thermo_model,
+    thermo_model,
+    thermo_model_names,
+)
+from ._specs import HinderedSpec, ShomateSpec
 
 __all__ = [
     "ThermoModel",
@@ -32,4 +45,6 @@ __all__ = [
     "FixedEnergy",
     "parse_frequencies",
     "GRIMME_INERTIA_AMU_A2",
+    "THERMO_MODELS", "ThermoEntry", "ThermoInputs", "register_thermo_model", "thermo_model",
+    "thermo_model_names", "HinderedSpec", "ShomateSpec",
 ]

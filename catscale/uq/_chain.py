@@ -83,7 +83,7 @@ def space_from_section(section: Any, model: Any = None) -> UncertaintySpace:
     Parameters
     ----------
     section : UncertaintySection
-        ``model.uncertainty``.
+        ``model.sections.uncertainty``.
     model : Model, optional
         Used to check that every species / saddle point / parameter named exists.
 
@@ -326,7 +326,7 @@ def chain_function(model, section: Any | None = None, outputs: Sequence[str] | N
     model : Model
         A loaded model file.
     section : UncertaintySection, optional
-        Default: ``model.uncertainty``.
+        Default: ``model.sections.uncertainty``.
     outputs : sequence of str, optional
         Any of ``tof``, ``drc``, ``coverages``, ``effectiveness``, ``conversion``. Default:
         the section's ``outputs``, else ``tof``, ``drc``, ``coverages`` plus

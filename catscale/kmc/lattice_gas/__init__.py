@@ -1,7 +1,7 @@
 """Lattice-gas kinetic Monte Carlo for surface-diffusion observables.
 
-A nearest-neighbour lattice gas on the square or hexagonal lattice (tables from
-:class:`catscale.kmc.Lattice`) with hop kinetics that obey detailed balance
+A nearest-neighbour lattice gas on a registered Bravais lattice (square, hexagonal, ...;
+tables from :class:`catscale.kmc.Lattice`) with hop kinetics that obey detailed balance
 (Metropolis, initial-state or symmetric BEP rules). Canonical mode: hops only, tagged
 particles with unwrapped displacements (tracer and centre-of-mass diffusion). Grand-canonical
 mode: hops plus adsorption/desorption at chemical potential mu (particle-number

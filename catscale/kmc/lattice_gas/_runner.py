@@ -8,11 +8,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...errors import ConvergenceError, InvalidParameterError
+from ...lattices import lattice_kind
 from ...units import kB
 from .._lattice import Lattice
 
 HOP_RULES = ("metropolis", "initial_state", "bep")
-LATTICES = ("square", "hexagonal")
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,9 @@ class LatticeGasConfig:
 
     Parameters
     ----------
-    lattice : {'square', 'hexagonal'}
-        z = 4 or z = 6 nearest neighbours.
+    lattice : str
+        A registered Bravais lattice (:data:`catscale.lattices.LATTICES`, one site per
+        cell): 'square' (z = 4), 'hexagonal' = 'triangular' (z = 6), ...
     size : (int, int)
         Periodic lattice of size[0] x size[1] cells.
     T : float
@@ -50,8 +51,7 @@ class LatticeGasConfig:
     exchange_rate: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.lattice not in LATTICES:
-            raise InvalidParameterError("lattice", f"one of {list(LATTICES)}", self.lattice)
+        lattice_kind(self.lattice, bravais=True)
         if self.rule not in HOP_RULES:
             raise InvalidParameterError("rule", f"one of {list(HOP_RULES)}", self.rule)
         sz = tuple(self.size)
@@ -72,8 +72,8 @@ class LatticeGasConfig:
 
     @property
     def z(self) -> int:
-        """Coordination number."""
-        return 4 if self.lattice == "square" else 6
+        """Coordination number (from the lattice registry)."""
+        return lattice_kind(self.lattice).z
 
     @property
     def D0(self) -> float:

@@ -4,7 +4,8 @@ Surface diffusion of one adsorbate as a nearest-neighbour lattice gas. Every key
 
     diffusion:
       species: CO*             # adsorbate; eps defaults to lateral["CO*-CO*"] of this file
-      lattice: square          # square | hexagonal (default: kmc.lattice if square/hexagonal)
+      lattice: square          # a registered Bravais lattice: square | hexagonal (=
+                               # triangular) (default: kmc.lattice if Bravais, else square)
       eps: -0.05               # nearest-neighbour pair energy, eV (< 0 attractive)
       hop_barrier: 0.30        # Ea0 of an isolated adsorbate, eV ...
       prefactor: 1.0e13        # ... and its attempt frequency, s^-1 (default kB T / h);
@@ -33,12 +34,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .._quantities import _quantity
+from ...lattices import lattice_names
+from .._quantities import Energy, Length, Temperature, registry_choice
+from .._quantities import PositiveRate as Rate
 
-Energy = Annotated[float, _quantity("energy")]
-Rate = Annotated[float, _quantity("frequency", positive=True)]
-Length = Annotated[float, _quantity("length", positive=True)]
-Temperature = Annotated[float, _quantity("temperature", positive=True)]
+#: a registered Bravais lattice (one site per cell), as the lattice-gas kMC needs
+BravaisChoice = Annotated[str, registry_choice(lambda: lattice_names(bravais=True),
+                                               "Bravais lattice")]
 
 
 def parse_coverages(v: object) -> list[float]:
@@ -76,7 +78,7 @@ class DiffusionSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     species: str | None = None
-    lattice: Literal["square", "hexagonal"] | None = None
+    lattice: BravaisChoice | None = None
     eps: Energy | None = None
     hop_barrier: Energy | None = None
     prefactor: Rate | None = None

@@ -3,7 +3,8 @@
 Example (every key optional; defaults shown where they exist)::
 
     kmc:
-      lattice: square          # square | hexagonal (= triangular) | honeycomb | fcc111 | custom
+      lattice: square          # a registered lattice (catscale.lattices.LATTICES: square,
+                               # hexagonal = triangular, honeycomb, fcc111) or custom
       size: [64, 64]           # cells along a1, a2 (periodic)
       events: 1000000
       seed: 1
@@ -39,11 +40,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .._quantities import _quantity
+from ...lattices import lattice_names
+from .._quantities import Energy, Rate, Time, registry_choice
 
-Energy = Annotated[float, _quantity("energy")]
-Time = Annotated[float, _quantity("time", positive=True)]
-Rate = Annotated[float, _quantity("frequency", nonnegative=True)]
+#: a registered lattice (:data:`catscale.lattices.LATTICES`) or ``custom`` (unit_cell)
+LatticeChoice = Annotated[str, registry_choice(lambda: (*lattice_names(), "custom"),
+                                               "lattice")]
 
 
 class UnitCellSite(BaseModel):
@@ -105,8 +107,7 @@ class KMCSection(BaseModel):
     """The ``kmc:`` section: lattice, run length, interactions beyond NN, run control."""
 
     model_config = ConfigDict(extra="forbid")
-    lattice: Literal["square", "hexagonal", "triangular", "honeycomb", "fcc111",
-                     "custom"] = "square"
+    lattice: LatticeChoice = "square"
     size: tuple[int, int] = (64, 64)
     events: int = Field(1_000_000, ge=1)
     seed: int = Field(1, ge=0)
@@ -194,6 +195,7 @@ def build_lattice(section: KMCSection, kinds: list[str], name: str | None = None
     """
     from catscale.errors import InvalidParameterError
     from catscale.kmc import Lattice
+    from catscale.lattices import lattice_kind, lattice_names
 
     name = name or section.lattice
     L = tuple(size) if size else tuple(section.size)
@@ -201,9 +203,12 @@ def build_lattice(section: KMCSection, kinds: list[str], name: str | None = None
         uc = section.unit_cell
         return Lattice(uc.vectors, [s.position for s in uc.sites], [s.kind for s in uc.sites],
                        L, n_shells=section.shells, name="custom")
-    if name == "fcc111":
+    entry = lattice_kind(name, field_name="kmc.lattice")
+    if entry.site_kinds is not None:
         return Lattice.from_name(name, L, n_shells=section.shells)
     if len(kinds) != 1:
+        several = [n for n in lattice_names(one_kind=False)]
         raise InvalidParameterError(
-            "kmc.lattice", f"fcc111 or custom (unit_cell) for several site kinds {kinds}", name)
+            "kmc.lattice", f"one of {several} or custom (unit_cell) for several site kinds "
+            f"{kinds}", name)
     return Lattice.from_name(name, L, kind=kinds[0], n_shells=section.shells)

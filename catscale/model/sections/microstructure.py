@@ -26,10 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .._quantities import _quantity
-
-Length = Annotated[float, _quantity("length", positive=True)]
-Diffusivity = Annotated[float, _quantity("diffusivity", positive=True)]
+from .._quantities import Diffusivity, Length
 
 __all__ = ["MicrostructureSection", "GeneratorSpec"]
 

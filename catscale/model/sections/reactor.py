@@ -3,12 +3,13 @@
 Example::
 
     reactor:
-      type: pfr                 # pfr (packed bed) | cstr
-      volume: 1.0e-4            # bed volume, m^3
-      flow: 1.0e-3              # total inlet molar flow, mol/s (composition: conditions)
+      type: pfr                 # a registered type (catscale.reactor.REACTORS): pfr | cstr
+      volume: 1.0e-4            # bed volume, m^3 (or "0.1 L")
+      flow: 1.0e-3              # total inlet molar flow, mol/s (or "1 mmol/s"); composition:
+                                # conditions
       bed_voidage: 0.4          # gas fraction of the bed
       adiabatic: false
-      heat_capacity: 30.0       # mean molar heat capacity of the gas, J/(mol K)
+      heat_capacity: 30.0       # mean molar heat capacity of the gas, J/(mol K) (or with unit)
       pressure: 1 bar           # default: sum of the partial pressures of conditions
       key: CO                   # key reactant (default: the pellet's)
       products: [CO2]
@@ -18,26 +19,37 @@ Example::
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._quantities import _quantity
+from ...reactor import REACTORS
+from .._quantities import (
+    Finite,
+    MolarFlow,
+    MolarHeatCapacity,
+    PositivePressure,
+    Volume,
+    registry_choice,
+)
 
-Pressure = Annotated[float, _quantity("pressure", positive=True)]
+#: a registered reactor type (:data:`catscale.reactor.REACTORS`)
+ReactorChoice = Annotated[str, registry_choice(lambda: tuple(REACTORS), "reactor type")]
 
 
 class ReactorSection(BaseModel):
-    """``reactor:`` section (see module docstring for the keys and units)."""
+    """``reactor:`` section (see module docstring for the keys and units).
+
+    After validation: volume m^3, flow mol/s, heat_capacity J/(mol K), pressure Pa."""
 
     model_config = ConfigDict(extra="forbid")
-    type: Literal["pfr", "cstr"] = "pfr"
-    volume: float = Field(gt=0)
-    flow: float = Field(gt=0)
-    bed_voidage: float = Field(0.4, ge=0, lt=1)
+    type: ReactorChoice = "pfr"
+    volume: Volume
+    flow: MolarFlow
+    bed_voidage: Finite = Field(0.4, ge=0, lt=1)
     adiabatic: bool = False
-    heat_capacity: float | None = Field(None, gt=0)
-    pressure: Pressure | None = None
+    heat_capacity: MolarHeatCapacity | None = None
+    pressure: PositivePressure | None = None
     key: str | None = None
     products: list[str] | None = None
     n_points: int = Field(41, ge=2, le=10000)

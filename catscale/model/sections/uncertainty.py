@@ -48,15 +48,27 @@ Example::
           distribution: normal
           sigma: 5
 
-Energies take the file's energy unit when bare; a covariance is in eV^2.
+Energies take the file's energy unit when bare (a covariance: its square, eV^2 by default);
+for ``parameter: T`` mean, sigma, low and high are temperatures (K), for the factors
+``D_eff`` and ``p:<gas>`` plain numbers.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from ...errors import InvalidParameterError
+from ...quantities import default_unit
+from ...units import parse_quantity
 from .._quantities import Energy, Finite
 
 __all__ = ["UncertaintySection", "UncertainInputSpec", "SiteClassSpec", "SensitivitySpec"]
@@ -90,8 +102,10 @@ class UncertainInputSpec(_Strict):
     species: list[str] | None = None
     parameter: str | None = None
     systematic: bool = False
-    mean: Energy | list[Energy] = 0.0
-    sigma: Energy | list[Energy] | None = None
+    # mean, sigma, low, high: energies (eV) for a species target, a temperature (K, additive)
+    # for parameter T, a plain factor for D_eff and p:<gas>; converted by _target_units
+    mean: Finite | list[Finite] = 0.0
+    sigma: Finite | list[Finite] | None = None
     correlation: Finite | list[list[Finite]] | None = None
     covariance: list[list[Finite]] | None = None
     low: Finite | None = None
@@ -102,6 +116,45 @@ class UncertainInputSpec(_Strict):
     center: bool = False
     n_sites: int = Field(16, ge=1, le=100000)
     classes: dict[str, SiteClassSpec] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _target_units(cls, data: Any, info: ValidationInfo) -> Any:
+        """Read mean, sigma, low and high in the dimension of the target: energy for
+        species (bare numbers in the file's ``units: energy``), temperature for ``T``
+        (additive, K), dimensionless for the factors ``D_eff`` and ``p:<gas>``."""
+        if not isinstance(data, dict):
+            return data
+        par = data.get("parameter")
+        dim = ("energy" if par is None else "temperature" if par == "T"
+               else "dimensionless")
+        unit = default_unit(info, dim) if dim != "dimensionless" else ""
+        out = dict(data)
+        for key in ("mean", "sigma", "low", "high"):
+            v = data.get(key)
+            if v is None or isinstance(v, bool):
+                continue
+            try:
+                if isinstance(v, list):
+                    out[key] = [parse_quantity(x, dim, unit)
+                                if isinstance(x, (int, float, str)) and not isinstance(x, bool)
+                                else x for x in v]
+                elif isinstance(v, (int, float, str)):
+                    out[key] = parse_quantity(v, dim, unit)
+            except InvalidParameterError as exc:
+                what = {"energy": "an energy (species target)",
+                        "temperature": "a temperature difference in K (parameter T)",
+                        "dimensionless": f"a plain factor (parameter {par})"}[dim]
+                raise ValueError(f"'{key}': expected {what}; {exc.expected}, got "
+                                 f"{exc.found!r}") from None
+        cov = data.get("covariance")
+        if dim == "energy" and isinstance(cov, list):
+            # bare entries in (units: energy)^2, stored in eV^2
+            f2 = parse_quantity(1.0, "energy", unit) ** 2
+            out["covariance"] = [[x * f2 if isinstance(x, (int, float))
+                                  and not isinstance(x, bool) else x for x in row]
+                                 if isinstance(row, list) else row for row in cov]
+        return out
 
     @field_validator("parameter")
     @classmethod
