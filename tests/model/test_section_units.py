@@ -154,4 +154,5 @@ def test_covariance_follows_the_energy_unit():
     text = ("uncertainty: {inputs: [{name: e, kind: epistemic, species: [A*, B*], "
             "distribution: normal, covariance: [[100, 0], [0, 400]]}]}")
     m = _load(text, "units: {energy: kJ/mol}")
-    assert m.sections.uncertainty.inputs[0].covariance[1][1] == pytest.approx(400 * KJ**2, rel=1e-12)
+    cov = m.sections.uncertainty.inputs[0].covariance
+    assert cov[1][1] == pytest.approx(400 * KJ**2, rel=1e-12)
