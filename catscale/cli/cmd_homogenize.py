@@ -15,7 +15,6 @@ def homogenize_section(model):
     :func:`catscale.bridges.microstructure_to_pellet.pellet_transport_from_homogenization`,
     and the voxel image.
     """
-    import pathlib
 
     from catscale.bridges.microstructure_to_pellet import pellet_transport_from_homogenization
     from catscale.errors import InvalidParameterError
@@ -26,15 +25,24 @@ def homogenize_section(model):
         raise InvalidParameterError(f"{model.path}: microstructure", "a microstructure: section",
                                     None)
     if sec.image is not None:
-        path = pathlib.Path(sec.image)
-        if not path.is_absolute():
-            path = pathlib.Path(model.path).parent / path
-        image = load_image(path)
+        from catscale.model import microstructure_image
+
+        image = load_image(*microstructure_image(model))   # checked: regular file, cap, format
     else:
         image = from_spec(sec.generate.kwargs())
     res = effective_diffusivity(image, sec.phases, method=sec.method, tol=sec.tol,
                                 voxel_size=sec.voxel_size)
     return res, pellet_transport_from_homogenization(res, sec.D_free), image
+
+
+def _read_image(name: str):
+    """The voxel image named on the command line, read through the checks of
+    :func:`catscale.model.read_referenced` (regular file, size cap, format)."""
+    from catscale.model import IMAGE_FORMATS, read_referenced
+    from catscale.transport.homogenization import load_image
+
+    return load_image(*read_referenced(name, base=None, source=name, field="IMAGE",
+                                       formats=IMAGE_FORMATS))
 
 
 def register(app: typer.Typer) -> None:
@@ -102,14 +110,14 @@ def register(app: typer.Typer) -> None:
                         res = H.rev_analysis(gen, size_list, samples, cv_target=cv_target,
                                              method=method, progress=cb)
                     else:
-                        img = H.load_image(image)
+                        img = _read_image(image)
                         res = H.rev_analysis(image=img, sizes=size_list, n_samples=samples,
                                              cv_target=cv_target, method="dirichlet"
                                              if method == "periodic" else method,
                                              progress=cb)
                     out = res.to_dict()
                 else:
-                    img = H.from_spec(generate) if generate else H.load_image(image)
+                    img = H.from_spec(generate) if generate else _read_image(image)
                     if save:
                         if save.lower().endswith((".tif", ".tiff")):
                             import tifffile

@@ -20,6 +20,7 @@ from ..mechanism import (
     split_pair,
 )
 from ..mechanism._mechanism import site_of
+from ._files import read_model_text
 from ._schema import (
     KNOWN_SECTIONS,
     TOP_KEYS,
@@ -91,17 +92,8 @@ class _Collector:
 
 
 def _read(path: str | pathlib.Path) -> tuple[str, str]:
-    p = pathlib.Path(path)
-    name = str(path)
-    try:
-        return p.read_text(), name
-    except FileNotFoundError:
-        raise ModelFileError(name, "(file)", "file not found") from None
-    except IsADirectoryError:
-        raise ModelFileError(name, "(file)", "is a directory, expected a YAML model file") \
-            from None
-    except UnicodeDecodeError:
-        raise ModelFileError(name, "(file)", "not a text (UTF-8) file") from None
+    # bounded read: at most max_bytes("model") bytes, UTF-8 (catscale.model._files)
+    return read_model_text(path), str(path)
 
 
 def load_model(path: str | pathlib.Path, text: str | None = None):

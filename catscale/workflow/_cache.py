@@ -60,15 +60,12 @@ def stage_key(name: str, model, keys: dict[str, str]) -> str:
     h.update(f"catscale {__version__} {code_digest()} stage {name}".encode())
     h.update(_canonical({k: raw.get(k) for k in CORE + sections}).encode())
     h.update(_canonical(getattr(model, "energy_shifts", {})).encode())
-    micro = raw.get("microstructure") if "microstructure" in sections else None
-    if isinstance(micro, dict) and micro.get("image"):
-        img = pathlib.Path(micro["image"])
-        if not img.is_absolute():
-            img = pathlib.Path(model.path).parent / img
-        try:
-            h.update(hashlib.sha256(img.read_bytes()).digest())
-        except OSError:
-            h.update(b"missing image")
+    if "microstructure" in sections:
+        from ..model import microstructure_image
+
+        image = microstructure_image(model)   # checked: regular file, size cap, format
+        if image is not None:
+            h.update(hashlib.sha256(image[1]).digest())
     for up in upstream:
         h.update(f"{up}:{keys.get(up, '-')}".encode())
     return h.hexdigest()[:20]
