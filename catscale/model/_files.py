@@ -234,14 +234,20 @@ def resolve_outputs(model, out_dir: str | os.PathLike | None = None):
     Returns
     -------
     catscale.model.Model
-        A copy with absolute, checked paths (the model itself when it names none).
+        A copy with absolute, checked paths (the model itself when it names none). The
+        names are taken from ``model.raw`` (as written), so a model already resolved for
+        one directory can be resolved again for another.
     """
     base = out_dir if out_dir is not None else pathlib.Path(model.path).parent
     sections: Mapping = dict(getattr(model, "sections", {}) or {})
+    raw = model.raw if isinstance(getattr(model, "raw", None), dict) else {}
     changed = False
     for name, fld in OUTPUT_FIELDS:
         sec = sections.get(name)
-        value = getattr(sec, fld, None) if sec is not None else None
+        if sec is None:
+            continue
+        # the name as written in the file (the section may hold an already resolved path)
+        value = (raw.get(name) or {}).get(fld) if isinstance(raw.get(name), dict) else None
         if not value:
             continue
         line = (getattr(model, "lines", None) or {}).get((name, fld))

@@ -20,7 +20,7 @@ from ..mechanism import (
     split_pair,
 )
 from ..mechanism._mechanism import site_of
-from ._files import read_model_text
+from ._files import read_model_text, resolve_outputs
 from ._schema import (
     KNOWN_SECTIONS,
     TOP_KEYS,
@@ -126,7 +126,8 @@ def load_model(path: str | pathlib.Path, text: str | None = None):
     model = _check(data, col, name)
     if col.errors:
         raise ModelFileErrors(col.errors)
-    return Model(**model)
+    # files the model names for writing resolve inside its directory (run --out: inside DIR)
+    return resolve_outputs(Model(**model))
 
 
 def validate_file(path: str | pathlib.Path) -> list[ModelFileError]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import pathlib
 import platform
 import time
@@ -344,10 +343,30 @@ def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
     -------
     RunResult
         ``reused`` lists the stages taken from the cache.
+
+    Raises
+    ------
+    OutputDirBusy
+        When another run holds ``out`` (:func:`catscale.workflow._outputs.locked`).
+    OutputError
+        When an output cannot be written (full disk).
     """
+    from ..model import resolve_outputs
+    from . import _outputs
+
+    # files the model names for writing (kmc.checkpoint) resolve inside `out`
+    model = resolve_outputs(load_model(path), out)
+    if out is None:
+        return _run_stages(model, None, echo, reuse)
+    with _outputs.locked(out):       # one run per output directory; outputs atomic
+        _outputs.clear_outputs(out)
+        return _run_stages(model, out, echo, reuse)
+
+
+def _run_stages(model: Model, out: str | pathlib.Path | None,
+                echo: Callable[[str], None] | None, reuse: bool) -> RunResult:
     from . import _cache
 
-    model = load_model(path)
     result = RunResult(model=model)
     if echo:
         echo(model.summary())
@@ -357,7 +376,8 @@ def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
             continue
         t0 = time.perf_counter()
         keys[name] = _cache.stage_key(name, model, keys)
-        entry = _cache.load(out, name, keys[name]) if (reuse and out is not None) else None
+        entry = (_cache.load(out, name, keys[name], warnings=result.warnings)
+                 if (reuse and out is not None) else None)
         if entry is not None:
             result.stages[name] = entry["stage"]
             if entry.get("text") is not None:
@@ -384,17 +404,13 @@ def run(path: str | pathlib.Path, out: str | pathlib.Path | None = None,
         from ._report import write_report
         from ._results import write_results
 
-        _write(out, result)
         write_results(result, out)
         write_report(result, out)
+        _write(out, result, complete=True)   # last: complete only with every output written
     return result
 
 
-def _write(out: str | pathlib.Path, result: RunResult) -> None:
-    from ..cli._common import to_jsonable
+def _write(out: str | pathlib.Path, result: RunResult, complete: bool = False) -> None:
+    from ._outputs import write_summary
 
-    d = pathlib.Path(out)
-    d.mkdir(parents=True, exist_ok=True)
-    tmp = d / "summary.json.tmp"
-    tmp.write_text(json.dumps(to_jsonable(result.summary()), indent=2))
-    tmp.replace(d / "summary.json")
+    write_summary(out, result.summary(), list(result.stages), complete)
