@@ -107,10 +107,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> pathlib.Path:
         raise OutputError(str(path), _reason(exc)) from None
     try:
         try:
-            view = memoryview(raw)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            _write_all(fd, raw)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -121,6 +118,13 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> pathlib.Path:
             raise OutputError(str(path), _reason(exc)) from None
         raise
     return path
+
+
+def _write_all(fd: int, raw: bytes) -> None:
+    view = memoryview(raw)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
 
 
 def write_summary(out: str | os.PathLike, summary: dict, finished: list[str],
