@@ -15,12 +15,9 @@ import pytest
 from catscale.errors import OutputError
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MODEL = """catscale: 1
-name: small
-conditions: {T: 500, pressures: {A: 1.0, B: 0.0}}
-species: {A: {phase: gas}, B: {phase: gas}, A*: {}}
-steps: [{equation: A + * <=> A*, k_f: 4.0, k_r: 1.0}]
-"""
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from test_untrusted_inputs import BASE as MODEL  # noqa: E402
+
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
 
