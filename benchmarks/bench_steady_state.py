@@ -21,7 +21,8 @@ import time
 
 import numpy as np
 
-ENERGIES = pathlib.Path("/work/shared/validation/catmap_co_oxidation/energies.txt")
+ENERGIES = (pathlib.Path(__file__).resolve().parents[1] / "tests" / "data" / "validation"
+            / "catmap_co_oxidation" / "energies.txt")
 MKM = {
     "rxn_expressions": ["*_s + CO_g -> CO*", "2*_s + O2_g <-> O-O* + *_s -> 2O*",
                         "CO* +  O* <-> O-CO* + * -> CO2_g + 2*"],

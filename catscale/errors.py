@@ -12,6 +12,7 @@ __all__ = [
     "ModelFileErrors",
     "InvalidParameterError",
     "ConvergenceError",
+    "OutputError",
     "CatscaleWarning",
     "ScaleSeparationWarning",
     "MeanFieldWarning",
@@ -106,6 +107,27 @@ class ConvergenceError(CatscaleError, RuntimeError):
         if self.tried:
             text += "\ntried:\n" + "\n".join(f"  - {t}" for t in self.tried)
         super().__init__(text)
+
+
+class OutputError(CatscaleError):
+    """An output file could not be written (a full disk, a read-only directory); the
+    temporary file was removed and the previous version of the file, if any, is intact.
+
+    Parameters
+    ----------
+    path : str
+        The file that could not be written.
+    reason : str
+        The operating system's reason (``No space left on device``).
+    """
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        CatscaleError.__init__(self, f"could not write {path}: {reason}")
+
+    def __str__(self) -> str:
+        return f"could not write {self.path}: {self.reason}"
 
 
 class CatscaleWarning(UserWarning):

@@ -40,6 +40,8 @@ def quantity(dimension: str, positive: bool = False, nonnegative: bool = False):
             x = parse_quantity(v, dimension, default_unit(info, dimension))
         except InvalidParameterError as exc:
             raise ValueError(f"expected {exc.expected}, got {exc.found!r}") from None
+        if not math.isfinite(x):    # 1e308 bar is inf Pa: refused here, not in a solver
+            raise ValueError(f"expected a finite {dimension} (in SI units), got {v!r}")
         if positive and not x > 0:
             raise ValueError(f"expected a {dimension} > 0, got {v!r}")
         if nonnegative and not x >= 0:

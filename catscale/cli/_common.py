@@ -15,7 +15,13 @@ from typing import Any
 
 import typer
 
-from ..errors import CatscaleError, ConvergenceError, InvalidParameterError, ModelFileError
+from ..errors import (
+    CatscaleError,
+    ConvergenceError,
+    InvalidParameterError,
+    ModelFileError,
+    OutputError,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -36,6 +42,9 @@ def cli_errors() -> Iterator[None]:
     except FileNotFoundError as exc:
         _err(f"error: file not found: {exc.filename or exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except OutputError as exc:   # full disk, read-only directory: nothing partial is left
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
     except ConvergenceError as exc:
         _err(f"computation failed: {exc}")
         raise typer.Exit(EXIT_FAILED) from None

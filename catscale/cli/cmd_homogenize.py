@@ -7,6 +7,16 @@ import typer
 from ._common import cli_errors, print_json
 
 
+def _read_image(name: str):
+    """The voxel image named on the command line, read through the checks of
+    :func:`catscale.model.read_referenced` (regular file, size cap, format)."""
+    from catscale.model import IMAGE_FORMATS, read_referenced
+    from catscale.transport.homogenization import load_image
+
+    return load_image(*read_referenced(name, base=None, source=name, field="IMAGE",
+                                       formats=IMAGE_FORMATS))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("homogenize")
     def homogenize(
@@ -73,14 +83,14 @@ def register(app: typer.Typer) -> None:
                         res = H.rev_analysis(gen, size_list, samples, cv_target=cv_target,
                                              method=method, progress=cb)
                     else:
-                        img = H.load_image(image)
+                        img = _read_image(image)
                         res = H.rev_analysis(image=img, sizes=size_list, n_samples=samples,
                                              cv_target=cv_target, method="dirichlet"
                                              if method == "periodic" else method,
                                              progress=cb)
                     out = res.to_dict()
                 else:
-                    img = H.from_spec(generate) if generate else H.load_image(image)
+                    img = H.from_spec(generate) if generate else _read_image(image)
                     if save:
                         if save.lower().endswith((".tif", ".tiff")):
                             import tifffile

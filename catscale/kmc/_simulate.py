@@ -13,12 +13,13 @@ import os
 import signal
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, OutputError
 from . import _kernels as K
 from ._convergence import Convergence, assess
 from ._events import KMCModel, compile_model
@@ -594,8 +595,71 @@ def _save(path: str, sim: Simulation, blocks: dict, block_index: int, fp: str) -
     arr = sim.arrays()
     for k, v in blocks.items():
         arr[f"block_{k}"] = np.asarray(v)
-    np.savez(tmp, fingerprint=np.array(fp), block_index=np.array([block_index]), **arr)
-    os.replace(tmp, path)
+    try:
+        np.savez(tmp, fingerprint=np.array(fp), block_index=np.array([block_index]), **arr)
+        os.replace(tmp, path)
+    except OSError as exc:          # a full disk: no partial checkpoint is left behind
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OutputError(path, exc.strerror or str(exc)) from None
+
+
+def _resume(path: str, sim: Simulation, blocks: dict, fp: str,
+            nblk: int) -> tuple[int, dict]:
+    """Restore ``sim`` from the checkpoint ``path``; the block to start at and the block
+    records (as many blocks as were stored: a run-until-converged run may have more).
+
+    A checkpoint is an ``.npz`` of plain numeric arrays, read without pickle and checked
+    against this run's layout (names, dtypes, shapes) before any of it is used. One written
+    for another model or configuration (its fingerprint differs) is not resumed: the run
+    starts afresh and overwrites it.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``path`` is not a catscale kMC checkpoint (not an npz, object arrays, missing
+        or misshapen arrays).
+    """
+    def foreign(why: str):
+        raise InvalidParameterError("checkpoint", f"a catscale kMC checkpoint (.npz written "
+                                    f"by this run's model); {why}", path)
+
+    expected = {**{k: np.asarray(v) for k, v in sim.arrays().items()},
+                **{f"block_{k}": v for k, v in blocks.items()}}
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            if not hasattr(d, "files"):
+                foreign("this is a single array, not an npz archive")
+            names = set(d.files)
+            missing = {"fingerprint", "block_index", *expected} - names - {"block_proj"}
+            if missing:
+                foreign(f"it lacks {', '.join(sorted(missing)[:4])}")
+            if d["fingerprint"].dtype.kind != "U" or d["fingerprint"].shape != ():
+                foreign("its fingerprint is not a string")
+            if str(d["fingerprint"]) != fp:
+                return 0, blocks         # another model or configuration: start afresh
+            arrays = {k: d[k] for k in (*expected, "block_index") if k in names}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        foreign(f"it cannot be read as one ({exc})")
+    n_st = arrays["block_t"].shape[0] if arrays["block_t"].ndim == 1 else -1
+    for k, ref in expected.items():
+        if k not in arrays:          # 'block_proj' is absent from older checkpoints
+            arrays[k] = np.full((n_st, *ref.shape[1:]), np.nan)
+        a = arrays[k]
+        shape_ok = (a.shape[1:] == ref.shape[1:] and a.shape[:1] == (n_st,)) \
+            if k.startswith("block_") else a.shape == ref.shape
+        if not shape_ok or a.dtype.kind not in "biuf" or (
+                ref.dtype.kind in "biu" and a.dtype.kind == "f"):
+            foreign(f"array {k} has shape {a.shape} and dtype {a.dtype}, expected "
+                    f"{ref.shape} {ref.dtype}")
+    bi = arrays["block_index"]
+    if bi.shape != (1,) or bi.dtype.kind not in "iu" or not 0 <= int(bi[0]) <= n_st:
+        foreign(f"block_index {bi!r} is not a block of this run (0..{n_st})")
+    sim.restore({k: v for k, v in arrays.items() if not k.startswith("block_")})
+    stored = {k: np.array(arrays[f"block_{k}"], dtype=v.dtype) for k, v in blocks.items()}
+    if n_st < nblk:      # a checkpoint taken mid-run: room for the remaining blocks
+        stored = {k: np.concatenate([v, blocks[k][n_st:]]) for k, v in stored.items()}
+    return int(bi[0]), stored
 
 
 class _Interrupt:
@@ -667,15 +731,7 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
 
     start = 0
     if config.checkpoint and config.resume and os.path.exists(config.checkpoint):
-        with np.load(config.checkpoint) as d:
-            if str(d["fingerprint"]) == fp:
-                sim.restore({k: d[k] for k in d.files})
-                start = int(d["block_index"][0])
-                stored = {k: np.array(d[f"block_{k}"]) for k in blocks
-                          if f"block_{k}" in d.files}
-                n_st = len(stored["t"])
-                blocks = {k: stored.get(k, np.full((n_st, *v.shape[1:]), np.nan))
-                          for k, v in blocks.items()}   # 'proj' is absent from older files
+        start, blocks = _resume(config.checkpoint, sim, blocks, fp, nblk)
     fd = config.fast_diffusion
     channels = _channels(model) if fd else []
     bounds = _instance_bounds(sim, channels) if fd else []

@@ -20,6 +20,7 @@ from ..mechanism import (
     site_of,
     split_pair,
 )
+from ._files import read_model_text, resolve_outputs
 from ._schema import (
     KNOWN_SECTIONS,
     TOP_KEYS,
@@ -91,17 +92,8 @@ class _Collector:
 
 
 def _read(path: str | pathlib.Path) -> tuple[str, str]:
-    p = pathlib.Path(path)
-    name = str(path)
-    try:
-        return p.read_text(), name
-    except FileNotFoundError:
-        raise ModelFileError(name, "(file)", "file not found") from None
-    except IsADirectoryError:
-        raise ModelFileError(name, "(file)", "is a directory, expected a YAML model file") \
-            from None
-    except UnicodeDecodeError:
-        raise ModelFileError(name, "(file)", "not a text (UTF-8) file") from None
+    # bounded read: at most max_bytes("model") bytes, UTF-8 (catscale.model._files)
+    return read_model_text(path), str(path)
 
 
 def load_model(path: str | pathlib.Path, text: str | None = None):
@@ -134,7 +126,8 @@ def load_model(path: str | pathlib.Path, text: str | None = None):
     model = _check(data, col, name)
     if col.errors:
         raise ModelFileErrors(col.errors)
-    return Model(**model)
+    # files the model names for writing resolve inside its directory (run --out: inside DIR)
+    return resolve_outputs(Model(**model))
 
 
 def validate_file(path: str | pathlib.Path) -> list[ModelFileError]:

@@ -1,12 +1,32 @@
-"""YAML reading that remembers the line of every mapping key and sequence item."""
+"""YAML reading that remembers the line of every mapping key and sequence item.
+
+Parsing is bounded: a model file is plain data of modest size, so nesting depth and the number
+of nodes after alias expansion are limited (a few hundred bytes of nested aliases would
+otherwise expand to gigabytes), and tags other than YAML's core types (``!!python/...``,
+``!custom``) are refused rather than constructed. The file-size limit is applied when the
+file is read (:func:`catscale.model.read_model_text`).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import ModelFileError
 
 Path = tuple  # a field path: ("steps", 2, "equation")
+
+#: deepest nesting of mappings and sequences a model file may have (the deepest shipped
+#: model nests 5 levels)
+MAX_DEPTH = 64
+#: most nodes (scalars + collections) after alias expansion (shipped models: < 2000)
+MAX_NODES = 200_000
+#: the only tags accepted (YAML's core schema); anything else is refused, never constructed
+CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                      ("str", "int", "float", "bool", "null", "map", "seq"))
+# flow brackets outside comments and one-line quoted strings (a cheap guard run before the
+# parser: ruamel's scanner spends ~1 s looking ahead through a thousand unclosed '[')
+_FLOW = re.compile(r"""#[^\n]*|'(?:[^'\n]|'')*'|"(?:[^"\\\n]|\\.)*"|[\[\]{}]""")
 
 
 def load_yaml_with_lines(text: str, filename: str) -> tuple[Any, dict[Path, int]]:
@@ -23,7 +43,9 @@ def load_yaml_with_lines(text: str, filename: str) -> tuple[Any, dict[Path, int]
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    _check_flow_depth(text, filename)
     try:
+        _check_events(yaml, text, filename)
         data = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
@@ -36,11 +58,78 @@ def load_yaml_with_lines(text: str, filename: str) -> tuple[Any, dict[Path, int]
         raise ModelFileError(filename, "(yaml)",
                              f"not valid YAML: {exc.problem or exc.context}",
                              mark.line + 1 if mark else None) from None
+    except ModelFileError:
+        raise
     except Exception as exc:  # ruamel raises a few unmarked errors
         raise ModelFileError(filename, "(yaml)", f"not valid YAML: {exc}") from None
     lines: dict[Path, int] = {}
     plain = _to_plain(data, (), lines)
     return plain, lines
+
+
+def _check_flow_depth(text: str, filename: str) -> None:
+    """Refuse flow collections ([...], {...}) nested deeper than :data:`MAX_DEPTH`."""
+    depth = 0
+    for m in _FLOW.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ModelFileError(filename, "(yaml)", f"nested deeper than the limit of "
+                                     f"{MAX_DEPTH} levels", text.count("\n", 0, m.start()) + 1)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+
+
+def _check_events(yaml, text: str, filename: str) -> None:
+    """One pass over the parser's events (no objects built): nesting depth, node count after
+    alias expansion and tags, each against its limit; raises ModelFileError naming it."""
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        ScalarEvent,
+    )
+
+    def fail(ev, message: str):
+        mark = getattr(ev, "start_mark", None)
+        raise ModelFileError(filename, "(yaml)", message, mark.line + 1 if mark else None)
+
+    sizes: dict[str, int] = {}       # anchor -> nodes of its value, expanded
+    stack = [[0, None]]              # [nodes so far, anchor] of each open collection
+    total = 0
+    for ev in yaml.parse(text):
+        if isinstance(ev, (ScalarEvent, CollectionStartEvent)):
+            tag = ev.tag
+            if tag is not None and tag not in CORE_TAGS and not (
+                    isinstance(ev, ScalarEvent) and tag == "!"):
+                fail(ev, f"YAML tag {tag!r} is not accepted: a model file holds plain data "
+                         "(mappings, lists, strings, numbers, booleans)")
+        if isinstance(ev, AliasEvent):
+            n = sizes.get(ev.anchor, 1)
+        elif isinstance(ev, ScalarEvent):
+            n = 1
+            if ev.anchor:
+                sizes[ev.anchor] = 1
+        elif isinstance(ev, CollectionStartEvent):
+            stack.append([1, ev.anchor])
+            total += 1
+            if len(stack) - 1 > MAX_DEPTH:
+                fail(ev, f"nested deeper than the limit of {MAX_DEPTH} levels")
+            continue
+        elif isinstance(ev, CollectionEndEvent):
+            n, anchor = stack.pop()
+            if anchor:
+                sizes[anchor] = n
+            stack[-1][0] += n
+            continue
+        else:
+            continue
+        stack[-1][0] += n
+        total += n
+        if total > MAX_NODES:
+            fail(ev, f"more than the limit of {MAX_NODES} values after expanding aliases "
+                     "(*name references); a model file this large is refused")
 
 
 def _to_plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:

@@ -95,7 +95,13 @@ def homogenize(image, phases=None, *, method: str = "periodic", axes=None, tol: 
     """
     from ..transport import homogenization as H
 
-    img = H.load_image(image) if isinstance(image, str) else np.asarray(image)
+    if isinstance(image, str):      # a file: regular, under the size cap, a known format
+        from ..model import IMAGE_FORMATS, read_referenced
+
+        img = H.load_image(*read_referenced(image, base=None, source=image, field="image",
+                                            formats=IMAGE_FORMATS))
+    else:
+        img = np.asarray(image)
     r = H.effective_diffusivity(img, phases, method=method, axes=axes, tol=tol,
                                 voxel_size=voxel_size, progress=progress)
     extra: dict = {}
@@ -107,8 +113,6 @@ def homogenize(image, phases=None, *, method: str = "periodic", axes=None, tol: 
 
 def load_section_image(model):
     """The voxel image of a model's ``microstructure:`` section (file or generator)."""
-    import pathlib
-
     from ..errors import InvalidParameterError
     from ..transport.homogenization import from_spec, load_image
 
@@ -117,10 +121,9 @@ def load_section_image(model):
         raise InvalidParameterError(f"{model.path}: microstructure", "a microstructure: section",
                                     None)
     if sec.image is not None:
-        path = pathlib.Path(sec.image)
-        if not path.is_absolute():
-            path = pathlib.Path(model.path).parent / path
-        return load_image(path)
+        from ..model import microstructure_image
+
+        return load_image(*microstructure_image(model))   # checked: regular file, cap, format
     return from_spec(sec.generate.kwargs())
 
 

@@ -400,11 +400,8 @@ def write_report(result: Any, path: str | os.PathLike) -> pathlib.Path:
     """
     p = pathlib.Path(path)
     out = p if p.suffix in (".html", ".htm") else p / REPORT_FILE
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = render_report(result)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    return out
+    from ._outputs import write_atomic
+
+    return write_atomic(out, render_report(result))
 
 

@@ -138,6 +138,11 @@ def write_results(result: Any, path: str | os.PathLike) -> pathlib.Path:
     -------
     Path
         The file written (atomically: a temporary file renamed into place).
+
+    Raises
+    ------
+    catscale.errors.OutputError
+        When the file cannot be written (full disk); no temporary file is left.
     """
     import xarray as xr
 
@@ -157,10 +162,7 @@ def write_results(result: Any, path: str | os.PathLike) -> pathlib.Path:
         "timings_s": _dumps(timings),
         "warnings": _dumps(list(getattr(result, "warnings", []) or [])),
     })
-    tmp = out.with_name(out.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    root.to_netcdf(tmp, mode="w", engine="h5netcdf")
+    groups = {"/": root}
     for name in dict.fromkeys(list(stages) + list(ready)):
         if name in ready and isinstance(ready[name], xr.Dataset):
             ds = ready[name].copy()
@@ -175,9 +177,14 @@ def write_results(result: Any, path: str | os.PathLike) -> pathlib.Path:
         ds.attrs = _netcdf_safe_attrs(ds.attrs)
         for v in ds.variables.values():
             v.attrs = _netcdf_safe_attrs(v.attrs)
-        ds.to_netcdf(tmp, mode="a", group=name, engine="h5netcdf")
-    tmp.replace(out)
-    return out
+        groups[name] = ds
+    # the whole file is built in memory and then written by write_atomic: a full disk is an
+    # ordinary OSError there (not an HDF5 failure halfway through a file), the temporary
+    # file is removed, and results.nc is complete or absent
+    from ._outputs import write_atomic
+
+    data = xr.DataTree.from_dict(groups).to_netcdf(None, engine="h5netcdf")
+    return write_atomic(out, bytes(data))
 
 
 def read_results(path: str | os.PathLike) -> dict[str, Any]:

@@ -9,7 +9,6 @@ study; the kMC check takes the mean-field steady state.
 from __future__ import annotations
 
 import hashlib
-import json
 import pathlib
 import platform
 import time
@@ -20,7 +19,7 @@ from typing import Any
 from .. import __version__
 from .. import uq as _uq  # noqa: F401  (registers the uncertainty stage)
 from ..model import Model, load_model
-from ..stages import STAGES, StageResult, to_jsonable
+from ..stages import STAGES, StageResult
 
 __all__ = ["RunResult", "run", "provenance", "STAGES"]
 
@@ -106,10 +105,31 @@ def run(path: str | pathlib.Path | Model, out: str | pathlib.Path | None = None,
     -------
     RunResult
         ``reused`` lists the stages taken from the cache.
+
+    Raises
+    ------
+    OutputDirBusy
+        When another run holds ``out`` (:func:`catscale.workflow._outputs.locked`).
+    OutputError
+        When an output cannot be written (full disk).
     """
-    from . import _cache
+    from ..model import resolve_outputs
+    from . import _outputs
 
     model = path if isinstance(path, Model) else load_model(path)
+    # files the model names for writing (kmc.checkpoint) resolve inside `out`
+    model = resolve_outputs(model, out)
+    if out is None:
+        return _run_stages(model, None, echo, reuse)
+    with _outputs.locked(out):       # one run per output directory; outputs atomic
+        _outputs.clear_outputs(out)
+        return _run_stages(model, out, echo, reuse)
+
+
+def _run_stages(model: Model, out: str | pathlib.Path | None,
+                echo: Callable[[str], None] | None, reuse: bool) -> RunResult:
+    from . import _cache
+
     result = RunResult(model=model)
     if echo:
         echo(model.summary())
@@ -119,7 +139,8 @@ def run(path: str | pathlib.Path | Model, out: str | pathlib.Path | None = None,
             continue
         t0 = time.perf_counter()
         keys[name] = _cache.stage_key(stage, model, keys)
-        entry = _cache.load(out, name, keys[name]) if (reuse and out is not None) else None
+        entry = (_cache.load(out, name, keys[name], warnings=result.warnings)
+                 if (reuse and out is not None) else None)
         typed = _from_cache(name, entry["stage"]) if entry is not None else None
         if entry is not None and typed is not None:
             result.results[name] = typed
@@ -148,15 +169,13 @@ def run(path: str | pathlib.Path | Model, out: str | pathlib.Path | None = None,
         from ._report import write_report
         from ._results import write_results
 
-        _write(out, result)
         write_results(result, out)
         write_report(result, out)
+        _write(out, result, complete=True)   # last: complete only with every output written
     return result
 
 
-def _write(out: str | pathlib.Path, result: RunResult) -> None:
-    d = pathlib.Path(out)
-    d.mkdir(parents=True, exist_ok=True)
-    tmp = d / "summary.json.tmp"
-    tmp.write_text(json.dumps(to_jsonable(result.summary()), indent=2))
-    tmp.replace(d / "summary.json")
+def _write(out: str | pathlib.Path, result: RunResult, complete: bool = False) -> None:
+    from ._outputs import write_summary
+
+    write_summary(out, result.summary(), list(result.stages), complete)

@@ -13,9 +13,7 @@ from catscale.model import load_model
 from catscale.units import kB
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-VALIDATION = pathlib.Path("/work/shared/validation/models")
-if not VALIDATION.exists():
-    VALIDATION = ROOT.parent / "shared" / "validation" / "models"
+VALIDATION = ROOT / "tests" / "data" / "validation" / "models"
 MODELS = sorted(VALIDATION.glob("*.yaml")) + sorted((ROOT / "examples").rglob("*.yaml"))
 LOADED = {}
 for p in MODELS:

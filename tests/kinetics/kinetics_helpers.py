@@ -17,7 +17,7 @@ def table(mech: Mechanism, kf, kr, T: float = 500.0) -> RateTable:
 
 
 # CatMAP tutorial map point A (O = 1.0, CO = 1.75 eV), rate constants and CatMAP's
-# 100-digit steady state from /work/shared/validation/models/co_oxidation_fixed_k_A.yaml
+# 100-digit steady state from tests/data/validation/models/co_oxidation_fixed_k_A.yaml
 POINT_A = dict(kf=[10418309069408.277, 1186660176898.7603, 3820.504366650964],
                kr=[187420248402.60406, 3.906629544532714e-14, 2.7999138683230903e-07],
                theta={"CO*": 1.4922460296805842e-05, "O*": 0.9999848090919874},

@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 
 from catscale.cli.main import _register, app
 
-VAL = pathlib.Path("/work/shared/validation")
-pytestmark = pytest.mark.skipif(not VAL.exists(), reason="validation data not present")
+VAL = pathlib.Path(__file__).resolve().parents[1] / "data" / "validation"
 _register()
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from catscale.units import kB
 
 def test_langmuir_isotherm():
     # A + * <=> A*, k_f = 4 bar^-1 s^-1, k_r = 1 s^-1, p = 0.5 bar: theta = Kp/(1+Kp) = 2/3
-    # (shared/validation/models/langmuir.yaml). Non-interacting sites: exact in kMC too.
+    # (tests/data/validation/models/langmuir.yaml). Non-interacting sites: exact in kMC too.
     lat = Lattice.square(32)
     _, _, m = make(["A + * <=> A*"], [4.0], [1.0], {"A": 0.5}, lat)
     r = simulate(m, lat, KMCConfig(events=300_000, seed=11, blocks=20))

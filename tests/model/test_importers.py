@@ -8,7 +8,7 @@ import pytest
 
 from catscale.errors import ModelFileError
 
-VAL = pathlib.Path("/work/shared/validation")
+VAL = pathlib.Path(__file__).resolve().parents[1] / "data" / "validation"
 
 MKM_TEXT = '''
 rxn_expressions = [
@@ -33,7 +33,6 @@ scaling_constraint_dict = {'O_s':['+',0,None], 'CO_s':[0,'+',None],
 '''
 
 
-@pytest.mark.skipif(not VAL.exists(), reason="validation data not present")
 def test_catmap_mkm_to_model_file_reproduces_point_A(tmp_path):
     from catscale.kinetics import steady_state
     from catscale.model import load_model

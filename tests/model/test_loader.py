@@ -9,9 +9,7 @@ from catscale.model import load_model, validate_file
 from catscale.units import kB
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-VALIDATION = pathlib.Path("/work/shared/validation/models")
-if not VALIDATION.exists():
-    VALIDATION = ROOT.parent / "shared" / "validation" / "models"
+VALIDATION = ROOT / "tests" / "data" / "validation" / "models"
 SHIPPED = sorted(VALIDATION.glob("*.yaml")) + sorted((ROOT / "examples").glob("*.yaml"))
 
 

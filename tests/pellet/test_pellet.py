@@ -19,7 +19,7 @@ from catscale.pellet import (
 )
 from catscale.units import R as RG
 
-# First-order effectiveness factors at Aris phi = 1 (/work/shared/validation/README.md;
+# First-order effectiveness factors at Aris phi = 1 (tests/data/validation/README.md;
 # slab tanh(phi)/phi, cylinder I1(2phi)/(phi I0(2phi)), sphere (coth 3phi - 1/3phi)/phi).
 REFERENCE_PHI1 = {"slab": 0.761594, "cylinder": 0.697775, "sphere": 0.671636}
 

@@ -1,8 +1,9 @@
 """CatMAP descriptor models -> catscale.
 
-Reads a CatMAP ``.mkm`` setup file (Python assignments of literals; parsed with
-:func:`ast.literal_eval`, never executed) and its ``energies.txt`` table, and rebuilds the
-model CatMAP solves (SUNCAT-Center/catmap, tutorials/2-creating_microkinetic_model):
+Reads a CatMAP ``.mkm`` setup file (Python assignments of literals, parsed with :mod:`ast`
+and evaluated by a whitelist of literals and bounded arithmetic, never executed) and its
+``energies.txt`` table, and rebuilds the model CatMAP solves (SUNCAT-Center/catmap,
+tutorials/2-creating_microkinetic_model):
 
 * ``rxn_expressions`` ``'IS -> FS'`` / ``'IS <-> TS -> FS'`` become reversible steps; names
   ``CO_g`` -> ``CO``, ``CO*``/``CO_s`` -> ``CO*``, ``*_s`` -> ``*`` (one site kind);
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import math
 import pathlib
 import re
 from collections.abc import Mapping, Sequence
@@ -71,64 +73,171 @@ SHOMATE: dict[str, list[tuple[tuple[float, float], list[float]]]] = {
 _OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
         ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
         ast.Pow: lambda a, b: a ** b}
+#: bounds of the arithmetic a .mkm file may contain: |integer results| and |exponents|
+MAX_INT = 2**63
+MAX_EXPONENT = 400
+#: most grid points per descriptor axis (CatMAP tutorials use 15-100)
+MAX_RESOLUTION = 2000
+
+
+class _Refused(ValueError):
+    """A literal whose value would be unbounded (``9**9**9``): refused, not skipped."""
 
 
 def _literal(node: ast.AST) -> Any:
-    """Value of a literal expression, with + - * / ** on numbers (``1./3.``); no calls."""
+    """Value of a literal expression: numbers, strings, True/False/None, lists, tuples,
+    dicts, and + - * / ** between numbers (``1./3.``) with bounded results. Anything else
+    (names, calls, attributes, comprehensions ...) raises ValueError: nothing is executed.
+
+    Raises
+    ------
+    _Refused
+        For arithmetic whose result is not bounded (|int| > 2**63, non-finite float,
+        exponent > 400).
+    ValueError
+        For a node outside the whitelist.
+    """
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if v is None or isinstance(v, (bool, int, float, str)):
+            return v
+        raise ValueError(f"constant of type {type(v).__name__}")
     if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
         a, b = _literal(node.left), _literal(node.right)
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-            return _OPS[type(node.op)](a, b)
-        raise ValueError("arithmetic on non-numbers")
+        if not (_is_number(a) and _is_number(b)):
+            raise ValueError("arithmetic on non-numbers")
+        big_int = (isinstance(a, int) and isinstance(b, int) and abs(a) > 1 and b > 0
+                   and b * math.log2(abs(a)) > 63)
+        if isinstance(node.op, ast.Pow) and (abs(b) > MAX_EXPONENT or big_int):
+            raise _Refused(f"power with an unbounded result (exponent {b!r}; the limits "
+                           f"are |exponent| <= {MAX_EXPONENT} and |integers| < 2**63)")
+        try:
+            v = _OPS[type(node.op)](a, b)
+        except OverflowError:
+            raise _Refused("arithmetic overflows a float") from None
+        if isinstance(v, complex):
+            raise ValueError("complex result")
+        if isinstance(v, int) and abs(v) >= MAX_INT:
+            raise _Refused(f"integer beyond the limit of 2**63 ({node.lineno}:"
+                           f"{node.col_offset})")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise _Refused("arithmetic gives a non-finite number")
+        return v
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         v = _literal(node.operand)
+        if not _is_number(v):
+            raise ValueError("sign of a non-number")
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.List):
         return [_literal(e) for e in node.elts]
     if isinstance(node, ast.Tuple):
         return tuple(_literal(e) for e in node.elts)
     if isinstance(node, ast.Dict):
+        if any(k is None for k in node.keys):
+            raise ValueError("dict unpacking")
         return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values)}
-    return ast.literal_eval(node)
+    raise ValueError(f"{type(node).__name__} is not a literal")
 
 
-def read_mkm(path: str | pathlib.Path) -> dict[str, Any]:
-    """Literal assignments of a CatMAP ``.mkm`` file (``x = [...]``, ``d['k'] = {...}``)."""
-    text = pathlib.Path(path).read_text()
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _parse_literal(text: str) -> Any:
+    """Value of one literal expression in ``text`` (see :func:`_literal`)."""
+    return _literal(ast.parse(text.strip(), mode="eval").body)
+
+
+def read_mkm(path: str | pathlib.Path, base: str | pathlib.Path | None = None,
+             source: str | None = None, field: str = "(file)") -> dict[str, Any]:
+    """Literal assignments of a CatMAP ``.mkm`` file (``x = [...]``, ``d['k'] = {...}``).
+
+    The file is parsed (:mod:`ast`), never executed: only literals and bounded arithmetic
+    between numbers are evaluated (:func:`_literal`); other statements are skipped. The
+    file is read through :func:`catscale.model.read_referenced` (regular file, size cap).
+
+    Parameters
+    ----------
+    path : path
+        The ``.mkm`` file.
+    base, source, field : optional
+        Directory ``path`` is relative to, and the referring file and field (when another
+        file names this one).
+
+    Raises
+    ------
+    ModelFileError
+        Syntax error, or an expression whose value is unbounded (``9**9**9``).
+    """
+    from .._files import max_bytes, read_referenced
+
+    path, raw = read_referenced(path, base=base, source=source or str(path), field=field,
+                                formats=(".mkm", ".txt", ".py"), cap=max_bytes("model"))
+    text = raw.decode("utf-8")
     out: dict[str, Any] = {}
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
         raise ModelFileError(str(path), "(syntax)", f"not a CatMAP .mkm file: {exc.msg}",
                              exc.lineno) from None
+    except (RecursionError, MemoryError):
+        raise ModelFileError(str(path), "(syntax)", "nested too deeply to be a CatMAP .mkm "
+                             "file") from None
     for node in tree.body:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         tgt = node.targets[0]
+        name = (tgt.id if isinstance(tgt, ast.Name) else
+                tgt.value.id if isinstance(tgt, ast.Subscript)
+                and isinstance(tgt.value, ast.Name) else None)
+        if name is None:
+            continue
         try:
             val = _literal(node.value)
-        except (ValueError, TypeError, ZeroDivisionError):
+            key = _literal(tgt.slice) if isinstance(tgt, ast.Subscript) else None
+        except _Refused as exc:
+            raise ModelFileError(str(path), name, f"refused: {exc}", node.lineno) from None
+        except (ValueError, TypeError, ZeroDivisionError, RecursionError):
             continue      # expressions that are not literals (rare in .mkm files) are skipped
         if isinstance(tgt, ast.Name):
-            out[tgt.id] = val
-        elif isinstance(tgt, ast.Subscript) and isinstance(tgt.value, ast.Name):
-            key = ast.literal_eval(tgt.slice)
-            out.setdefault(tgt.value.id, {})[key] = val
+            out[name] = val
+        else:
+            try:
+                out.setdefault(name, {})[key] = val
+            except TypeError:     # `x = 1` then `x['k'] = ...`, or an unhashable key
+                raise ModelFileError(str(path), name, "an item assignment to a dict",
+                                     node.lineno) from None
     return out
 
 
-def read_energies(path: str | pathlib.Path) -> list[dict[str, Any]]:
-    """Rows of a CatMAP energy table (tab separated, header line)."""
+def read_energies(path: str | pathlib.Path, base: str | pathlib.Path | None = None,
+                  source: str | None = None,
+                  field: str = "input_file") -> list[dict[str, Any]]:
+    """Rows of a CatMAP energy table (tab separated, header line), read through
+    :func:`catscale.model.read_referenced` (regular file, size cap, UTF-8 text)."""
+    import io
+
+    from .._files import read_referenced
+
+    path, raw = read_referenced(path, base=base, source=source or str(path), field=field,
+                                formats=(".txt", ".tsv", ".csv"))
     rows = []
-    with open(path, newline="") as fh:
-        for r in csv.DictReader(fh, delimiter="\t"):
-            try:
-                r["formation_energy"] = float(r["formation_energy"])
-            except (KeyError, ValueError):
-                raise ModelFileError(str(path), "formation_energy", "a number in every row",
-                                     None) from None
-            r["frequencies"] = ast.literal_eval(r.get("frequencies") or "[]")
-            rows.append(r)
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8"), newline=""), delimiter="\t")
+    for i, r in enumerate(reader):
+        try:
+            r["formation_energy"] = float(r["formation_energy"])
+        except (KeyError, ValueError, TypeError):
+            raise ModelFileError(str(path), "formation_energy", "a number in every row",
+                                 i + 2) from None
+        try:
+            freq = _parse_literal(r.get("frequencies") or "[]")
+        except (ValueError, TypeError, ZeroDivisionError, SyntaxError, RecursionError):
+            freq = None
+        if not isinstance(freq, (list, tuple)) or not all(_is_number(f) for f in freq):
+            raise ModelFileError(str(path), "frequencies", "a list of numbers (cm^-1), got "
+                                 f"{r.get('frequencies')!r}", i + 2)
+        r["frequencies"] = list(freq)
+        rows.append(r)
     return rows
 
 
@@ -216,6 +325,7 @@ def load_catmap(mkm: str | pathlib.Path | Mapping[str, Any],
         mkm = read_mkm(mkm)
     else:
         base = pathlib.Path(".")
+    energies_base = None        # a table named on the command line: as given
     for key in ("rxn_expressions", "surface_names", "descriptor_names", "temperature"):
         if key not in mkm:
             raise ModelFileError(src, key, "required CatMAP setting is missing")
@@ -225,9 +335,12 @@ def load_catmap(mkm: str | pathlib.Path | Mapping[str, Any],
     if mkm.get("adsorbate_thermo_mode", "frozen_adsorbate") != "frozen_adsorbate":
         raise ModelFileError(src, "adsorbate_thermo_mode", "only 'frozen_adsorbate' is "
                              f"imported, got {mkm.get('adsorbate_thermo_mode')!r}")
-    if energies is None:
-        energies = base / mkm.get("input_file", "energies.txt")
-    rows = read_energies(energies)
+    if energies is None:        # named by the .mkm file: relative to its directory
+        energies = str(mkm.get("input_file", "energies.txt"))
+        energies_base = base
+    rows = read_energies(energies, base=energies_base, source=src if energies_base else None)
+    if energies_base is not None:
+        energies = base / energies
     surfaces = list(mkm["surface_names"])
     # steps
     equations, ts_of_step = [], {}
@@ -317,7 +430,12 @@ def load_catmap(mkm: str | pathlib.Path | Mapping[str, Any],
     dm = DescriptorModel(mech, descriptors, scaling, gas_thermo, tuple(ts_rel))
     pressures = {g.name: float(mkm.get("species_definitions", {}).get(g.name + "_g", {})
                                .get("pressure", 0.0)) for g in mech.gas}
-    res = int(mkm.get("resolution", 15))
+    res = mkm.get("resolution", 15)
+    for r_ in (res if isinstance(res, (list, tuple)) else [res]):
+        if not _is_number(r_) or int(r_) != r_ or not 1 <= r_ <= MAX_RESOLUTION:
+            raise ModelFileError(src, "resolution", f"an integer in [1, {MAX_RESOLUTION}] "
+                                 f"(grid points per descriptor), got {r_!r}")
+    res = [int(r_) for r_ in res] if isinstance(res, (list, tuple)) else int(res)
     ranges = mkm.get("descriptor_ranges", [[-1, 1]] * nd)
     res_list = res if isinstance(res, (list, tuple)) else [res] * nd
     axes = {d: np.linspace(r[0], r[1], n) for d, r, n in zip(descriptors, ranges, res_list)}

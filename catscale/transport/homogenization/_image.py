@@ -123,13 +123,16 @@ def as_phase_image(
     return PhaseImage(np.ascontiguousarray(labels), table.astype(float), ndim)
 
 
-def load_image(path: str | os.PathLike) -> np.ndarray:
+def load_image(path: str | os.PathLike, data: bytes | None = None) -> np.ndarray:
     """Read a voxel image from a TIFF stack (.tif/.tiff, via tifffile) or NumPy file (.npy).
 
     Parameters
     ----------
     path : str or path
-        File name.
+        File name (its suffix gives the format).
+    data : bytes, optional
+        The file's contents, already read and checked (regular file, size cap, format:
+        :func:`catscale.model.read_referenced`); then ``path`` is not opened.
 
     Returns
     -------
@@ -140,18 +143,27 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     ------
     FileNotFoundError, InvalidParameterError
     """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(2, "No such file", path)
-    low = path.lower()
-    if low.endswith((".tif", ".tiff")):
-        import tifffile
+    import io
 
-        arr = tifffile.imread(path)
-    elif low.endswith(".npy"):
-        arr = np.load(path, allow_pickle=False)
-    else:
-        raise InvalidParameterError("image", "a .tif, .tiff or .npy file", path)
+    path = os.fspath(path)
+    if data is None and not os.path.exists(path):
+        raise FileNotFoundError(2, "No such file", path)
+    src = io.BytesIO(data) if data is not None else path
+    low = path.lower()
+    try:
+        if low.endswith((".tif", ".tiff")):
+            import tifffile
+
+            arr = tifffile.imread(src)
+        elif low.endswith(".npy"):
+            arr = np.load(src, allow_pickle=False)
+        else:
+            raise InvalidParameterError("image", "a .tif, .tiff or .npy file", path)
+    except (ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, InvalidParameterError):
+            raise
+        raise InvalidParameterError("image", "a readable TIFF stack or .npy array of voxel "
+                                    f"labels ({exc})", path) from None
     arr = np.squeeze(np.asarray(arr))
     if arr.dtype != bool and np.issubdtype(arr.dtype, np.integer):
         vals = np.unique(arr)

@@ -1,5 +1,5 @@
 """Effective diffusivity against exact results and published numbers
-(/work/shared/validation/README.md, "Homogenization")."""
+(tests/data/validation/README.md, "Homogenization")."""
 
 import warnings
 
