@@ -303,6 +303,8 @@ def _add_quantity(variables: dict, coords: dict, name: str, value: Any, md: Mapp
     if value is None:
         variables[name] = xr.Variable((), math.nan, attrs)
         return
+    if isinstance(value, (Mapping, list, tuple)) and len(value) == 0:
+        return                      # nothing to store (and no empty dimension to claim)
     if _is_number(value):
         variables[name] = xr.Variable((), _num(value), attrs)
         return

@@ -136,14 +136,14 @@ def write_summary(out: str | os.PathLike, summary: dict, finished: list[str],
     out : path
         Output directory.
     summary : dict
-        The run's summary (converted with :func:`catscale.cli._common.to_jsonable` rules:
+        The run's summary (converted with :func:`catscale.results.to_jsonable` rules:
         non-finite numbers become null).
     finished : list of str
         Stages whose results are in the summary.
     complete : bool
         True only once every output of the run (results.nc, report.html) is written.
     """
-    from ..cli._common import to_jsonable
+    from ..results import to_jsonable
 
     doc = {**summary, "complete": bool(complete), "finished_stages": list(finished)}
     return write_atomic(pathlib.Path(out) / SUMMARY_FILE,

@@ -3,6 +3,7 @@ run is complete, and a full disk is exit 1 with one message and no temporary fil
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -58,10 +59,11 @@ def test_summary_records_completeness(tmp_path, monkeypatch):
     assert s["complete"] is True and s["finished_stages"] == ["rates", "steady"]
     assert (out / "results.nc").exists() and (out / "report.html").exists()
 
-    def killed(model, result):          # the run dies in its second stage
+    def killed(model, upstream):        # the run dies in its second stage
         raise KeyboardInterrupt
 
-    stages = [(n, a, killed if n == "steady" else fn) for n, a, fn in _run.STAGES]
+    stages = {n: (dataclasses.replace(st, run=killed) if n == "steady" else st)
+              for n, st in _run.STAGES.items()}
     monkeypatch.setattr(_run, "STAGES", stages)
     with pytest.raises(KeyboardInterrupt):
         run(f, out=out, reuse=False)

@@ -97,7 +97,8 @@ def test_kmc_checkpoint_round_trip_still_resumes(tmp_path):
     np.savez(ck, fingerprint=np.array("fp"), block_index=np.array([2]),
              state=np.ones(4, np.int8), block_t=np.ones(3))
     sim = _Sim()
-    assert _resume(str(ck), sim, blocks, "fp", 3) == 2 and blocks["t"][0] == 1
+    start, back = _resume(str(ck), sim, blocks, "fp", 3)
+    assert start == 2 and back["t"][0] == 1
     np.savez(ck, fingerprint=np.array("fp"), block_index=np.array([2]),
              state=np.ones(5, np.int8), block_t=np.ones(3))
     with pytest.raises(InvalidParameterError, match="state"):
@@ -205,7 +206,7 @@ def test_model_file_checkpoint_resolves_inside_out(tmp_path):
     f.write_text(BASE + "kmc: {lattice: square, size: [8, 8], events: 100, "
                         "checkpoint: ck.npz}\n")
     m = load_model(f)
-    assert m.kmc.checkpoint == str(tmp_path / "ck.npz")     # the model's directory
+    assert m.sections.kmc.checkpoint == str(tmp_path / "ck.npz")     # the model's directory
     out = tmp_path / "out"
     out.mkdir()
-    assert resolve_outputs(m, out).kmc.checkpoint == str(out.resolve() / "ck.npz")
+    assert resolve_outputs(m, out).sections.kmc.checkpoint == str(out.resolve() / "ck.npz")
