@@ -361,9 +361,14 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
             core = sp_name if phase == "gas" else sp_name[: len(sp_name) - len(s_kind)] \
                 if sp_name.endswith(s_kind) else sp_name
             comp = parse_formula(core)
+        n_sites = spec.sites if spec is not None else 1
+        if n_sites != 1 and phase == "gas":
+            col.add(("species", sp_name, "sites"), "a gas occupies no sites")
+            n_sites = 1
         species_objs[sp_name] = Species(
             name=sp_name, phase=phase, site=s_kind if phase != "gas" else None,
-            composition=None if comp is None else tuple(sorted(comp.items())))
+            composition=None if comp is None else tuple(sorted(comp.items())),
+            n_sites=n_sites)
     for s in site_names:
         species_objs[s] = Species(name=s, phase="site", site=s)
 
@@ -456,7 +461,7 @@ def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
         if spec.ts is not None or needs_dG or needs_dE:
             missing = [n for n in names if species_specs.get(n) is None
                        or (species_specs[n].energy is None and species_specs[n].thermo
-                           != "shomate")]
+                           not in ("shomate", "nasa7"))]
             if missing:
                 why = ("the reverse rate constant by detailed balance" if needs_dG else
                        "the reaction energy of the BEP relation" if needs_dE else
@@ -517,6 +522,10 @@ def _check_thermo_data(col, mech: Mechanism, species_specs, step_specs) -> None:
                         "(coefficients, T_ranges)")
             if spec.energy is None:
                 col.add(path + ("energy",), "shomate thermo needs the reference 'energy'")
+        elif kind == "nasa7":
+            if spec.nasa7 is None:
+                col.add(path + ("nasa7",), "nasa7 thermo needs a 'nasa7' block "
+                        "(coefficients, T_ranges)")
         elif kind == "harmonic":
             if not spec.frequencies:
                 col.add(path + ("frequencies",), "harmonic thermo needs 'frequencies' "

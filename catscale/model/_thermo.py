@@ -47,7 +47,7 @@ def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
         return None
     kind = spec.thermo or ("ideal_gas" if sp.phase == "gas" else
                            "harmonic" if spec.frequencies else "frozen")
-    if spec.energy is None and kind != "shomate":
+    if spec.energy is None and kind not in ("shomate", "nasa7"):
         return None
     E = (spec.energy or 0.0) + shift
     if kind == "frozen":
@@ -78,6 +78,12 @@ def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
         return th.ShomateGas(energy=(spec.energy or 0.0) + shift,
                              coefficients=sh.coefficients, T_ranges=sh.T_ranges,
                              frequencies=list(spec.frequencies or []))
+    if kind == "nasa7":
+        n7 = spec.nasa7
+        return th.Nasa7(coefficients=n7.coefficients, T_ranges=n7.T_ranges,
+                        is_gas=sp.phase == "gas",
+                        reference_pressure=n7.reference_pressure or 101325.0,
+                        n_sites=sp.n_sites, energy=(spec.energy or 0.0) + shift)
     raise ValueError(f"unknown thermo kind {kind!r}")
 
 
@@ -88,7 +94,14 @@ def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKineti
     if spec.k_f is not None:
         return StepKinetics(route="fixed", k_f=spec.k_f, k_r=spec.k_r)
     if spec.sticking is not None:
-        return StepKinetics(route="sticking", sticking=spec.sticking)
+        st = spec.sticking
+        if isinstance(st, float):
+            return StepKinetics(route="sticking", sticking=st)
+        return StepKinetics(route="sticking", sticking=st.s0, b=st.b, Ea=st.Ea,
+                            motz_wise=st.motz_wise)
+    if spec.arrhenius is not None:
+        ar = spec.arrhenius
+        return StepKinetics(route="arrhenius", A=ar.A, b=ar.b, Ea=ar.Ea)
     if spec.ts is not None:
         ts = spec.ts
         freqs = list(ts.frequencies or [])

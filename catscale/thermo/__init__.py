@@ -12,6 +12,7 @@ HarmonicThermo   adsorbate with every mode vibrational
 HinderedThermo   hindered (or free 2-D) translator + hindered (or free) rotor (Sprowl et al.)
 ShomateGas       NIST Shomate polynomials, CatMAP ``shomate_gas`` definition
 FixedEnergy      G = E at every temperature (CatMAP ``frozen_adsorbate`` / ``frozen_gas``)
+Nasa7            NASA 7-coefficient polynomials (CHEMKIN / Cantera)
 """
 
 from ._base import P0, ThermoBase, ThermoModel
@@ -20,6 +21,7 @@ from ._harmonic import HarmonicThermo
 from ._hindered import HinderedThermo
 from ._ideal_gas import IdealGasThermo
 from ._modes import GRIMME_INERTIA_AMU_A2, parse_frequencies
+from ._nasa import Nasa7, nasa7_g_basis
 
 __all__ = [
     "ThermoModel",
@@ -30,6 +32,8 @@ __all__ = [
     "HinderedThermo",
     "ShomateGas",
     "FixedEnergy",
+    "Nasa7",
+    "nasa7_g_basis",
     "parse_frequencies",
     "GRIMME_INERTIA_AMU_A2",
 ]
