@@ -14,7 +14,7 @@ def model_steady_state(m, T: float | None = None):
     rt = m.rates(T)
     return steady_state(m.mechanism, rt, m.pressures, lateral=m.mean_field_lateral(),
                         coordination=m.coordination(), alpha=m.lateral_alpha(),
-                        coverage_effects=m.coverage_effects())
+                        coverage_effects=m.coverage_effects(T))
 
 
 def register(app: typer.Typer) -> None:

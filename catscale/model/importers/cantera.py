@@ -52,7 +52,7 @@ import numpy as np
 
 from ...errors import InvalidParameterError, ModelFileError
 from ...mechanism import Mechanism, RateTable
-from ...units import kB
+from ...units import amu, kB
 
 BAR = 1.0e5                     # Pa
 _SURFACE_THERMO = ("ideal-surface", "coverage-dependent-surface", "edge")
@@ -202,8 +202,13 @@ def _nasa_of(sp) -> tuple[list[list[float]], list[list[float]], float] | str:
         c = np.asarray(th.coeffs, dtype=float)
         tmid = c[0]
         lo, hi = [float(x) for x in c[8:15]], [float(x) for x in c[1:8]]
-        return ([lo, hi], [[float(th.min_temp), float(tmid)], [float(tmid), float(th.max_temp)]],
-                float(th.reference_pressure))
+        tmin, tmax = float(th.min_temp), float(th.max_temp)
+        if tmid >= tmax:                      # one range: Cantera stores it as the low one
+            return [lo], [[tmin, tmax]], float(th.reference_pressure)
+        if tmid <= tmin:
+            return [hi], [[tmin, tmax]], float(th.reference_pressure)
+        return [lo, hi], [[tmin, float(tmid)], [float(tmid), tmax]], \
+            float(th.reference_pressure)
     if kind == "ConstantCp":
         T0, h0, s0, cp0 = (float(x) for x in th.coeffs[:4])
         R = 8314.462618
@@ -432,7 +437,10 @@ def import_cantera(yaml_file: str | pathlib.Path, T: float, P: float,
         d: dict[str, Any] = {"phase": "gas",
                              "composition": {e: int(n) for e, n in g.composition.items()
                                              if n},
-                             "mass": float(g.molecular_weight), "thermo": "nasa7",
+                             # amu such that m = W / N_A exactly (Cantera's mass)
+                             "mass": float(g.molecular_weight) * 1e-3 / (ct.avogadro * 1e-3
+                                                                        * amu),
+                             "thermo": "nasa7",
                              "nasa7": {"coefficients": coefs, "T_ranges": ranges,
                                        "reference_pressure": f"{pref!r} Pa"}}
         if inv[g.name] != g.name:
