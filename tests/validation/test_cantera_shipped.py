@@ -172,7 +172,7 @@ CASES = shipped()
 
 
 @pytest.mark.parametrize("f,phase", CASES, ids=[f"{os.path.basename(f)}:{p}" for f, p in CASES])
-def test_shipped_mechanism(f, phase):
+def test_shipped_mechanism(f, phase, catscale_cli):
     rows = compare(f, phase)
     solved = [r for r in rows if r.get("T") is not None]
     refused = [r for r in rows if r.get("refused")]
@@ -180,22 +180,14 @@ def test_shipped_mechanism(f, phase):
     for r in solved:
         assert r["coverage_error"] <= REL and r["rate_error"] <= REL, r
     if refused:
-        from typer.testing import CliRunner
-
-        from catscale.cli import main as cli_main
-
-        if not (cli_main.app.registered_commands or cli_main.app.registered_groups):
-            cli_main._register()
-        app = cli_main.app
-
         surf = ct.Interface(f, phase)
         gases = [g for g in surf.adjacent.values() if g.thermo_model == "ideal-gas"]
         X, temps = _conditions(f, gases[0]) if gases else ("x:1", (500.0,))
-        res = CliRunner().invoke(app, ["import", "cantera", f, "--phase", phase, "--T",
-                                       str(temps[0]), "--X", X, "--out", os.devnull])
-        assert res.exit_code == 2, res.output
-        assert "internal error" not in res.output
-        assert refused[0]["refused"][:40] in res.output.replace("\n", " ")
+        code, _, err = catscale_cli("import", "cantera", f, "--phase", phase, "--T",
+                                    temps[0], "--X", X, "--out", os.devnull)
+        assert code == 2, err
+        assert "internal error" not in err
+        assert refused[0]["refused"][:40] in err.replace("\n", " ")
 
 
 def test_table_covers_the_issue_list():

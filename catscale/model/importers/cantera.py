@@ -210,8 +210,10 @@ def _nasa_of(sp) -> tuple[list[list[float]], list[list[float]], float] | str:
         return [lo, hi], [[tmin, float(tmid)], [float(tmid), tmax]], \
             float(th.reference_pressure)
     if kind == "ConstantCp":
+        import cantera as ct
+
         T0, h0, s0, cp0 = (float(x) for x in th.coeffs[:4])
-        R = 8314.462618
+        R = ct.gas_constant
         a0 = cp0 / R
         a5 = h0 / R - a0 * T0
         a6 = s0 / R - a0 * math.log(T0)
