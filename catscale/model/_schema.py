@@ -91,6 +91,7 @@ class ConditionsSpec(_Strict):
 
 class SiteSpec(_Strict):
     density: SiteDensity = 1.5e19
+    cantera_name: str | None = None        # the vacant site's name in a Cantera file
 
 
 class LowFrequencySpec(_Strict):

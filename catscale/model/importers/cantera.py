@@ -471,7 +471,8 @@ def import_cantera(yaml_file: str | pathlib.Path, T: float, P: float,
                           "any T and P); reverse rates from the NASA-7 thermochemistry.",
            "units": {"energy": "eV", "pressure": "bar"},
            "conditions": {"T": float(T), "pressures": pressures},
-           "sites": {"*": {"density": f"{Gamma * ct.avogadro!r} m^-2"}},
+           "sites": {"*": {"density": f"{Gamma * ct.avogadro!r} m^-2",
+                           "cantera_name": vac}},
            "species": species, "steps": steps}
     if skipped:
         doc["description"] += (f" {len(skipped)} reaction(s) left out (--skip-unsupported): "
