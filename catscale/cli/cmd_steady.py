@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
                T: float = typer.Option(None, "--T", help="Temperature, K (default: model's)."),
                product: str = typer.Option(None, "--product",
                                            help="Gas whose TOF is analysed (default: main)."),
+               names: str = typer.Option("catscale", "--names",
+                                         help="'cantera': also give each species' Cantera "
+                                         "name (key cantera_names)."),
                json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
         """Mean-field steady state: coverages, TOF, degree of rate control, residual,
         stability (every stable steady state is listed)."""
@@ -41,13 +44,19 @@ def register(app: typer.Typer) -> None:
                    "product": an.get("product"), "masi": ss.masi(),
                    "residual": ss.residual, "stable": ss.stable, "method": ss.method,
                    "n_steady_states": ss.n_steady_states, "steady_states": states}
+            label = {k: k for k in ss.coverages}
+            if names != "catscale":
+                from catscale.model.exporters import species_names
+
+                out["cantera_names"] = species_names(m, names)
+                label = {k: f"{k} [{out['cantera_names'][k]}]" for k in ss.coverages}
             if json_out:
                 print_json(out)
                 return
             typer.echo(f"T = {out['T']:g} K   residual {ss.residual:.2e}   "
                        f"{'stable' if ss.stable else 'UNSTABLE'}   ({ss.method})")
             for k, v in ss.coverages.items():
-                typer.echo(f"  theta({k}) = {v:.6g}")
+                typer.echo(f"  theta({label[k]}) = {v:.6g}")
             for g, v in ss.tof.items():
                 typer.echo(f"  TOF({g}) = {v:.6g} s^-1")
             for eq, x in out["drc"].items():

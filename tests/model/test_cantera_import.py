@@ -61,6 +61,11 @@ def test_steady_T_after_import_is_cantera_at_that_T(tmp_path, catscale_cli):
     assert res["T"] == 1100.0
     ref, _ = cantera_steady("methane_pox_on_pt.yaml", "Pt_surf", 1100.0, PT_X)
     assert_match(res["coverages"], names, ref)
+    # the Cantera names, on request
+    code, stdout, err = catscale_cli("steady", out, "--names", "cantera", "--json")
+    assert code == 0, err
+    assert json.loads(stdout)["cantera_names"]["*"] == "PT(S)"
+    assert json.loads(stdout)["cantera_names"]["CO*"] == "CO(S)"
     ref900, _ = cantera_steady("methane_pox_on_pt.yaml", "Pt_surf", 900.0, PT_X)
     # the check can fail: the 900 K coverage of CO* is far from the 1100 K one
     assert abs(ref900["CO(S)"] / ref["CO(S)"] - 1) > 0.1

@@ -8,8 +8,9 @@ from .cantera import (
     CanteraExport,
     cantera_steady_state,
     export_cantera,
+    species_names,
     write_cantera_mechanism,
 )
 
 __all__ = ["CanteraExport", "export_cantera", "write_cantera_mechanism",
-           "cantera_steady_state"]
+           "cantera_steady_state", "species_names"]

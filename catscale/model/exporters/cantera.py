@@ -74,6 +74,17 @@ class CanteraExport:
     warnings: tuple[str, ...] = field(default=())
 
 
+def species_names(model, code: str = "cantera") -> dict[str, str]:
+    """Each species' name in another code: ``{catscale name: name}``.
+
+    ``code='cantera'``: the ``cantera_name`` kept by the import (species and site kinds),
+    else ``X(s)`` for an adsorbate ``X*``, ``site(s)`` for the vacant site, gases as named.
+    """
+    if code != "cantera":
+        raise InvalidParameterError("--names", "catscale or cantera", code)
+    return _cantera_names(model)
+
+
 def _cantera_names(model) -> dict[str, str]:
     mech = model.mechanism
     out: dict[str, str] = {}

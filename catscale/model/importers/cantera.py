@@ -404,6 +404,7 @@ def import_cantera(yaml_file: str | pathlib.Path, T: float, P: float,
     gas_names = set(gas.species_names)
     steps: list[dict[str, Any]] = []
     skipped: list[tuple[str, str]] = []
+    where: list[int] = []                      # Cantera index of each skipped reaction
     used: set[str] = set()
     for j, r in enumerate(surf.reactions()):
         why = _unsupported(r, surf_names, gas_names, gas, thermo_bad, sizes)
@@ -414,13 +415,14 @@ def import_cantera(yaml_file: str | pathlib.Path, T: float, P: float,
                 why = str(exc)
         if why is not None:
             skipped.append((r.equation, why))
+            where.append(j)
             continue
         steps.append(st)
         used.update(r.reactants)
         used.update(r.products)
     if skipped and not skip_unsupported:
         lines = "; ".join(f"reactions[{i}] '{eq}': {w}" for i, (eq, w) in
-                          enumerate(skipped[:5]))
+                          zip(where, skipped[:5]))
         more = f" (and {len(skipped) - 5} more)" if len(skipped) > 5 else ""
         raise CanteraUnsupported(src, f"{pname}.reactions", f"{len(skipped)} reaction(s) "
                                  f"catscale cannot represent: {lines}{more}; import the rest "
@@ -512,7 +514,7 @@ def _unsupported(r, surf_names, gas_names, gas, thermo_bad, sizes) -> str | None
         - sum(sizes.get(s, 0) * n for s, n in r.reactants.items() if s in surf_names)
     if site_change != 0:
         return f"does not conserve sites ({site_change:+g})"
-    for s, n in list(r.reactants.items()) + list(r.products.items()):
+    for n in list(r.reactants.values()) + list(r.products.values()):
         if n != int(n):
             return "non-integer stoichiometric coefficients"
     cov = getattr(r.rate, "coverage_dependencies", {}) or {}
