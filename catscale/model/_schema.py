@@ -131,6 +131,18 @@ class HinderedSpec(_Strict):
         return self
 
 
+def _check_ranges(coefficients: list, T_ranges: list, kind: str, n: int, names: str) -> None:
+    """One coefficient list of n entries per temperature range [T_low, T_high]."""
+    if len(coefficients) != len(T_ranges) or not coefficients:
+        raise ValueError(f"{kind} needs one coefficient list per temperature range")
+    for c in coefficients:
+        if len(c) != n:
+            raise ValueError(f"{kind} coefficient lists have {n} entries {names}, got {len(c)}")
+    for r in T_ranges:
+        if len(r) != 2 or not 0 <= r[0] < r[1]:
+            raise ValueError(f"temperature ranges are [T_low, T_high] K, got {r}")
+
+
 class ShomateSpec(_Strict):
     """NIST Shomate coefficients A..H (J, mol, K; t = T/1000) per temperature range."""
 
@@ -139,14 +151,7 @@ class ShomateSpec(_Strict):
 
     @model_validator(mode="after")
     def _shape(self):
-        if len(self.coefficients) != len(self.T_ranges) or not self.coefficients:
-            raise ValueError("shomate needs one coefficient list per temperature range")
-        for c in self.coefficients:
-            if len(c) != 8:
-                raise ValueError(f"Shomate coefficient lists have 8 entries A..H, got {len(c)}")
-        for r in self.T_ranges:
-            if len(r) != 2 or not r[0] < r[1]:
-                raise ValueError(f"temperature ranges are [T_low, T_high], got {r}")
+        _check_ranges(self.coefficients, self.T_ranges, "shomate", 8, "A..H")
         return self
 
 
@@ -163,14 +168,7 @@ class Nasa7Spec(_Strict):
 
     @model_validator(mode="after")
     def _shape(self):
-        if len(self.coefficients) != len(self.T_ranges) or not self.coefficients:
-            raise ValueError("nasa7 needs one coefficient list per temperature range")
-        for c in self.coefficients:
-            if len(c) != 7:
-                raise ValueError(f"NASA-7 coefficient lists have 7 entries a0..a6, got {len(c)}")
-        for r in self.T_ranges:
-            if len(r) != 2 or not 0 <= r[0] < r[1]:
-                raise ValueError(f"temperature ranges are [T_low, T_high] K, got {r}")
+        _check_ranges(self.coefficients, self.T_ranges, "nasa7", 7, "a0..a6")
         return self
 
 
