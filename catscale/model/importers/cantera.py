@@ -349,7 +349,11 @@ def import_cantera(yaml_file: str | pathlib.Path, T: float, P: float,
     else:
         cands = [s.name for s in surf.species()
                  if not any(n and e in chem for e, n in s.composition.items())]
-        if len(cands) != 1:
+        if not cands:
+            raise CanteraUnsupported(src, f"{pname}.species", "no free site: every species "
+                                     "of the phase carries a chemical element (an empty site "
+                                     "is needed; name one with --site if it exists)")
+        if len(cands) > 1:
             raise CanteraUnsupported(src, f"{pname}.species", "cannot tell the free site: "
                                      f"species without a chemical element: {cands}; name it "
                                      "with --site")
