@@ -50,11 +50,18 @@ class StepKinetics:
     k_f, k_r : float, optional
         Fixed rate constants, s^-1 bar^-n (n gas reactants / products).
     sticking : float, optional
-        Initial sticking coefficient (0, 1].
+        Initial sticking coefficient s0 (route "sticking"); the coefficient is
+        s0 T^b exp(-Ea / kB T), with the Motz-Wise correction s / (1 - s/2) when
+        ``motz_wise``.
     Ea : float, optional
-        Forward activation energy, eV (route "arrhenius").
+        Forward activation energy, eV (routes "arrhenius" and "sticking").
     A : float, optional
-        Prefactor, s^-1 bar^-n; default kB T / h.
+        Prefactor, s^-1 bar^-n (times K^-b); default kB T / h.
+    b : float
+        Temperature exponent of a modified Arrhenius law A T^b exp(-Ea / kB T), or of the
+        sticking coefficient (dimensionless).
+    motz_wise : bool
+        Motz-Wise correction of the sticking coefficient.
     alpha, beta : float, optional
         BEP slope (-) and intercept (eV).
     ts : ThermoLike, optional
@@ -71,6 +78,8 @@ class StepKinetics:
     sticking: float | None = None
     Ea: float | None = None
     A: float | None = None
+    b: float = 0.0
+    motz_wise: bool = False
     alpha: float | None = None
     beta: float | None = None
     ts: ThermoLike | None = None
@@ -177,8 +186,11 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
             vac = [mechanism.species[i] for i in react if not gas[i]]
             site = vac[0].site if vac else mechanism.sites[0].name
             density = mechanism.site(site).density
-            kf[j] = ttr.collision_adsorption(T, masses[g[0]], density, kin.sticking)
-            kinds[j] = "non_activated"
+            s = kin.sticking * T ** kin.b * np.exp(-(kin.Ea or 0.0) / kT)
+            if kin.motz_wise:
+                s = s / (1.0 - 0.5 * s)
+            kf[j] = ttr.collision_adsorption(T, masses[g[0]], density, s)
+            kinds[j] = "non_activated" if not kin.Ea else "arrhenius"
         elif kin.route == "ts":
             if kin.ts is None or not np.all(np.isfinite(G[react])):
                 raise InvalidParameterError(f"{where}.ts", "saddle point and reactant thermo",
@@ -224,10 +236,11 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
             else:
                 Ea = kin.Ea
             A = kin.A if kin.A is not None else kT / h
-            kf[j] = A * np.exp(-Ea / kT)
+            kf[j] = A * T ** kin.b * np.exp(-Ea / kT)
             # Ea itself without A; with A the effective barrier, computed without the
             # exponential so that it stays finite where k_f underflows
-            dGa[j] = Ea if kin.A is None else Ea - kT * np.log(A * h / kT)
+            dGa[j] = (Ea if kin.A is None and not kin.b
+                      else Ea - kT * np.log(A * T ** kin.b * h / kT))
             kinds[j] = ("bep" if kin.route == "bep" else
                         "free_energy" if kin.A is None else "arrhenius")
         else:

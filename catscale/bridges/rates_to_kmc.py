@@ -112,6 +112,14 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
         if not (np.isfinite(v) and v >= 0):
             raise InvalidParameterError(f"pressures[{g}]", ">= 0 bar", v)
         p[g] = float(v)
+    multi = [s.name for s in mechanism.surface if s.n_sites != 1]
+    if multi:
+        # a multi-site adsorbate needs a lattice pattern (which neighbours it covers, its
+        # orientations): not implemented, and a one-site stand-in would be a wrong answer
+        raise InvalidParameterError("species.sites", "adsorbates on one site each (kMC does "
+                                    "not represent multi-site adsorbates; use mean field)",
+                                    {n: mechanism.species[mechanism.index(n)].n_sites
+                                     for n in multi})
     alpha = lateral_alpha(mechanism, bep)  # the rule mean field uses too
     surface = [s for s in mechanism.surface]
     species = tuple(s.name for s in surface)

@@ -36,22 +36,41 @@ def register(app: typer.Typer) -> None:
 
     @imp.command("cantera")
     def cantera(mech: str = typer.Argument(..., help="Cantera YAML (e.g. ptcombust.yaml)."),
-                T: float = typer.Option(..., "--T", help="Temperature, K."),
+                T: float = typer.Option(..., "--T", help="Temperature of the model's "
+                                        "conditions, K (the model is valid at any T)."),
                 P: float = typer.Option(101325.0, "--P", help="Pressure, Pa."),
                 X: str = typer.Option(..., "--X", help="Gas mole fractions 'A:0.1, B:0.9'."),
                 phase: str = typer.Option(None, "--phase", help="Surface phase name."),
+                site: str = typer.Option(None, "--site", help="Cantera name of the free "
+                                         "site (default: the species without a chemical "
+                                         "element)."),
+                skip: bool = typer.Option(False, "--skip-unsupported",
+                                          help="Leave out reactions catscale cannot "
+                                          "represent (bulk, charge transfer, ...)."),
                 out: str = typer.Option(..., "--out", help="Model file to write (YAML)."),
                 json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
-        """Cantera ideal-surface mechanism -> catscale model at fixed T and gas composition."""
+        """Cantera ideal-surface mechanism -> catscale model with temperature-dependent rate
+        laws and NASA-7 thermochemistry (reverse rates by detailed balance)."""
         with cli_errors():
-            from catscale.model.importers import cantera_surface, write_cantera_model
-
             try:
-                cs = cantera_surface(mech, T, P, X, surface_phase=phase)
+                from catscale.model.importers import import_cantera, write_cantera_model
+                imp = import_cantera(mech, T, P, X, phase=phase, site=site,
+                                     skip_unsupported=skip)
             except ImportError as exc:
                 from catscale.errors import CatscaleError
                 raise CatscaleError(f"cantera is not installed: {exc}") from None
-            path = write_cantera_model(cs, out)
-            res = {"out": str(path), "steps": len(cs.mechanism.steps),
-                   "pressures": cs.pressures, "T": T}
-            print_json(res) if json_out else typer.echo(f"wrote {path}")
+            from catscale.model.importers import load_imported
+
+            load_imported(imp)                    # the written file is a valid model
+            path = write_cantera_model(imp, out)
+            doc = imp.document
+            res = {"out": str(path), "phase": imp.phase, "steps": len(doc["steps"]),
+                   "pressures": doc["conditions"]["pressures"], "T": T,
+                   "names": imp.names,
+                   "skipped": [{"equation": e, "reason": w} for e, w in imp.skipped]}
+            if json_out:
+                print_json(res)
+                return
+            typer.echo(f"wrote {path} ({res['steps']} steps, phase {imp.phase})")
+            for e, w in imp.skipped:
+                typer.echo(f"  left out '{e}': {w}")

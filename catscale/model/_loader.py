@@ -361,9 +361,14 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
             core = sp_name if phase == "gas" else sp_name[: len(sp_name) - len(s_kind)] \
                 if sp_name.endswith(s_kind) else sp_name
             comp = parse_formula(core)
+        n_sites = spec.sites if spec is not None else 1
+        if n_sites != 1 and phase == "gas":
+            col.add(("species", sp_name, "sites"), "a gas occupies no sites")
+            n_sites = 1
         species_objs[sp_name] = Species(
             name=sp_name, phase=phase, site=s_kind if phase != "gas" else None,
-            composition=None if comp is None else tuple(sorted(comp.items())))
+            composition=None if comp is None else tuple(sorted(comp.items())),
+            n_sites=n_sites)
     for s in site_names:
         species_objs[s] = Species(name=s, phase="site", site=s)
 

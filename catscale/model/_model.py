@@ -237,14 +237,17 @@ class Model:
                 out[n] = s.energy + self.energy_shifts.get(n, 0.0)
         return out
 
-    def coverage_effects(self):
+    def coverage_effects(self, T: float | None = None):
         """(Gf, Gr, Af, Ar) of the steps' ``orders`` and ``coverage_dependence`` keys, or None.
 
-        Gf, Gr (n_steps, n_surface): d ln k / d theta added to the forward and reverse rate
-        constants; Af, Ar (n_surface, n_steps): coverage exponents (stoichiometric unless
-        changed). Surface species in mechanism order (adsorbates, then vacancies).
+        Gf, Gr (n_steps, n_surface): d ln k / d theta = dlnk_dtheta - E / (kB T) added to the
+        forward and reverse rate constants at T (K; default: the model's); Af, Ar
+        (n_surface, n_steps): coverage exponents (stoichiometric unless changed). Surface
+        species in mechanism order (adsorbates, then vacancies).
         """
         import numpy as np
+
+        from ..units import kB
 
         if not any(sp.orders or sp.coverage_dependence for sp in self.step_specs):
             return None
@@ -255,15 +258,17 @@ class Model:
         Ar = np.array(mech.product_matrix[idx, :], dtype=float)
         J, S = len(mech.steps), len(surf)
         Gf, Gr = np.zeros((J, S)), np.zeros((J, S))
+        kT = kB * (self.T if T is None else float(T))
         for j, (st, spec) in enumerate(zip(mech.steps, self.step_specs)):
             for n, o in (spec.orders or {}).items():
                 Af[surf.index(n), j] = o
             for n, cd in (spec.coverage_dependence or {}).items():
                 i = surf.index(n)
-                Gf[j, i] += cd.dlnk_dtheta
+                g = cd.dlnk_dtheta - cd.E / kT
+                Gf[j, i] += g
                 Af[i, j] += cd.m
                 if st.reversible:
-                    Gr[j, i] += cd.dlnk_dtheta
+                    Gr[j, i] += g
                     Ar[i, j] += cd.m
         return Gf, Gr, Af, Ar
 

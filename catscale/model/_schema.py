@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..thermo import THERMO_MODELS, HinderedSpec, ShomateSpec, thermo_model_names
+from ..thermo import THERMO_MODELS, HinderedSpec, Nasa7Spec, ShomateSpec, thermo_model_names
 from ._quantities import (
     Energy,
     Finite,
@@ -94,6 +94,7 @@ class ConditionsSpec(_Strict):
 
 class SiteSpec(_Strict):
     density: SiteDensity = 1.5e19
+    cantera_name: str | None = None        # the vacant site's name in a Cantera file
 
 
 class LowFrequencySpec(_Strict):
@@ -127,7 +128,12 @@ class SpeciesSpec(_Strict):
     spin: Finite = 0.0
     hindered: HinderedSpec | None = None
     shomate: ShomateSpec | None = None
+    nasa7: Nasa7Spec | None = None
     low_frequency: LowFrequencySpec | None = None
+    # sites the adsorbate occupies (Cantera's `sites`); its coverage counts adsorbates per
+    # site, so the site balance is sum_i sites_i theta_i = 1
+    sites: int = Field(1, ge=1)
+    cantera_name: str | None = None        # the species' name in a Cantera file
     reference: str | None = None
 
     @field_validator("frequencies")
@@ -179,11 +185,44 @@ class BEPSpec(_Strict):
 
 
 class CoverageDependenceSpec(_Strict):
-    """k multiplied by theta^m exp(dlnk_dtheta theta) (Cantera's coverage dependence with
-    dlnk_dtheta = a ln 10 - E / RT at the model T)."""
+    """k multiplied by theta^m exp((dlnk_dtheta - E / (kB T)) theta): Cantera's coverage
+    dependence 10^(a theta) theta^m exp(-E theta / RT) with dlnk_dtheta = a ln 10 (E in eV,
+    so that the dependence holds at every temperature)."""
 
     dlnk_dtheta: Finite = 0.0
     m: Finite = 0.0
+    E: Energy = 0.0
+
+
+class ArrheniusSpec(_Strict):
+    """Modified Arrhenius k = A T^b exp(-Ea / kB T): A in catscale's rate-law units
+    (s^-1 bar^-n per site, with T in K), b dimensionless, Ea in eV (may be negative)."""
+
+    A: Finite
+    b: Finite = 0.0
+    Ea: Energy = 0.0
+
+    @model_validator(mode="after")
+    def _positive(self):
+        if not self.A >= 0:
+            raise ValueError(f"'A' must be >= 0, got {self.A}")
+        return self
+
+
+class StickingSpec(_Strict):
+    """Temperature-dependent sticking coefficient s = s0 T^b exp(-Ea / kB T), with the
+    Motz-Wise correction s / (1 - s / 2) when ``motz_wise`` (Cantera's sticking rate)."""
+
+    s0: Finite
+    b: Finite = 0.0
+    Ea: Energy = 0.0
+    motz_wise: bool = False
+
+    @model_validator(mode="after")
+    def _positive(self):
+        if not self.s0 > 0:
+            raise ValueError(f"'s0' must be > 0, got {self.s0}")
+        return self
 
 
 class StepSpec(_Strict):
@@ -191,7 +230,8 @@ class StepSpec(_Strict):
 
     equation: str
     name: str | None = None
-    sticking: Finite | None = None
+    sticking: Finite | StickingSpec | None = None
+    arrhenius: ArrheniusSpec | None = None
     ts: TSSpec | None = None
     Ea: Energy | None = None
     A: Finite | None = None
@@ -206,18 +246,19 @@ class StepSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_route(self):
-        routes = [n for n in ("sticking", "ts", "Ea", "bep", "k_f") if getattr(self, n)
-                  is not None]
+        routes = [n for n in ("sticking", "ts", "Ea", "bep", "k_f", "arrhenius")
+                  if getattr(self, n) is not None]
         if len(routes) == 0:
             raise ValueError("a step needs one way to its rate constants: sticking, ts, Ea, "
-                             "bep or k_f")
+                             "bep, arrhenius or k_f")
         if len(routes) > 1:
-            raise ValueError(f"give only one of sticking, ts, Ea, bep, k_f; got {routes}")
+            raise ValueError(f"give only one of sticking, ts, Ea, bep, arrhenius, k_f; got "
+                             f"{routes}")
         if self.k_r is not None and self.k_f is None:
             raise ValueError("'k_r' needs 'k_f' (fixed rate constants come in pairs)")
         if self.A is not None and self.Ea is None and self.bep is None:
             raise ValueError("'A' is the prefactor of 'Ea' or 'bep'; give one of them")
-        if self.sticking is not None and not 0 < self.sticking <= 1:
+        if isinstance(self.sticking, float) and not 0 < self.sticking <= 1:
             raise ValueError(f"sticking must lie in (0, 1], got {self.sticking}")
         for n in ("k_f", "k_r", "A"):
             v = getattr(self, n)

@@ -59,7 +59,7 @@ def thermo_inputs(sp: Species, spec: Any, entry=None, shift: float = 0.0,
         geometry=spec.geometry, symmetry=spec.symmetry,
         rotational_temperatures=spec.rotational_temperatures, inertia=spec.inertia,
         spin=spec.spin, low_frequency=_low_frequency_kwargs(spec), site_density=site_density,
-        block=block)
+        block=block, n_sites=int(getattr(sp, "n_sites", 1) or 1))
 
 
 def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
@@ -89,7 +89,14 @@ def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKineti
     if spec.k_f is not None:
         return StepKinetics(route="fixed", k_f=spec.k_f, k_r=spec.k_r)
     if spec.sticking is not None:
-        return StepKinetics(route="sticking", sticking=spec.sticking)
+        st = spec.sticking
+        if isinstance(st, float):
+            return StepKinetics(route="sticking", sticking=st)
+        return StepKinetics(route="sticking", sticking=st.s0, b=st.b, Ea=st.Ea,
+                            motz_wise=st.motz_wise)
+    if spec.arrhenius is not None:
+        ar = spec.arrhenius
+        return StepKinetics(route="arrhenius", A=ar.A, b=ar.b, Ea=ar.Ea)
     if spec.ts is not None:
         ts = spec.ts
         freqs = list(ts.frequencies or [])

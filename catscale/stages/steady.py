@@ -42,6 +42,8 @@ class SteadyResult(StageResult):
                                         "reported as 0", dims=("gas",), default={})
     apparent_Ea: float | None = quantity("eV", "apparent activation energy "
                                                "kB T^2 dln TOF/dT", default=None)
+    cantera_names: dict | None = info("Cantera name of each species (--names cantera)",
+                                      default=None, optional=True)
     warnings: list = info("warnings", default=[])
     state: object = hidden()
 
@@ -72,10 +74,15 @@ class SteadyResult(StageResult):
 def solve(model, T: float | None = None, **kw):
     """The verified mean-field steady state (:class:`catscale.kinetics.SteadyState`) of a
     model at T (K; default the model's), with the model's whole energetics."""
+    import dataclasses
+
     from ..kinetics import steady_state
 
-    return steady_state(model.mechanism, model.rates(T), model.pressures,
-                        energetics=model.energetics, **kw)
+    en = model.energetics
+    if T is not None and en.coverage_effects is not None and float(T) != model.T:
+        # coverage dependences with an energy (Cantera's E) are evaluated at this T
+        en = dataclasses.replace(en, coverage_effects=model.coverage_effects(T))
+    return steady_state(model.mechanism, model.rates(T), model.pressures, energetics=en, **kw)
 
 
 def run(model, T: float | None = None, product: str | None = None) -> SteadyResult:

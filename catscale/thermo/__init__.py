@@ -16,6 +16,7 @@ FixedEnergy      G = E at every temperature (CatMAP ``frozen_adsorbate`` / ``fro
 Model files choose them by name from :data:`THERMO_MODELS` (ideal_gas, harmonic, hindered,
 shomate, frozen); each entry owns its constructor, its checks and the spec of the species
 block it reads (``register_thermo_model`` adds one).
+Nasa7            NASA 7-coefficient polynomials (CHEMKIN / Cantera)
 """
 
 from ._base import P0, ThermoBase, ThermoModel
@@ -24,6 +25,7 @@ from ._harmonic import HarmonicThermo
 from ._hindered import HinderedThermo
 from ._ideal_gas import IdealGasThermo
 from ._modes import GRIMME_INERTIA_AMU_A2, parse_frequencies
+from ._nasa import Nasa7, nasa7_g_basis
 from ._registry import (
     THERMO_MODELS,
     ThermoEntry,
@@ -32,7 +34,7 @@ from ._registry import (
     thermo_model,
     thermo_model_names,
 )
-from ._specs import HinderedSpec, ShomateSpec
+from ._specs import HinderedSpec, Nasa7Spec, ShomateSpec
 
 __all__ = [
     "ThermoModel",
@@ -43,6 +45,8 @@ __all__ = [
     "HinderedThermo",
     "ShomateGas",
     "FixedEnergy",
+    "Nasa7", "Nasa7Spec",
+    "nasa7_g_basis",
     "parse_frequencies",
     "GRIMME_INERTIA_AMU_A2",
     "THERMO_MODELS", "ThermoEntry", "ThermoInputs", "register_thermo_model", "thermo_model",

@@ -21,7 +21,8 @@ from ._empirical import FixedEnergy, ShomateGas
 from ._harmonic import HarmonicThermo
 from ._hindered import HinderedThermo
 from ._ideal_gas import IdealGasThermo
-from ._specs import HinderedSpec, ShomateSpec
+from ._nasa import Nasa7
+from ._specs import HinderedSpec, Nasa7Spec, ShomateSpec
 
 Problem = tuple[tuple[str, ...], str]     # (key path under the species, message)
 
@@ -53,6 +54,8 @@ class ThermoInputs:
         ``low_frequency_cutoff``).
     site_density : float or None
         Site density of the species' site kind, m^-2.
+    n_sites : int
+        Sites one adsorbate occupies (Cantera's ``sites``).
     block : object or None
         The validated block under the entry's ``spec_key`` (e.g. a :class:`HinderedSpec`).
     """
@@ -70,6 +73,7 @@ class ThermoInputs:
     low_frequency: Mapping[str, Any] = field(default_factory=dict)
     site_density: float | None = None
     block: Any = None
+    n_sites: int = 1
 
     def need_mass(self, model: str) -> float:
         """The mass in amu, or InvalidParameterError naming the model that needs it."""
@@ -250,3 +254,23 @@ register_thermo_model(ThermoEntry(
 register_thermo_model(ThermoEntry(
     "frozen", lambda inp: FixedEnergy(inp.energy), transition_state=True,
     description="G = E at every temperature (CatMAP frozen_adsorbate / frozen_gas)"))
+
+
+def _build_nasa7(inp: ThermoInputs) -> ThermoBase:
+    n7 = inp.block
+    if n7 is None:
+        raise InvalidParameterError("nasa7", "a 'nasa7' block (coefficients, T_ranges)", None)
+    return Nasa7(coefficients=n7.coefficients, T_ranges=n7.T_ranges, is_gas=inp.phase == "gas",
+                 reference_pressure=n7.reference_pressure or 101325.0, n_sites=inp.n_sites,
+                 energy=inp.energy or 0.0)
+
+
+def _check_nasa7(inp: ThermoInputs) -> list[Problem]:
+    if inp.block is None:
+        return [(("nasa7",), "nasa7 thermo needs a 'nasa7' block (coefficients, T_ranges)")]
+    return []
+
+
+register_thermo_model(ThermoEntry(
+    "nasa7", _build_nasa7, _check_nasa7, spec=Nasa7Spec, spec_key="nasa7",
+    needs_energy=False, description="NASA 7-coefficient polynomials (CHEMKIN / Cantera)"))

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..quantities import Energy, Finite, Inertia, SiteDensity, Temperature
+from ..quantities import Energy, Finite, Inertia, PositivePressure, SiteDensity, Temperature
 
 
 class _Strict(BaseModel):
@@ -45,6 +45,18 @@ class HinderedSpec(_Strict):
         return self
 
 
+def _check_ranges(coefficients: list, T_ranges: list, kind: str, n: int, names: str) -> None:
+    """One coefficient list of n entries per temperature range [T_low, T_high] (K)."""
+    if len(coefficients) != len(T_ranges) or not coefficients:
+        raise ValueError(f"{kind} needs one coefficient list per temperature range")
+    for c in coefficients:
+        if len(c) != n:
+            raise ValueError(f"{kind} coefficient lists have {n} entries {names}, got {len(c)}")
+    for r in T_ranges:
+        if len(r) != 2 or not 0 <= r[0] < r[1]:
+            raise ValueError(f"temperature ranges are [T_low, T_high] K, got {r}")
+
+
 class ShomateSpec(_Strict):
     """NIST Shomate coefficients A..H (J, mol, K; t = T/1000) per temperature range."""
 
@@ -53,12 +65,22 @@ class ShomateSpec(_Strict):
 
     @model_validator(mode="after")
     def _shape(self):
-        if len(self.coefficients) != len(self.T_ranges) or not self.coefficients:
-            raise ValueError("shomate needs one coefficient list per temperature range")
-        for c in self.coefficients:
-            if len(c) != 8:
-                raise ValueError(f"Shomate coefficient lists have 8 entries A..H, got {len(c)}")
-        for r in self.T_ranges:
-            if len(r) != 2 or not r[0] < r[1]:
-                raise ValueError(f"temperature ranges are [T_low, T_high], got {r}")
+        _check_ranges(self.coefficients, self.T_ranges, "shomate", 8, "A..H")
+        return self
+
+
+class Nasa7Spec(_Strict):
+    """NASA 7-coefficient polynomials a0..a6 per temperature range (CHEMKIN / Cantera).
+
+    ``reference_pressure`` (gases only) is the pressure the polynomials refer to (Cantera and
+    CHEMKIN: 1 atm); adsorbates refer to Cantera's surface standard state, catscale adds
+    kB T ln(sites) (:class:`catscale.thermo.Nasa7`)."""
+
+    coefficients: list[list[Finite]]
+    T_ranges: list[list[Temperature]]
+    reference_pressure: PositivePressure | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        _check_ranges(self.coefficients, self.T_ranges, "nasa7", 7, "a0..a6")
         return self
