@@ -81,8 +81,7 @@ def _check(m, ex, path) -> list[dict]:
 
         raise CatscaleError("--check needs cantera (pip install cantera)") from None
     from catscale.model.exporters import cantera_steady_state
-
-    from .cmd_steady import model_steady_state
+    from catscale.stages.steady import solve as model_steady_state
 
     lo, hi = ex.T_range
     out = []

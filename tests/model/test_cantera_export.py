@@ -18,13 +18,13 @@ import pytest
 
 ct = pytest.importorskip("cantera", reason="cantera (optional extra) not installed")
 
-from catscale.cli.cmd_steady import model_steady_state  # noqa: E402
 from catscale.model import load_model  # noqa: E402
 from catscale.model.exporters import (  # noqa: E402
     cantera_steady_state,
     export_cantera,
     write_cantera_mechanism,
 )
+from catscale.stages.steady import solve as model_steady_state  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODELS = [ROOT / "examples" / "co_oxidation_pt111.yaml",

@@ -57,6 +57,13 @@ CASES = {
                             block=THERMO_MODELS["shomate"].spec.model_validate(
                                 dict(coefficients=[CO_LOW], T_ranges=[[298.0, 1300.0]]))),
     "frozen": ThermoInputs(energy=0.42),
+    # N2, GRI-Mech 3.0 NASA-7 polynomials (Smith et al., 1999), reference pressure 1 atm
+    "nasa7": ThermoInputs(phase="gas", block=THERMO_MODELS["nasa7"].spec.model_validate(dict(
+        coefficients=[[3.298677, 1.4082404e-3, -3.963222e-6, 5.641515e-9, -2.444854e-12,
+                       -1020.8999, 3.950372],
+                      [2.92664, 1.4879768e-3, -5.68476e-7, 1.0097038e-10, -6.753351e-15,
+                       -922.7977, 5.980528]],
+        T_ranges=[[300.0, 1000.0], [1000.0, 5000.0]], reference_pressure="1 atm"))),
 }
 
 
@@ -132,7 +139,18 @@ def _limits_frozen(m):
         assert m.G(T) == 0.42 and m.S(T) == 0.0 and m.Cp(T) == 0.0
 
 
-LIMITS = {"harmonic": _limits_harmonic, "ideal_gas": _limits_ideal_gas,
+def _limits_nasa7(m):
+    # NIST-JANAF N2 (Chase 1998): S and Cp at 298.15 and 1000 K, 1 bar; 1.5e-3 covers the
+    # fit error of the polynomials and the 1 atm / 1 bar standard state (6e-4 in S)
+    J = NA * eV
+    for T, S in ((298.15, 191.609), (1000.0, 228.170)):
+        assert m.S(T) * J == pytest.approx(S, rel=1.5e-3)
+    for T, Cp in ((298.15, 29.124), (1000.0, 32.698)):     # GRI's fit: 1.8e-3 at 298 K
+        assert m.Cp(T) * J == pytest.approx(Cp, rel=3e-3)
+    assert abs(m.H(298.15) * J) < 50.0        # formation enthalpy of N2 is 0 (J/mol)
+
+
+LIMITS = {"nasa7": _limits_nasa7, "harmonic": _limits_harmonic, "ideal_gas": _limits_ideal_gas,
           "hindered": _limits_hindered, "shomate": _limits_shomate, "frozen": _limits_frozen}
 
 

@@ -90,7 +90,7 @@ def compare(f: str, phase: str) -> list[dict]:
         rows.append(dict(file=f, phase=phase, T=None, refused=reason,
                          partial=len(imp.document["steps"])))
     cs = cantera_surface(f, temps[0], P, X, surface_phase=phase, skip_unsupported=skip)
-    from catscale.cli.cmd_steady import model_steady_state
+    from catscale.stages.steady import solve as model_steady_state
 
     for T in temps:
         m = cs.model.with_conditions(T=T)
