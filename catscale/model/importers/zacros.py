@@ -14,7 +14,9 @@ events at the Zacros temperature:
   found once per automorphism, so the pair energy is ``cluster_eng * n_auto /
   graph_multiplicity`` (n_auto = 2 for two equal species);
 * steps -> equations written in pattern-site order (catscale's kMC maps the surface species
-  of each side to the pattern sites in that order), with fixed ``k_f``, ``k_r`` at T:
+  of each side to the pattern sites in that order); irreversible steps keep Zacros'
+  Arrhenius form (``Ea``, ``A``: valid at any T), reversible ones get fixed ``k_f``, ``k_r``
+  at T (Zacros' ``pe_ratio`` is not a function of catscale's thermochemistry):
   per event ``pre_expon exp(-Ea/kT)`` with ``Ea = max(0, dE0, activ_eng)`` for reversible
   steps (Zacros keeps both barriers >= 0) and ``max(0, activ_eng)`` for irreversible ones,
   and the reverse ``pre_expon / pe_ratio exp(-(Ea - dE0)/kT)``, dE0 the zero-coverage
@@ -23,8 +25,10 @@ events at the Zacros temperature:
   ordered neighbour pair at k/z); ``prox_factor`` -> ``kmc.bep``; an irreversible hop
   ``X* + * -> * + X*`` -> ``kmc.diffusion`` (Gamma = z x per-event rate).
 
-Zacros' pre-exponentials are T-independent, so the model is written at one temperature
-(``--T`` chooses another). What catscale cannot represent is refused with a
+The fixed rate constants of reversible steps hold at the Zacros temperature (``--T``
+re-evaluates Zacros' Arrhenius parameters at another). Exporting the model again gives the
+same events at that T, irreversible steps with the same ``activ_eng``; a reversible step's
+split between ``pre_expon`` and ``activ_eng`` is not kept (only their product at T). What catscale cannot represent is refused with a
 :class:`~catscale.errors.ModelFileError` naming file, keyword and line: multidentate species,
 several site types, three-site or angle-constrained patterns, clusters other than points
 and nearest-neighbour pairs, explicit lattices, step variants.
@@ -219,9 +223,12 @@ def zacros_model(zi: ZacrosInput, T: float | None = None) -> ZacrosModel:
         if hop and s.initial[0] not in diffusion:
             diffusion[s.initial[0]] = kf
             continue
-        d: dict[str, Any] = {"equation": eq, "name": s.name, "k_f": kf}
+        d: dict[str, Any] = {"equation": eq, "name": s.name}
         if s.reversible:
+            d["k_f"] = kf
             d["k_r"] = s.pre_expon / s.pe_ratio * math.exp(-(Ea - dE0) / kT) * mult
+        else:           # Arrhenius with Zacros' barrier: valid at any T
+            d.update(Ea=Ea, A=s.pre_expon * mult)
         if eq in seen:
             d["duplicate"] = True
             steps[seen[eq]]["duplicate"] = True
