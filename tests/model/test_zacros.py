@@ -150,7 +150,7 @@ def _graph(zi: ZacrosInput):
     pos, edges = [], set()
     for i in range(L1):
         for j in range(L2):
-            for b, (f1, f2) in enumerate(lat.coordinates):
+            for f1, f2 in lat.coordinates:
                 pos.append((i + f1) * a1 + (j + f2) * a2)
     for i in range(L1):
         for j in range(L2):

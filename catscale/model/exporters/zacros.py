@@ -41,8 +41,14 @@ from dataclasses import dataclass
 
 from ...errors import InvalidParameterError
 from ...units import kB
-from .._zacros_format import DIRECTIONS, ZacrosCluster, ZacrosInput, ZacrosLattice, \
-    ZacrosStep, render
+from .._zacros_format import (
+    DIRECTIONS,
+    ZacrosCluster,
+    ZacrosInput,
+    ZacrosLattice,
+    ZacrosStep,
+    render,
+)
 
 __all__ = ["ZacrosExport", "zacros_input", "write_zacros"]
 

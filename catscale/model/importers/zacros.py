@@ -28,7 +28,8 @@ events at the Zacros temperature:
 The fixed rate constants of reversible steps hold at the Zacros temperature (``--T``
 re-evaluates Zacros' Arrhenius parameters at another). Exporting the model again gives the
 same events at that T, irreversible steps with the same ``activ_eng``; a reversible step's
-split between ``pre_expon`` and ``activ_eng`` is not kept (only their product at T). What catscale cannot represent is refused with a
+split between ``pre_expon`` and ``activ_eng`` is not kept (only their product at T).
+What catscale cannot represent is refused with a
 :class:`~catscale.errors.ModelFileError` naming file, keyword and line: multidentate species,
 several site types, three-site or angle-constrained patterns, clusters other than points
 and nearest-neighbour pairs, explicit lattices, step variants.
@@ -43,7 +44,13 @@ from typing import Any
 
 from ...errors import ModelFileError
 from ...units import kB
-from .._zacros_format import DIRECTIONS, FILES, ZacrosInput, ZacrosLattice, read_zacros
+from .._zacros_format import (
+    DIRECTIONS,
+    FILES,
+    ZacrosInput,
+    ZacrosLattice,
+    read_zacros,
+)
 
 __all__ = ["ZacrosModel", "load_zacros", "zacros_model", "write_zacros_model",
            "catscale_lattice_section", "read_zacros"]
