@@ -32,6 +32,9 @@ class Model:
     sections : dict
         Validated optional sections (kmc, pellet, reactor, uncertainty, diffusion,
         microstructure, descriptors, atomistic).
+    provenance : tuple of dict
+        Energies and frequencies read from ASE databases: field, db, select, row id,
+        value and the reference rows (empty when the file gives only numbers).
     """
 
     path: str
@@ -48,6 +51,8 @@ class Model:
     sections: dict
     raw: dict = field(repr=False)
     energy_shifts: dict = field(default_factory=dict)
+    #: which ASE database row fed which value: {field, db, select, row, value, ...}
+    provenance: tuple = ()
 
     # -- conditions ------------------------------------------------------------------------
     @property
