@@ -7,7 +7,9 @@ vibrations of the free atoms at the minimum and the climbing image, rate by harm
 JSON keys: barrier (eV), reverse_barrier, reaction_energy (neb), energies (neb, eV),
 prefactor (s^-1, Vineyard), T (K, list), k (s^-1, Vineyard), k_free_energy (s^-1, quantum
 harmonic free energies), dG_act (eV), frequencies_minimum / frequencies_saddle (cm^-1,
-imaginary negative), free_atoms, calls (force evaluations; 0 when served from --cache).
+imaginary negative), free_atoms, calls (force evaluations; 0 when served from --cache);
+with ``--label L``: rows {L_initial, L_saddle, L_final: row id} stored in the --cache database
+(energy, data.frequencies) for a model file's ``{ase_db, select: "name=L_saddle"}`` entries.
 """
 
 from __future__ import annotations
