@@ -75,5 +75,21 @@ class PESCache:
                 b.calc = SinglePointCalculator(b, energy=float(energies[i]))
             self.db.write(b, key=key, task=task, image=i, data=data if i == 0 else {})
 
+    def put_named(self, name: str, atoms: Atoms, energy: float,
+                  frequencies: list[float] | None = None) -> int:
+        """Store a structure as a row ``name=<name>`` with its energy (eV) and, when given,
+        ``data["frequencies"]`` (cm^-1, imaginary negative), replacing an earlier row of
+        that name: the form a model file reads with ``{ase_db: ..., select: "name=..."}``.
+        Returns the row id."""
+        from ase.calculators.singlepoint import SinglePointCalculator
+
+        old = [r.id for r in self.db.select(name=name)]
+        if old:
+            self.db.delete(old)
+        b = atoms.copy()
+        b.calc = SinglePointCalculator(b, energy=float(energy))
+        data = {"frequencies": [float(f) for f in frequencies]} if frequencies else {}
+        return self.db.write(b, name=name, data=data)
+
     def __len__(self) -> int:
         return self.db.count()

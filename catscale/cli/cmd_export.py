@@ -1,4 +1,9 @@
-"""``catscale export cantera MODEL --out mech.yaml``: write a model for another code."""
+"""``catscale export cantera|zacros MODEL --out PATH``: write a model for another code.
+
+``cantera``: a Cantera YAML mechanism (NASA-7 and modified-Arrhenius fits, fit errors, an
+optional check against Cantera's steady state). ``zacros``: the four Zacros input files
+(JSON keys: format, out, files, T, warnings).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,28 @@ def register(app: typer.Typer) -> None:
     exp = typer.Typer(help="Export catscale models to other codes' input files.",
                       no_args_is_help=True)
     app.add_typer(exp, name="export")
+
+    @exp.command("zacros")
+    def zacros(model: str = typer.Argument(..., help="Model file (YAML)."),
+               out: str = typer.Option(..., "--out", help="Output directory."),
+               T: float = typer.Option(None, "--T", help="Temperature, K (default: the "
+                                                          "model's)."),
+               json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+        """Zacros input files (simulation, lattice, energetics, mechanism) whose events fire
+        at catscale's kMC rates."""
+        with cli_errors():
+            from catscale.model import load_model
+            from catscale.model.exporters import write_zacros
+
+            r = write_zacros(load_model(model), out, T)
+            res = {"format": "zacros", "out": out, "files": list(r.files), "T": r.zacros.T,
+                   "warnings": list(r.warnings)}
+            if json_out:
+                print_json(res)
+                return
+            typer.echo(f"wrote {', '.join(res['files'])}")
+            for w in res["warnings"]:
+                typer.echo(f"warning: {w}")
 
     @exp.command("cantera")
     def cantera(model: str = typer.Argument(..., help="Model file (YAML)."),

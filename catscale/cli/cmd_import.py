@@ -1,4 +1,5 @@
-"""``catscale import catmap|cantera ...``: write a catscale model file from another code."""
+"""``catscale import catmap|cantera|zacros ...``: write a catscale model file from another
+code."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from ._common import cli_errors, print_json
 
 
 def register(app: typer.Typer) -> None:
-    imp = typer.Typer(help="Import CatMAP or Cantera models as catscale model files.",
+    imp = typer.Typer(help="Import CatMAP, Cantera or Zacros models as catscale model files.",
                       no_args_is_help=True)
     app.add_typer(imp, name="import")
 
@@ -74,3 +75,28 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"wrote {path} ({res['steps']} steps, phase {imp.phase})")
             for e, w in imp.skipped:
                 typer.echo(f"  left out '{e}': {w}")
+
+    @imp.command("zacros")
+    def zacros(directory: str = typer.Argument(..., help="Directory of a Zacros input set."),
+               out: str = typer.Option(..., "--out", help="Model file to write (YAML)."),
+               T: float = typer.Option(None, "--T", help="Temperature, K, at which the "
+                                       "Arrhenius parameters are evaluated (default: "
+                                       "Zacros')."),
+               json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
+        """Zacros input set -> catscale model (lattice, clusters, steps at one T)."""
+        with cli_errors():
+            from catscale.model.importers.zacros import load_zacros, write_zacros_model
+
+            zm = load_zacros(directory, T)
+            path = write_zacros_model(zm, out)
+            doc = zm.document
+            res = {"out": str(path), "T": doc["conditions"]["T"],
+                   "steps": [s["equation"] for s in doc["steps"]],
+                   "lateral": doc.get("lateral", {}), "lattice": doc["kmc"]["lattice"],
+                   "warnings": list(zm.warnings)}
+            if json_out:
+                print_json(res)
+            else:
+                typer.echo(f"wrote {path}")
+                for w in zm.warnings:
+                    typer.echo(f"warning: {w}")

@@ -7,7 +7,9 @@ vibrations of the free atoms at the minimum and the climbing image, rate by harm
 JSON keys: barrier (eV), reverse_barrier, reaction_energy (neb), energies (neb, eV),
 prefactor (s^-1, Vineyard), T (K, list), k (s^-1, Vineyard), k_free_energy (s^-1, quantum
 harmonic free energies), dG_act (eV), frequencies_minimum / frequencies_saddle (cm^-1,
-imaginary negative), free_atoms, calls (force evaluations; 0 when served from --cache).
+imaginary negative), free_atoms, calls (force evaluations; 0 when served from --cache);
+with ``--label L``: rows {L_initial, L_saddle, L_final: row id} stored in the --cache database
+(energy, data.frequencies) for a model file's ``{ase_db, select: "name=L_saddle"}`` entries.
 """
 
 from __future__ import annotations
@@ -64,6 +66,18 @@ def _echo(out: dict) -> None:
         typer.echo(f"  k({T:g} K) = {k:.4g} s^-1")
 
 
+def _store_labelled(cache: str, label: str, a, s, b, band, vm, vs) -> dict:
+    """Named rows of a NEB result in the cache database (``--label``)."""
+    from catscale.atomistic import PESCache
+
+    db = PESCache(cache)
+    return {f"{label}_initial": db.put_named(f"{label}_initial", a, band.energies[0],
+                                             vm.frequencies),
+            f"{label}_saddle": db.put_named(f"{label}_saddle", s,
+                                            band.energies[band.saddle_index], vs.frequencies),
+            f"{label}_final": db.put_named(f"{label}_final", b, band.energies[-1])}
+
+
 @pes_app.command("neb")
 def neb_cmd(
     initial: str = typer.Argument(..., metavar="INITIAL", help="Initial structure (ASE file)."),
@@ -76,6 +90,9 @@ def neb_cmd(
     T: list[float] = typer.Option([300.0], "--T", help="Temperature(s), K (repeatable)."),
     relax_ends: bool = typer.Option(True, "--relax/--no-relax", help="Relax end points."),
     cache: str = typer.Option(None, "--cache", help="ASE database (.db) used as a cache."),
+    label: str = typer.Option(None, "--label", help="Also store rows name=LABEL_initial, "
+                              "LABEL_saddle, LABEL_final (energy, data.frequencies) in the "
+                              "--cache database, for a model file's ase_db entries."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """CI-NEB between two structures, then barrier, prefactor and k(T)."""
@@ -83,6 +100,11 @@ def neb_cmd(
         from catscale.atomistic import CalculatorSpec, neb, read_structure, relax, vibrations
 
         _check_T(T)
+        if label and not cache:
+            from catscale.errors import InvalidParameterError
+
+            raise InvalidParameterError("--label", "a --cache database to store the rows in",
+                                        label)
         spec = CalculatorSpec(calc)
         a, b = read_structure(initial), read_structure(final)
         calls = 0
@@ -100,6 +122,9 @@ def neb_cmd(
                    calls=calls + band.calls + vm.calls + vs.calls)
         if vs.n_imaginary != 1:
             out["warning"] = f"climbing image has {vs.n_imaginary} imaginary modes"
+        if label:
+            out["rows"] = _store_labelled(cache, label, a, imgs[band.saddle_index], b, band,
+                                          vm, vs)
         print_json(out) if json_out else _echo(out)
 
 

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
             sys.stderr.write(f"{len(errors)} error(s) in {model}\n")
             raise typer.Exit(EXIT_BAD_INPUT) from None
         if json_out:
-            print_json({"valid": True, "summary": m.summary(), "errors": []})
+            print_json({"valid": True, "summary": m.summary(), "errors": [],
+                        "provenance": list(m.provenance)})
         else:
             typer.echo(f"ok: {m.summary()}")

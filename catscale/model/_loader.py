@@ -157,6 +157,7 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
 
     units = col.validate(UnitsSpec, data.get("units"), ("units",), {}) or UnitsSpec()
     ctx = {"units": units.model_dump()}
+    provenance = _database_entries(data, col, name)
 
     conditions = None
     if "conditions" in data:
@@ -281,7 +282,22 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                 mechanism=mech, conditions=conditions, units=units, sites=sites,
                 species_specs=species_specs, step_specs=tuple(step_specs),
                 pressures=pressures_bar, lateral=lateral, lateral_coordination=zc,
-                raw=data, sections=_sections(**sections))
+                raw=data, sections=_sections(**sections), provenance=tuple(provenance))
+
+
+def _database_entries(data: dict, col: _Collector, name: str) -> list[dict]:
+    """Energies and frequencies given as ASE database entries, replaced by their values
+    (:mod:`._ase_db`; databases resolve relative to the model file); the provenance list."""
+    from ._ase_db import resolve_ase_entries
+
+    raw_sites = data.get("sites")
+    sites = list(raw_sites) if isinstance(raw_sites, dict) and raw_sites else ["*"]
+
+    def is_surface(sp_name: str, sp: dict) -> bool:
+        phase = sp.get("phase")
+        return phase == "surface" if phase else site_of(sp_name, sites) is not None
+
+    return resolve_ase_entries(data, pathlib.Path(name).parent, col.add, is_surface)
 
 
 def _sections(**sections):

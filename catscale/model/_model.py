@@ -72,6 +72,9 @@ class Model:
     energetics : Energetics
         Lateral pairs, coordination, alpha per step and coverage effects, built once
         (:attr:`energetics`); every mean-field and kMC call takes it whole.
+    provenance : tuple of dict
+        Energies and frequencies read from ASE databases: field, db, select, row id,
+        value and the reference rows (empty when the file gives only numbers).
     """
 
     path: str
@@ -88,6 +91,8 @@ class Model:
     raw: dict = field(repr=False)
     energy_shifts: dict = field(default_factory=dict)
     sections: Sections = field(default_factory=lambda: Sections())
+    #: which ASE database row fed which value: {field, db, select, row, value, ...}
+    provenance: tuple = ()
 
     # -- conditions ------------------------------------------------------------------------
     @property

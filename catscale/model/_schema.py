@@ -275,4 +275,5 @@ class StepSpec(_Strict):
 KNOWN_SECTIONS = ("kmc", "pellet", "reactor", "uncertainty", "diffusion", "microstructure",
                   "descriptors", "atomistic")
 TOP_KEYS = ("catscale", "name", "description", "units", "conditions", "sites", "species",
-            "steps", "lateral", "lateral_coordination", "reference") + KNOWN_SECTIONS
+            "steps", "lateral", "lateral_coordination", "reference", "references") \
+    + KNOWN_SECTIONS
