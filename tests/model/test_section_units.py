@@ -42,7 +42,7 @@ CASES = {
         "interactions: [{pair: A*-B*, shell: 2, energy: 1.9297 kJ/mol}]}",
         "kmc: {time: 120, diffusion: {A*: 1.0e6}, "
         "interactions: [{pair: A*-B*, shell: 2, energy: $e2}]}",
-        lambda s: (s.time, s.sections.diffusion["A*"], s.interactions[0].energy)),
+        lambda s: (s.time, s.diffusion["A*"], s.interactions[0].energy)),
     "diffusion": (
         "diffusion: {eps: -5 kJ/mol, hop_barrier: 300 meV, prefactor: 1.0e13 Hz, "
         "a: 2.77 angstrom, T: 500 K, exchange_rate: 1.0e6 1/s}",

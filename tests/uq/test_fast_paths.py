@@ -102,7 +102,7 @@ def test_line_rate_equals_the_direct_microkinetic_law(flagship):
     from catscale.uq._fast import mean_field_network
 
     f, _ = chain_function(flagship)
-    stage = f.sections.pellet
+    stage = f.pellet
     for sh in ({}, {"CO*": 0.15, "O*": 0.05}, {"CO*": -0.12, "O*": 0.1}):
         m = flagship.with_energy_shifts(sh)
         rt = m.rates()
@@ -145,7 +145,7 @@ def test_multivalued_line_rate_is_reported_not_hidden(flagship, monkeypatch):
     monkeypatch.setattr("catscale.bridges.kinetics_to_pellet.solve_pellet_verified", general)
     out = f(x)
     assert calls and out["pellet_route"] == 2.0 and out["effectiveness"] == 0.5
-    assert f.sections.pellet.stats["fold"] == 1
+    assert f.pellet.stats["fold"] == 1
 
 
 def test_line_bulk_rate_is_the_chain_tof(flagship):
@@ -160,7 +160,7 @@ def test_line_bulk_rate_is_the_chain_tof(flagship):
     ss = steady_state(m.mechanism, m.rates(), m.pressures)
     assert tof == pytest.approx(ss.production["CO2"], rel=1e-8)
     assert out["pellet_route"] == 0.0 and out["pellet_error"] < 2e-3
-    cb = f.sections.pellet.bulk(m)
+    cb = f.pellet.bulk(m)
     assert cb[0] == pytest.approx(m.pressures["CO"] * 1e5 / (R * m.T))
 
 
@@ -209,7 +209,7 @@ uncertainty:
         laws.append(microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, m.rates(), 7.4e5, gas_species=sp, key="CO",
             coordination=m.coordination())))
-    cb = f.sections.pellet.bulk(model)
+    cb = f.pellet.bulk(model)
     line = line_of(laws[0], cb, model.T)          # nu of CO + 1/2 O2 -> CO2
 
     s = np.linspace(line.lo, cb[0], 400)

@@ -207,7 +207,7 @@ def test_results_roundtrip(outdir, result, model):
         assert f.attrs["provenance_xarray"] == xr.__version__
         assert json.loads(f.attrs["warnings"]) == result.warnings
         assert json.loads(f.attrs["stages"]) == list(result.stages)
-    assert seeds["kmc.sections.kmc.seed"] == 11 and seeds["uq.seed"] == 5
+    assert seeds["kmc.kmc.seed"] == 11 and seeds["uq.seed"] == 5
     assert seeds["model.kmc.seed"] == model.sections.kmc.seed
 
 
