@@ -22,6 +22,8 @@ from catscale.model._zacros_format import DIRECTIONS, ZacrosInput, read_zacros
 from catscale.model.exporters import write_zacros
 from catscale.model.importers.zacros import load_zacros, write_zacros_model
 from catscale.model.sections.kmc import build_lattice
+from catscale.stages import kmc as kmc_stage
+from catscale.stages.steady import solve as steady_solve
 from catscale.units import kB
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "zacros"
@@ -59,7 +61,7 @@ def _model_with_lateral(tmp_path):
 
 def _events(m):
     """Lattice and kMC events of a model as ``catscale kmc`` builds them."""
-    km, lat, *_ = cmd_kmc.kmc_inputs(m)
+    km, lat, *_ = kmc_stage.inputs(m)
     pairs = {}
     for a, b, shell, e in km.interactions.pairs:
         k = (tuple(sorted((a, b))), shell)
@@ -94,7 +96,7 @@ def test_model_zacros_model_round_trip(tmp_path):
     np.testing.assert_allclose([e[4] for e in ev2], [e[4] for e in ev1], rtol=1e-12)
     assert e2 == pytest.approx(e1, rel=1e-12) and e1[(("CO*", "O*"), 1)] == 0.05
     # the same mean-field steady state
-    s1, s2 = cmd_steady.model_steady_state(m), cmd_steady.model_steady_state(m2)
+    s1, s2 = steady_solve(m), steady_solve(m2)
     for k, v in s1.coverages.items():
         assert s2.coverages[k] == pytest.approx(v, rel=1e-8, abs=1e-14)
     assert s2.tof["CO2"] == pytest.approx(s1.tof["CO2"], rel=1e-8)
@@ -209,7 +211,7 @@ def test_zgb_tutorial_imports_and_kmc_is_in_the_reactive_window(app, tmp_path):
     assert info["steps"] == ["CO + * -> CO*", "O2 + * + * -> O* + O*",
                              "CO* + O* -> * + * + CO2"]
     m = load_model(out)
-    lat = build_lattice(m.sections["kmc"], ["*"])
+    lat = build_lattice(m.sections.kmc, ["*"])
     assert lat.size == (50, 50) and pair_coordination(lat, "*", "*") == 4
     # O2: 2.5 per ordered pair and bar in Zacros -> k = z x 2.5 = 10 per site and bar, the
     # same as CO's 10: the ZGB model's equal arrival rates
@@ -245,7 +247,7 @@ def test_published_wgs_set_imports_and_runs(app, tmp_path):
                                              rel=1e-12)
     # mean field solves it (catscale's kMC is impractically slow here: its rejection bound
     # for a 1.12 eV pair repulsion on six neighbours accepts almost no event)
-    ss = cmd_steady.model_steady_state(m)
+    ss = steady_solve(m)
     assert sum(ss.coverages.values()) == pytest.approx(1.0)
     assert min(ss.coverages.values()) >= 0.0 and ss.residual < 1e-8
 

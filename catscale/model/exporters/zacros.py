@@ -115,7 +115,7 @@ def zacros_input(model, T: float | None = None) -> tuple[ZacrosInput, list[str]]
 
     warn: list[str] = []
     mech = model.mechanism
-    sec = model.sections.get("kmc")
+    sec = model.sections.kmc
     if sec is None:
         sec = KMCSection()
         warn.append("the model has no kmc: section; the default lattice (square 64 x 64) "
