@@ -188,7 +188,9 @@ class StageResult:
             if f.metadata.get("kind") == "hidden":
                 continue
             if f.name not in d:
-                if complete:
+                has_default = (f.default is not dataclasses.MISSING
+                               or f.default_factory is not dataclasses.MISSING)
+                if complete and not (f.metadata.get("optional") or has_default):
                     raise KeyError(f"{cls.__name__}: no {f.name!r}")
                 if (f.default is dataclasses.MISSING
                         and f.default_factory is dataclasses.MISSING):
