@@ -168,6 +168,9 @@ class StageResult:
                     sub = sub.rename(renames) if renames else sub
                     for k, v in sub.data_vars.items():
                         variables[f"{f.name}.{k}"] = v.variable
+                    for k, v in sub.attrs.items():
+                        if k != "stage":
+                            ds_attrs[f"{f.name}.{k}"] = v
                     continue
                 ds_attrs[f.name] = _attr(value)
         ds = xr.Dataset(_consistent_dims(variables, coords), coords=coords, attrs=ds_attrs)
