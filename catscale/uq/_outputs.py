@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -74,6 +74,8 @@ class UQOutput:
         ``columns(chain) -> list of str``: the output columns it adds.
     compute : callable
         ``compute(chain, sample) -> dict column -> float``.
+    units : mapping
+        Units (pint syntax) of each column kind (the column name before ``[``).
     """
 
     name: str
@@ -81,6 +83,7 @@ class UQOutput:
     sections: tuple[str, ...]
     columns: Callable[[Any], list[str]]
     compute: Callable[[Any, SampleResult], dict[str, float]]
+    units: Mapping[str, str] = field(default_factory=dict)
 
 
 def _tof(chain, s: SampleResult) -> dict[str, float]:
@@ -107,17 +110,19 @@ def _conversion(chain, s: SampleResult) -> dict[str, float]:
 #: the outputs a chain can compute (``uncertainty.outputs``), in column order
 OUTPUTS: dict[str, UQOutput] = {o.name: o for o in (
     UQOutput("tof", "TOF of the main product, s^-1 per site (and its log10)", (),
-             lambda c: ["tof", "log10_tof"], _tof),
+             lambda c: ["tof", "log10_tof"], _tof, {"tof": "1/s", "log10_tof": "1"}),
     UQOutput("drc", "degree of rate control of every step (dimensionless)", (),
-             lambda c: [f"drc[{e}]" for e in c.equations], _drc),
+             lambda c: [f"drc[{e}]" for e in c.equations], _drc, {"drc": "1"}),
     UQOutput("coverages", "coverage of every surface species (dimensionless)", (),
-             lambda c: [f"theta[{s}]" for s in c.species], _coverages),
+             lambda c: [f"theta[{s}]" for s in c.species], _coverages, {"theta": "1"}),
     UQOutput("effectiveness", "internal effectiveness factor of the key gas, its Aris "
              "modulus, the estimated relative error and the route (dimensionless)",
              ("pellet",), lambda c: ["effectiveness", "thiele", "pellet_error",
-                                     "pellet_route"], _effectiveness),
+                                     "pellet_route"], _effectiveness,
+             {"effectiveness": "1", "thiele": "1", "pellet_error": "1", "pellet_route": "1"}),
     UQOutput("conversion", "conversion of the reactor's key gas (dimensionless)",
-             ("pellet", "reactor"), lambda c: ["conversion"], _conversion),
+             ("pellet", "reactor"), lambda c: ["conversion"], _conversion,
+             {"conversion": "1"}),
 )}
 
 

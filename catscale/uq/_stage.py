@@ -11,18 +11,16 @@ from ..stages import STAGES, Stage, StageResult, hidden, info, quantity, registe
 
 __all__ = ["UQResult", "run", "output_units"]
 
-#: units of each kind of output (the part of its name before "[")
-_OUTPUT_UNITS = {"tof": "1/s", "log10_tof": "1", "drc": "1", "theta": "1",
-                 "effectiveness": "1", "conversion": "1"}
-
-
 def output_units(name: str) -> str:
-    """Units (pint syntax) of a UQ output named ``kind`` or ``kind[label]``."""
+    """Units (pint syntax) of a UQ output column ``kind`` or ``kind[label]``, as the output
+    registry (:data:`catscale.uq.OUTPUTS`) declares them."""
+    from ._outputs import OUTPUTS
+
     kind = name.split("[", 1)[0]
-    try:
-        return _OUTPUT_UNITS[kind]
-    except KeyError:
-        raise KeyError(f"UQ output {name!r} has no declared units") from None
+    for out in OUTPUTS.values():
+        if kind in out.units:
+            return out.units[kind]
+    raise KeyError(f"UQ output {name!r} has no declared units")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

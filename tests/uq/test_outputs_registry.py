@@ -42,6 +42,13 @@ def test_every_output_is_computed_with_its_sections(name, model_with):
     y = f({"ts": 0.02})
     assert list(y) == cols
     assert all(np.isfinite(v) for v in y.values())
+    # every column has declared, pint-parsable units (results.nc and the report use them)
+    import pint
+
+    from catscale.uq import output_units
+
+    for c in cols:
+        pint.UnitRegistry().Quantity(1.0, output_units(c))
     if out.sections:
         bare = load_model(model_with(UQ.format(out=name), "bare.yaml"))
         with pytest.raises(ModelFileError) as e:
