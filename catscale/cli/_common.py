@@ -22,6 +22,7 @@ from ..errors import (
     ModelFileError,
     OutputError,
 )
+from ..results import to_jsonable  # noqa: F401  (tests and commands use it from here)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -77,13 +78,6 @@ def check_output_path(option: str, path: str | None) -> None:
     parent = pathlib.Path(path).expanduser().resolve().parent
     if not parent.is_dir() or not os.access(parent, os.W_OK):
         raise InvalidParameterError(option, "a file in an existing, writable directory", path)
-
-
-def to_jsonable(obj: Any) -> Any:
-    """JSON-ready form of a result or structure (see :func:`catscale.stages.to_jsonable`)."""
-    from ..stages import to_jsonable as _to_jsonable
-
-    return _to_jsonable(obj)
 
 
 def print_json(obj: Any) -> None:

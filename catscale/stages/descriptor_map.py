@@ -37,7 +37,10 @@ class MapResult(StageResult):
         return s + (f"; surfaces: {self.surfaces}" if self.surfaces else "")
 
     def to_dataset(self, attrs=None):
-        """The map itself (coverages, production, TOF on the grid, with units)."""
+        """The map itself (coverages, production, TOF on the grid, with units); the summary
+        only when the map is not at hand (a result rebuilt from its JSON)."""
+        if self.dataset is None:
+            return super().to_dataset(attrs)
         ds = self.dataset.copy()
         ds.attrs.update(super().to_dataset().attrs)
         if attrs:

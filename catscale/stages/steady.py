@@ -96,8 +96,12 @@ def run(model, T: float | None = None, product: str | None = None) -> SteadyResu
     product : str, optional
         Gas whose TOF is analysed (default: the main product).
     """
+    from ..errors import InvalidParameterError
     from ..kinetics import analyze, apparent_activation_energy
 
+    gases = [g.name for g in model.mechanism.gas]
+    if product is not None and product not in gases:
+        raise InvalidParameterError("--product", f"a gas of the mechanism {gases}", product)
     ss = solve(model, T)
     an = analyze(ss, product)
     warnings: list[str] = [f"steady state: {w}" for w in ss.warnings]

@@ -118,3 +118,11 @@ def test_lateral_interactions_reach_the_api(tmp_path):
     full = m.steady_state()
     assert m.energetics.pairs
     assert full.coverages["A*"] != pytest.approx(bare.coverages["A*"], rel=1e-3)
+
+
+def test_unknown_product_is_refused(cli):
+    """An unknown --product is bad input (exit 2), not a steady state without its analysis."""
+    code, out = cli("steady", ROOT / "examples" / "co_oxidation_pt111.yaml", "--product", "XX")
+    assert code == 2 and out is None
+    code, out = cli("steady", ROOT / "examples" / "co_oxidation_pt111.yaml", "--product", "CO2")
+    assert code == 0 and out["product"] == "CO2"
