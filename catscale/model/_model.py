@@ -202,6 +202,19 @@ class Model:
         return lateral_alpha(self.mechanism, dict(bep or {}))
 
     # -- thermochemistry and rates ---------------------------------------------------------
+    def require_steps(self, what: str) -> None:
+        """Raise a ModelFileError (field ``steps``, exit 2) when the model has no steps, saying
+        what needed them (``what``) and what the file does compute."""
+        if self.mechanism is not None and self.mechanism.steps:
+            return
+        from ..errors import ModelFileError
+
+        secs = self.sections.present()
+        also = (f"; this file computes its sections ({', '.join(secs)}): use 'catscale run' "
+                "or the section's command" if secs else "")
+        raise ModelFileError(self.path, "steps", f"the model has no steps (no mechanism to "
+                             f"compute {what} from){also}")
+
     def thermo(self) -> dict[str, Any]:
         """Thermo object of every species that has thermochemistry (name -> object)."""
         from ._thermo import build_species_thermo
@@ -282,6 +295,7 @@ class Model:
         consistent (k_f / k_r = K from the same thermochemistry)."""
         from ..bridges.mechanism_rates import rate_table
 
+        self.require_steps("rate constants")
         T = self.T if T is None else float(T)
         return rate_table(self.mechanism, self.thermo(), self.step_kinetics(), T,
                           masses=self.masses(), electronic=self.electronic_energies())
