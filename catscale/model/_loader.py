@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 import pathlib
 from typing import Any
 
@@ -365,34 +366,31 @@ def _compositions(col, pending, mode: str | None) -> dict[str, dict[str, int] | 
     """Element counts of each species (None: unknown, a label).
 
     An explicit ``composition:`` always counts. Otherwise the name (without its site
-    suffix) is read as a chemical formula only when the mechanism is chemical: with
-    ``species_names: formulas``, or by default when every name without a ``composition:``
-    parses fully as a formula (``CO``, ``O2``, ``CH3OH*``). One label among them (``A``,
-    ``X1``, ``CO_top*``) makes the names labels (``species_names: labels``): then ``B``,
-    ``C`` and ``I`` are species B, C and I, not boron, carbon and iodine, and only
-    explicit compositions take part in the element balance (and give masses).
+    suffix) is read as a chemical formula when it parses fully as one (``CO``, ``O2``,
+    ``CH3OH*``), except in a mechanism that also has labels (names that are no formula:
+    ``A``, ``X1``, ``CO_top*``): there a name that is one bare element symbol (``B``,
+    ``C``, ``I``) is a label like its neighbours ``A`` and ``X1`` (species B, C and I, not
+    boron, carbon and iodine), while a formula of several atoms (``C2H6``) stays a
+    formula. ``species_names: formulas`` reads every name as a formula (a name that is not
+    one is an error), ``species_names: labels`` none. Labels have no composition: their
+    steps skip the element balance, and a mass must be given where one is needed.
     """
-    parsed = {}
-    for sp_name, spec, phase, s_kind, _ in pending:
-        if spec is not None and spec.composition:
-            continue
-        core = sp_name if phase == "gas" else sp_name[: len(sp_name) - len(s_kind)] \
-            if sp_name.endswith(s_kind) else sp_name
-        parsed[sp_name] = parse_formula(core)
-    if mode is None:
-        mode = "formulas" if all(c is not None for c in parsed.values()) else "labels"
-    elif mode == "formulas":
+    explicit = {n: dict(spec.composition) for n, spec, *_ in pending
+                if spec is not None and spec.composition}
+    cores = {n: (n if phase == "gas" or not n.endswith(s_kind) else n[: len(n) - len(s_kind)])
+             for n, _, phase, s_kind, _ in pending if n not in explicit}
+    parsed = {n: parse_formula(core) for n, core in cores.items()}
+    if mode is None and any(c is None for c in parsed.values()):
+        # a generic mechanism: a name that is one bare element symbol is a label too
+        parsed = {n: None if re.fullmatch(r"\s*[A-Z][a-z]?\s*", cores[n]) else c
+                  for n, c in parsed.items()}
+    if mode == "formulas":
         for n, c in parsed.items():
             if c is None:
                 col.add(("species", n), "the name is not a chemical formula (species_names: "
                         "formulas): give its 'composition:' (e.g. {C: 1, O: 1})")
-    out: dict[str, dict[str, int] | None] = {}
-    for sp_name, spec, *_ in pending:
-        if spec is not None and spec.composition:
-            out[sp_name] = dict(spec.composition)
-        else:
-            out[sp_name] = parsed[sp_name] if mode == "formulas" else None
-    return out
+    return {n: explicit[n] if n in explicit else None if mode == "labels" else parsed[n]
+            for n, *_ in pending}
 
 
 def _species_and_steps(col, species_specs, raw_species, step_specs, site_names,
