@@ -6,8 +6,8 @@ every command starts from, and reports each failure against the field that cause
 * something to compute: a file with neither steps nor a section that computes without them
   (``pellet``, ``diffusion``, ``microstructure``) is refused, since no command has anything
   to do with it;
-* thermochemistry: the thermo object of every species is built (a gas with an empty
-  ``rotational_temperatures`` list fails here, not in ``rates``);
+* thermochemistry: the thermo object of every species a rate constant needs is built (a
+  gas with an empty ``rotational_temperatures`` list fails here, not in ``rates``);
 * rate constants at the model's temperature: every k_f and k_r finite (energies whose
   Boltzmann factors overflow, exp(x) beyond x = 709, are refused naming the step);
 * referenced files: the ``microstructure.image`` is read and decoded as the homogenization
@@ -71,13 +71,15 @@ def _field_of(name: str) -> tuple:
 
 
 def _check_thermo(model, add: Add) -> bool:
-    """Build each species' thermo object; True when every one could be built."""
-    from ._thermo import build_species_thermo
+    """Build the thermo object of each species a rate constant needs
+    (:func:`._thermo.thermo_needed`); True when every one could be built."""
+    from ._thermo import build_species_thermo, thermo_needed
 
     ok = True
     mech = model.mechanism
+    needed = thermo_needed(mech, model.step_specs)
     for sp in mech.species:
-        if sp.phase == "site":
+        if sp.phase == "site" or sp.name not in needed:
             continue
         spec = model.species_specs.get(sp.name)
         dens = mech.site(sp.site).density if sp.site else None

@@ -216,17 +216,27 @@ class Model:
                              f"compute {what} from){also}")
 
     def thermo(self) -> dict[str, Any]:
-        """Thermo object of every species that has thermochemistry (name -> object)."""
-        from ._thermo import build_species_thermo
+        """Thermo object of every species that has thermochemistry (name -> object; None
+        for a species without, or whose incomplete thermo inputs no rate constant needs,
+        :func:`._thermo.thermo_needed`: a gas with only an energy in a model of fixed rate
+        constants)."""
+        from ..errors import InvalidParameterError
+        from ._thermo import build_species_thermo, thermo_needed
 
+        needed = thermo_needed(self.mechanism, self.step_specs)
         out = {}
         for sp in self.mechanism.species:
             if sp.phase == "site":
                 continue
             spec = self.species_specs.get(sp.name)
             dens = self.mechanism.site(sp.site).density if sp.site else None
-            out[sp.name] = build_species_thermo(sp, spec, self.energy_shifts.get(sp.name, 0.0),
-                                                site_density=dens)
+            try:
+                out[sp.name] = build_species_thermo(
+                    sp, spec, self.energy_shifts.get(sp.name, 0.0), site_density=dens)
+            except InvalidParameterError:
+                if sp.name in needed:
+                    raise       # the loader reports it with file and field (check_model)
+                out[sp.name] = None
         return out
 
     def step_kinetics(self) -> list:

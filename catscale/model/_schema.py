@@ -151,6 +151,9 @@ class SpeciesSpec(_Strict):
     @field_validator("rotational_temperatures", "inertia")
     @classmethod
     def _positive(cls, v):
+        if v is not None and len(v) not in (1, 3):
+            raise ValueError(f"expected 1 value (a linear molecule) or 3 (a nonlinear one), "
+                             f"got {len(v)}: {v}")
         if v is not None and any(x <= 0 for x in v):
             raise ValueError(f"values must be > 0, got {v}")
         return v
