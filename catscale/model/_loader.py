@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import re
 import pathlib
 from typing import Any
 
@@ -367,23 +366,23 @@ def _compositions(col, pending, mode: str | None) -> dict[str, dict[str, int] | 
 
     An explicit ``composition:`` always counts. Otherwise the name (without its site
     suffix) is read as a chemical formula when it parses fully as one (``CO``, ``O2``,
-    ``CH3OH*``), except in a mechanism that also has labels (names that are no formula:
-    ``A``, ``X1``, ``CO_top*``): there a name that is one bare element symbol (``B``,
-    ``C``, ``I``) is a label like its neighbours ``A`` and ``X1`` (species B, C and I, not
-    boron, carbon and iodine), while a formula of several atoms (``C2H6``) stays a
-    formula. ``species_names: formulas`` reads every name as a formula (a name that is not
-    one is an error), ``species_names: labels`` none. Labels have no composition: their
-    steps skip the element balance, and a mass must be given where one is needed.
+    ``CH3OH*``), except in a generic mechanism: one with labels (names that are no
+    formula: ``A``, ``X1``) and no formula of more than one atom. There ``B``, ``C`` and
+    ``I`` are species B, C and I like their neighbour ``A``, not boron, carbon and iodine.
+    A mechanism with a molecule (``CO``, ``C2H6``) is chemical: its atoms (``O*``) stay
+    atoms and only its labels (``X*``) lack a composition. ``species_names: formulas``
+    reads every name as a formula (a name that is not one is an error),
+    ``species_names: labels`` none. Labels have no composition: their steps skip the
+    element balance, and a mass must be given where one is needed.
     """
     explicit = {n: dict(spec.composition) for n, spec, *_ in pending
                 if spec is not None and spec.composition}
-    cores = {n: (n if phase == "gas" or not n.endswith(s_kind) else n[: len(n) - len(s_kind)])
-             for n, _, phase, s_kind, _ in pending if n not in explicit}
-    parsed = {n: parse_formula(core) for n, core in cores.items()}
-    if mode is None and any(c is None for c in parsed.values()):
-        # a generic mechanism: a name that is one bare element symbol is a label too
-        parsed = {n: None if re.fullmatch(r"\s*[A-Z][a-z]?\s*", cores[n]) else c
-                  for n, c in parsed.items()}
+    parsed = {n: parse_formula(n if phase == "gas" or not n.endswith(s_kind)
+                               else n[: len(n) - len(s_kind)])
+              for n, _, phase, s_kind, _ in pending if n not in explicit}
+    if mode is None and any(c is None for c in parsed.values()) and all(
+            c is None or sum(c.values()) == 1 for c in parsed.values()):
+        mode = "labels"     # a generic mechanism: labels and one-letter names (A, B, C, I)
     if mode == "formulas":
         for n, c in parsed.items():
             if c is None:
