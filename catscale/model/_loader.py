@@ -424,7 +424,7 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names,
             n_sites = 1
         pending.append((sp_name, spec, phase, s_kind, n_sites))
     compositions = _compositions(col, pending, names_mode)
-    for sp_name, spec, phase, s_kind, n_sites in pending:
+    for sp_name, _spec, phase, s_kind, n_sites in pending:
         comp = compositions[sp_name]
         species_objs[sp_name] = Species(
             name=sp_name, phase=phase, site=s_kind if phase != "gas" else None,

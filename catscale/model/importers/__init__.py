@@ -25,6 +25,7 @@ from .catmap import (
     write_catmap_model,
 )
 
-__all__ = ["CatmapModel", "check_catmap", "load_catmap", "read_mkm", "read_energies", "write_catmap_model",
+__all__ = ["CatmapModel", "check_catmap", "load_catmap", "read_mkm", "read_energies",
+           "write_catmap_model",
            "CanteraSurface", "cantera_surface", "write_cantera_model", "CanteraImport",
            "CanteraUnsupported", "import_cantera", "load_imported", "surface_phases"]
