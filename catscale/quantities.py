@@ -32,7 +32,37 @@ def default_unit(info: ValidationInfo | None, dimension: str) -> str:
     return (ctx.get("units") or {}).get(dimension, DEFAULT_UNITS.get(dimension, ""))
 
 
-def quantity(dimension: str, positive: bool = False, nonnegative: bool = False):
+#: plausibility bounds of a process temperature (conditions.T, diffusion.T, pellet.T_ref), K.
+#: Below 1 mK no surface reaction is studied (dilution-refrigerator STM works at ~10 mK) and
+#: every gas has condensed; above 1e5 K (kB T = 8.6 eV) no molecule survives (gases are
+#: fully ionised by ~2e4 K, Saha equation), so neither ideal-gas and harmonic
+#: thermochemistry nor transition-state theory applies. Outside this range the inputs are
+#: typing errors (1e300 K, 1e-320 K), which would otherwise overflow exp() or divide by 0.
+TEMPERATURE_RANGE = (1.0e-3, 1.0e5)
+#: largest |energy| of a species, saddle point or energy parameter, eV. Energies may be
+#: absolute DFT totals (``reference: none``): the all-electron total energy of a Pt atom is
+#: about -5.4e5 eV (0.7687 Z^(7/3) hartree, Thomas-Fermi-Scott), so 1e9 eV exceeds the
+#: total energy of a supercell of ~2000 heavy atoms, and float64 still resolves differences
+#: of such energies to 1e-7 eV, far below kB T. Anything larger (1e300 eV, 9e18 eV) is not
+#: an energy of an atomistic model.
+MAX_ABS_ENERGY_EV = 1.0e9
+
+
+def quantity(dimension: str, positive: bool = False, nonnegative: bool = False,
+             bounds: tuple[float, float] | None = None, why: str = ""):
+    """Pydantic validator converting a quantity to its internal unit.
+
+    Parameters
+    ----------
+    dimension : str
+        Dimension name (``"energy"``, ``"temperature"``, ...), see :data:`DEFAULT_UNITS`.
+    positive, nonnegative : bool
+        Sign constraints.
+    bounds : (lo, hi), optional
+        Accepted range of the magnitude, internal unit (``lo`` 0: no lower bound).
+    why : str
+        What the bounds mean, for the message.
+    """
     def convert(v: Any, info: ValidationInfo) -> float:
         if v is None:
             raise ValueError(f"expected a {dimension}, got nothing")
@@ -46,6 +76,11 @@ def quantity(dimension: str, positive: bool = False, nonnegative: bool = False):
             raise ValueError(f"expected a {dimension} > 0, got {v!r}")
         if nonnegative and not x >= 0:
             raise ValueError(f"expected a {dimension} >= 0, got {v!r}")
+        if bounds is not None and x != 0 and not bounds[0] <= abs(x) <= bounds[1]:
+            unit = DEFAULT_UNITS.get(dimension, "")
+            rng = (f"|{dimension}| <= {bounds[1]:g} {unit}" if not bounds[0] else
+                   f"a {dimension} in [{bounds[0]:g}, {bounds[1]:g}] {unit}")
+            raise ValueError(f"expected {rng}{why}, got {v!r}")
         return x
     return BeforeValidator(convert)
 
@@ -90,12 +125,18 @@ def _molar_energy(v: Any, info: ValidationInfo) -> float:
         raise ValueError(f"expected {exc.expected}, got {exc.found!r}") from None
 
 
-Energy = Annotated[float, quantity("energy")]
+Energy = Annotated[float, quantity("energy", bounds=(0.0, MAX_ABS_ENERGY_EV),
+                                   why=" (larger is no energy of an atomistic model)")]
 #: energy per mole, stored in J/mol (the pellet's unit); read like every energy of the file
 MolarEnergy = Annotated[float, BeforeValidator(_molar_energy)]
 Pressure = Annotated[float, quantity("pressure", nonnegative=True)]
 PositivePressure = Annotated[float, quantity("pressure", positive=True)]
-Temperature = Annotated[float, quantity("temperature", positive=True)]
+#: a process temperature (reaction conditions), within :data:`TEMPERATURE_RANGE`
+Temperature = Annotated[float, quantity("temperature", positive=True,
+                                        bounds=TEMPERATURE_RANGE,
+                                        why=" (the range where surface chemistry exists)")]
+#: a characteristic temperature (rotational temperature h^2 / (8 pi^2 I kB)): > 0 only
+CharacteristicTemperature = Annotated[float, quantity("temperature", positive=True)]
 Length = Annotated[float, quantity("length", positive=True)]
 SiteDensity = Annotated[float, quantity("site_density", positive=True)]
 Diffusivity = Annotated[float, quantity("diffusivity", positive=True)]

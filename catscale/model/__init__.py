@@ -12,7 +12,8 @@ from ._files import (
 )
 from ._loader import load_model, validate_file
 from ._model import SECTION_NAMES, Model, Sections
+from ._yaml import load_yaml_data
 
 __all__ = ["load_model", "validate_file", "Model", "Sections", "SECTION_NAMES",
            "read_referenced", "read_model_text", "output_path", "resolve_outputs", "max_bytes",
-           "IMAGE_FORMATS", "microstructure_image"]
+           "IMAGE_FORMATS", "microstructure_image", "load_yaml_data"]

@@ -20,6 +20,7 @@ from ..mechanism import (
     site_of,
     split_pair,
 )
+from ._consistency import check_model
 from ._files import read_model_text, resolve_outputs
 from ._schema import (
     KNOWN_SECTIONS,
@@ -127,7 +128,13 @@ def load_model(path: str | pathlib.Path, text: str | None = None):
     if col.errors:
         raise ModelFileErrors(col.errors)
     # files the model names for writing resolve inside its directory (run --out: inside DIR)
-    return resolve_outputs(Model(**model))
+    out = resolve_outputs(Model(**model))
+    # what the commands build from the model (thermo, rate constants, referenced files):
+    # one place, so that validate and every command refuse the same files
+    check_model(out, col.add)
+    if col.errors:
+        raise ModelFileErrors(col.errors)
+    return out
 
 
 def validate_file(path: str | pathlib.Path) -> list[ModelFileError]:
@@ -201,8 +208,14 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
     for i, st in enumerate(raw_steps):
         step_specs.append(col.validate(StepSpec, st, ("steps", i), ctx))
 
+    names_mode = data.get("species_names")
+    if names_mode is not None and names_mode not in ("formulas", "labels"):
+        col.add(("species_names",), "expected 'formulas' (names are chemical formulas) or "
+                f"'labels' (names are labels; compositions only from 'composition:'), found "
+                f"{names_mode!r}")
+        names_mode = None
     species_objs, steps = _species_and_steps(col, species_specs, raw_species, step_specs,
-                                             site_names)
+                                             site_names, names_mode)
     mech = None
     if steps is not None:
         try:
@@ -228,9 +241,9 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                 col.add(("conditions", field, g), f"'{g}' is not a gas")
             pressures_bar[g] = p / 1e5
         if mech is not None:
-            used_gas = {n for st in mech.steps for n in st.species
-                        if species_objs.get(n) is not None and species_objs[n].phase == "gas"}
-            missing = sorted(used_gas - set(pa))
+            # every gas of the model: the mean-field network carries each one's pressure
+            gases = {n for n, sp in species_objs.items() if sp.phase == "gas"}
+            missing = sorted(gases - set(pa))
             if missing and (conditions.pressures is not None
                             or conditions.mole_fractions is not None):
                 col.add(("conditions", "pressures"),
@@ -348,8 +361,41 @@ def _check_kmc(col, sec, mech) -> None:
                 col.add(("kmc", key, name), f"expected an adsorbate of the mechanism {ads}")
 
 
-def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
+def _compositions(col, pending, mode: str | None) -> dict[str, dict[str, int] | None]:
+    """Element counts of each species (None: unknown, a label).
+
+    An explicit ``composition:`` always counts. Otherwise the name (without its site
+    suffix) is read as a chemical formula when it parses fully as one (``CO``, ``O2``,
+    ``CH3OH*``), except in a generic mechanism: one with labels (names that are no
+    formula: ``A``, ``X1``) and no formula of more than one atom. There ``B``, ``C`` and
+    ``I`` are species B, C and I like their neighbour ``A``, not boron, carbon and iodine.
+    A mechanism with a molecule (``CO``, ``C2H6``) is chemical: its atoms (``O*``) stay
+    atoms and only its labels (``X*``) lack a composition. ``species_names: formulas``
+    reads every name as a formula (a name that is not one is an error),
+    ``species_names: labels`` none. Labels have no composition: their steps skip the
+    element balance, and a mass must be given where one is needed.
+    """
+    explicit = {n: dict(spec.composition) for n, spec, *_ in pending
+                if spec is not None and spec.composition}
+    parsed = {n: parse_formula(n if phase == "gas" or not n.endswith(s_kind)
+                               else n[: len(n) - len(s_kind)])
+              for n, _, phase, s_kind, _ in pending if n not in explicit}
+    if mode is None and any(c is None for c in parsed.values()) and all(
+            c is None or sum(c.values()) == 1 for c in parsed.values()):
+        mode = "labels"     # a generic mechanism: labels and one-letter names (A, B, C, I)
+    if mode == "formulas":
+        for n, c in parsed.items():
+            if c is None:
+                col.add(("species", n), "the name is not a chemical formula (species_names: "
+                        "formulas): give its 'composition:' (e.g. {C: 1, O: 1})")
+    return {n: explicit[n] if n in explicit else None if mode == "labels" else parsed[n]
+            for n, *_ in pending}
+
+
+def _species_and_steps(col, species_specs, raw_species, step_specs, site_names,
+                       names_mode: str | None = None):
     species_objs: dict[str, Species] = {}
+    pending: list[tuple] = []
     for sp_name in raw_species:
         spec = species_specs.get(sp_name)
         if sp_name in site_names:
@@ -372,15 +418,14 @@ def _species_and_steps(col, species_specs, raw_species, step_specs, site_names):
             col.add(("species", sp_name), f"'{sp_name}' looks like an adsorbate but its site "
                     f"is not declared under sites (declared: {site_names})")
             continue
-        comp = spec.composition if (spec is not None and spec.composition) else None
-        if comp is None:
-            core = sp_name if phase == "gas" else sp_name[: len(sp_name) - len(s_kind)] \
-                if sp_name.endswith(s_kind) else sp_name
-            comp = parse_formula(core)
         n_sites = spec.sites if spec is not None else 1
         if n_sites != 1 and phase == "gas":
             col.add(("species", sp_name, "sites"), "a gas occupies no sites")
             n_sites = 1
+        pending.append((sp_name, spec, phase, s_kind, n_sites))
+    compositions = _compositions(col, pending, names_mode)
+    for sp_name, _spec, phase, s_kind, n_sites in pending:
+        comp = compositions[sp_name]
         species_objs[sp_name] = Species(
             name=sp_name, phase=phase, site=s_kind if phase != "gas" else None,
             composition=None if comp is None else tuple(sorted(comp.items())),

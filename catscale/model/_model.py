@@ -202,18 +202,41 @@ class Model:
         return lateral_alpha(self.mechanism, dict(bep or {}))
 
     # -- thermochemistry and rates ---------------------------------------------------------
-    def thermo(self) -> dict[str, Any]:
-        """Thermo object of every species that has thermochemistry (name -> object)."""
-        from ._thermo import build_species_thermo
+    def require_steps(self, what: str) -> None:
+        """Raise a ModelFileError (field ``steps``, exit 2) when the model has no steps, saying
+        what needed them (``what``) and what the file does compute."""
+        if self.mechanism is not None and self.mechanism.steps:
+            return
+        from ..errors import ModelFileError
 
+        secs = self.sections.present()
+        also = (f"; this file computes its sections ({', '.join(secs)}): use 'catscale run' "
+                "or the section's command" if secs else "")
+        raise ModelFileError(self.path, "steps", f"the model has no steps (no mechanism to "
+                             f"compute {what} from){also}")
+
+    def thermo(self) -> dict[str, Any]:
+        """Thermo object of every species that has thermochemistry (name -> object; None
+        for a species without, or whose incomplete thermo inputs no rate constant needs,
+        :func:`._thermo.thermo_needed`: a gas with only an energy in a model of fixed rate
+        constants)."""
+        from ..errors import InvalidParameterError
+        from ._thermo import build_species_thermo, thermo_needed
+
+        needed = thermo_needed(self.mechanism, self.step_specs)
         out = {}
         for sp in self.mechanism.species:
             if sp.phase == "site":
                 continue
             spec = self.species_specs.get(sp.name)
             dens = self.mechanism.site(sp.site).density if sp.site else None
-            out[sp.name] = build_species_thermo(sp, spec, self.energy_shifts.get(sp.name, 0.0),
-                                                site_density=dens)
+            try:
+                out[sp.name] = build_species_thermo(
+                    sp, spec, self.energy_shifts.get(sp.name, 0.0), site_density=dens)
+            except InvalidParameterError:
+                if sp.name in needed:
+                    raise       # the loader reports it with file and field (check_model)
+                out[sp.name] = None
         return out
 
     def step_kinetics(self) -> list:
@@ -282,6 +305,7 @@ class Model:
         consistent (k_f / k_r = K from the same thermochemistry)."""
         from ..bridges.mechanism_rates import rate_table
 
+        self.require_steps("rate constants")
         T = self.T if T is None else float(T)
         return rate_table(self.mechanism, self.thermo(), self.step_kinetics(), T,
                           masses=self.masses(), electronic=self.electronic_energies())

@@ -3,6 +3,7 @@ in the core, because the thermo models' specs use them too)."""
 
 from ..quantities import (  # noqa: F401  (re-exported for the model sections)
     DEFAULT_UNITS,
+    CharacteristicTemperature,
     Diffusivity,
     Energy,
     Finite,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..thermo import THERMO_MODELS, HinderedSpec, Nasa7Spec, ShomateSpec, thermo_model_names
 from ._quantities import (
+    CharacteristicTemperature,
     Energy,
     Finite,
     Inertia,
@@ -123,7 +124,7 @@ class SpeciesSpec(_Strict):
     mass: Mass | None = None
     geometry: Literal["monatomic", "linear", "nonlinear"] | None = None
     symmetry: int | None = Field(None, ge=1)
-    rotational_temperatures: list[Temperature] | None = None   # K
+    rotational_temperatures: list[CharacteristicTemperature] | None = None   # K
     inertia: list[Inertia] | None = None                       # amu angstrom^2
     spin: Finite = 0.0
     hindered: HinderedSpec | None = None
@@ -150,6 +151,9 @@ class SpeciesSpec(_Strict):
     @field_validator("rotational_temperatures", "inertia")
     @classmethod
     def _positive(cls, v):
+        if v is not None and len(v) not in (1, 3):
+            raise ValueError(f"expected 1 value (a linear molecule) or 3 (a nonlinear one), "
+                             f"got {len(v)}: {v}")
         if v is not None and any(x <= 0 for x in v):
             raise ValueError(f"values must be > 0, got {v}")
         return v
@@ -275,5 +279,6 @@ class StepSpec(_Strict):
 KNOWN_SECTIONS = ("kmc", "pellet", "reactor", "uncertainty", "diffusion", "microstructure",
                   "descriptors", "atomistic")
 TOP_KEYS = ("catscale", "name", "description", "units", "conditions", "sites", "species",
-            "steps", "lateral", "lateral_coordination", "reference", "references") \
+            "species_names", "steps", "lateral", "lateral_coordination", "reference",
+            "references") \
     + KNOWN_SECTIONS

@@ -82,6 +82,22 @@ def build_species_thermo(sp: Species, spec: Any, shift: float = 0.0,
     return entry.build(inp)
 
 
+def thermo_needed(mechanism, step_specs) -> frozenset[str]:
+    """Species whose thermochemistry a rate constant needs: those (not vacant sites) of the
+    steps with a saddle point (``ts``), a BEP relation, or a reverse rate by detailed
+    balance (reversible without both ``k_f`` and ``k_r``). The loader checks their inputs;
+    every other species' thermo is optional."""
+    out: set[str] = set()
+    for st, spec in zip(mechanism.steps, step_specs):
+        if spec is None:
+            continue
+        needs_dG = st.reversible and (spec.k_f is None or spec.k_r is None)
+        if spec.ts is not None or spec.bep is not None or needs_dG:
+            out.update(n for n in st.species
+                       if mechanism.species[mechanism.index(n)].phase != "site")
+    return frozenset(out)
+
+
 def build_step_kinetics(j: int, step, spec, ts_shift: float = 0.0) -> StepKinetics:
     """StepKinetics of one step from its spec."""
     from .. import thermo as th

@@ -67,6 +67,38 @@ def load_yaml_with_lines(text: str, filename: str) -> tuple[Any, dict[Path, int]
     return plain, lines
 
 
+def load_yaml_data(text: str, filename: str, what: str = "a data file") -> Any:
+    """Parse the YAML of a data file another code wrote (a Cantera mechanism) into plain
+    Python objects, within the limits of a model file: nesting depth :data:`MAX_DEPTH`,
+    core tags only, and at most ``max(MAX_NODES, len(text) // 2)`` values after alias
+    expansion. A YAML text without aliases has at most one value per two characters (a
+    value and its separator), so that limit never refuses a file written out in full,
+    while an alias bomb (each level doubling the one below) is refused after one pass over
+    its events, before any object is built.
+
+    Raises
+    ------
+    ModelFileError
+        Naming the limit (or the YAML syntax error) and its line.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    _check_flow_depth(text, filename)
+    try:
+        _check_events(YAML(typ="rt"), text, filename, max(MAX_NODES, len(text) // 2), what)
+        return YAML(typ="safe").load(text)
+    except ModelFileError:
+        raise
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ModelFileError(filename, "(yaml)",
+                             f"not valid YAML: {exc.problem or exc.context}",
+                             mark.line + 1 if mark else None) from None
+    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise ModelFileError(filename, "(yaml)", f"not valid YAML: {exc}") from None
+
+
 def _check_flow_depth(text: str, filename: str) -> None:
     """Refuse flow collections ([...], {...}) nested deeper than :data:`MAX_DEPTH`."""
     depth = 0
@@ -81,9 +113,11 @@ def _check_flow_depth(text: str, filename: str) -> None:
             depth = max(depth - 1, 0)
 
 
-def _check_events(yaml, text: str, filename: str) -> None:
+def _check_events(yaml, text: str, filename: str, max_nodes: int = MAX_NODES,
+                  what: str = "a model file") -> None:
     """One pass over the parser's events (no objects built): nesting depth, node count after
-    alias expansion and tags, each against its limit; raises ModelFileError naming it."""
+    alias expansion (at most ``max_nodes``) and tags, each against its limit; raises
+    ModelFileError naming it."""
     from ruamel.yaml.events import (
         AliasEvent,
         CollectionEndEvent,
@@ -103,7 +137,7 @@ def _check_events(yaml, text: str, filename: str) -> None:
             tag = ev.tag
             if tag is not None and tag not in CORE_TAGS and not (
                     isinstance(ev, ScalarEvent) and tag == "!"):
-                fail(ev, f"YAML tag {tag!r} is not accepted: a model file holds plain data "
+                fail(ev, f"YAML tag {tag!r} is not accepted: {what} holds plain data "
                          "(mappings, lists, strings, numbers, booleans)")
         if isinstance(ev, AliasEvent):
             n = sizes.get(ev.anchor, 1)
@@ -127,9 +161,9 @@ def _check_events(yaml, text: str, filename: str) -> None:
             continue
         stack[-1][0] += n
         total += n
-        if total > MAX_NODES:
-            fail(ev, f"more than the limit of {MAX_NODES} values after expanding aliases "
-                     "(*name references); a model file this large is refused")
+        if total > max_nodes:
+            fail(ev, f"more than the limit of {max_nodes} values after expanding aliases "
+                     f"(*name references); {what} this large is refused")
 
 
 def _to_plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:

@@ -78,6 +78,7 @@ def solve(model, T: float | None = None, **kw):
 
     from ..kinetics import steady_state
 
+    model.require_steps("a mean-field steady state")
     en = model.energetics
     if T is not None and en.coverage_effects is not None and float(T) != model.T:
         # coverage dependences with an energy (Cantera's E) are evaluated at this T

@@ -131,8 +131,15 @@ def _run_stages(model: Model, out: str | pathlib.Path | None,
     from . import _cache
 
     result = RunResult(model=model)
+    applies = [name for name, stage in STAGES.items() if stage.applies(model)]
+    if not applies:
+        from ..errors import ModelFileError
+
+        raise ModelFileError(model.path, "steps", "no stage applies to this model: give steps "
+                             "(a mechanism) or a pellet, diffusion or microstructure section")
     if echo:
         echo(model.summary())
+        echo("stages: " + ", ".join(applies))
     keys: dict[str, str] = {}
     for name, stage in STAGES.items():
         if not stage.applies(model):

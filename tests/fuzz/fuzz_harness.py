@@ -8,6 +8,9 @@ Each case goes through ``catscale validate``; a valid file also through ``rates 
 * ``bad input``: exit 2 with a message naming the file and a field ("FILE[:LINE]: FIELD: ...");
 * ``failed``: exit 1 with "computation failed: ..." (a valid model whose computation fails,
   which the CLI reports as such);
+* ``no steps``: ``rates`` or ``steady`` on a valid model without steps (a pellet with an
+  explicit rate law, a diffusion model): exit 2 naming the file and the field ``steps``
+  (the command does not apply; the file counts as ok when everything else is);
 * anything else is a defect: ``internal error``, a traceback, exit 2 without file and
   field, an unverified exit 0, or a ``hang`` (over the per-command time limit).
 
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from fuzz_corpus import Case, generate  # noqa: E402
 
-GOOD = ("ok", "bad input", "failed")
+GOOD = ("ok", "bad input", "failed", "no steps")
 LIMIT_S = 10.0
 
 
@@ -116,7 +119,10 @@ def classify(command: str, path: str, r) -> tuple[str, str]:
         return ("ok", "") if why is None else ("unverified", why)
     if r.exit_code == 2:
         if _names_file_and_field(err, path):
-            return "bad input", err.strip().splitlines()[0]
+            first = err.strip().splitlines()[0]
+            if command != "validate" and ": steps: the model has no steps" in first:
+                return "no steps", first
+            return "bad input", first
         return "exit 2 without file and field", err.strip()[:300]
     if r.exit_code == 1 and err.startswith("computation failed"):
         return "failed", err.strip().splitlines()[0]
@@ -164,9 +170,10 @@ def counts(results: list[Outcome]) -> dict[str, Counter]:
     worst: dict[str, str] = {}
     for r in results:
         cur = worst.get(r.case)
-        if cur is None or rank.get(r.outcome, 9) > rank.get(cur, 9) or (
-                r.outcome not in rank):
-            worst[r.case] = r.outcome
+        outcome = "ok" if r.outcome == "no steps" else r.outcome   # valid; does not apply
+        if cur is None or rank.get(outcome, 9) > rank.get(cur, 9) or (
+                outcome not in rank):
+            worst[r.case] = outcome
     return {"files": Counter(worst.values()),
             "commands": Counter(f"{r.command}: {r.outcome}" for r in results)}
 

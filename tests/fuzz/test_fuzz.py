@@ -22,25 +22,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 #: overflow for absurd but schema-valid numbers); each listed with what it does today.
 #: A defect not listed here fails the test.
 KNOWN = {
-    # an empty rotational_temperatures list passes validation and fails in the thermo build
-    # without the file name (found after merging the NH3 test model into the corpus)
-    ("nh3_decomposition_ru.wrong_type.2.yaml", "rates"): "exit 2 without file and field",
-    ("nh3_decomposition_ru.wrong_type.2.yaml", "steady"): "exit 2 without file and field",
     # steady state over 10 s: symmetry number 1e40, k_f = 1e40, a diffusion-only model
     # without kmc.replicas
     ("co_oxidation_pt111.number.3.yaml", "steady"): "hang",
     ("co_oxidation_fixed_k_A.number.0.yaml", "steady"): "hang",
     ("surface_diffusion_attractive.deleted_key.0.yaml", "steady"): "hang",
     ("surface_diffusion_attractive.deleted_key.1.yaml", "steady"): "hang",
-    # energies of 9.2e18 eV overflow exp(): exit 2 from the rate table without the file
-    ("co_oxidation_pt111.number.7.yaml", "rates"): "exit 2 without file and field",
-    ("co_oxidation_pt111.number.7.yaml", "steady"): "exit 2 without file and field",
-    ("descriptor_map_uncertainty.number.3.yaml", "rates"): "exit 2 without file and field",
-    ("descriptor_map_uncertainty.number.3.yaml", "steady"): "exit 2 without file and field",
-    ("descriptor_map_uncertainty.number.6.yaml", "rates"): "exit 2 without file and field",
-    ("descriptor_map_uncertainty.number.6.yaml", "steady"): "exit 2 without file and field",
-    # a gas without a partial pressure passes validate when the model has no steps
-    ("pellet_microstructure.deleted_key.2.yaml", "steady"): "exit 2 without file and field",
 }
 
 

@@ -60,6 +60,21 @@ EXPECTED = {
     "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
     "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),
     "mole_fractions_not_summing.yaml": ("conditions", "must sum to 1", 3),
+    # issue 20 item 9: physically absurd values, named by field (T range [1 mK, 1e5 K],
+    # |E| <= 1e9 eV: catscale.quantities.TEMPERATURE_RANGE, MAX_ABS_ENERGY_EV)
+    "huge_temperature.yaml": ("conditions.T", "temperature in [0.001, 100000] K", 4),
+    "tiny_temperature.yaml": ("conditions.T", "temperature in [0.001, 100000] K", 4),
+    "huge_energy.yaml": ("species.CO*.energy", "|energy| <= 1e+09 eV", 12),
+    "huge_saddle_energy.yaml": ("steps[2].ts.energy", "|energy| <= 1e+09 eV", 20),
+    # what rates/steady refused and validate accepted before (catscale.model._consistency)
+    "saddle_energy_overflow.yaml": ("steps[2]", "Boltzmann factor exp(-E / kB T) overflows",
+                                    19),
+    "empty_rotational_temperatures.yaml": ("species.CO.rotational_temperatures",
+                                           "expected 1 value (a linear molecule) or 3", 9),
+    "gas_without_pressure.yaml": ("conditions.pressures", "no partial pressure for gas "
+                                  "species ['N2']", 5),
+    "only_version.yaml": ("steps", "nothing to compute", None),
+    "missing_microstructure_image.yaml": ("microstructure.image", "file not found", 13),
 }
 
 

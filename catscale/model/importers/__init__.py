@@ -16,8 +16,16 @@ from .cantera import (
     surface_phases,
     write_cantera_model,
 )
-from .catmap import CatmapModel, load_catmap, read_energies, read_mkm, write_catmap_model
+from .catmap import (
+    CatmapModel,
+    check_catmap,
+    load_catmap,
+    read_energies,
+    read_mkm,
+    write_catmap_model,
+)
 
-__all__ = ["CatmapModel", "load_catmap", "read_mkm", "read_energies", "write_catmap_model",
+__all__ = ["CatmapModel", "check_catmap", "load_catmap", "read_mkm", "read_energies",
+           "write_catmap_model",
            "CanteraSurface", "cantera_surface", "write_cantera_model", "CanteraImport",
            "CanteraUnsupported", "import_cantera", "load_imported", "surface_phases"]

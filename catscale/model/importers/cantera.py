@@ -144,12 +144,15 @@ def _resolve(yaml_file) -> pathlib.Path:
 
 
 def _phases(path: pathlib.Path) -> list[dict]:
-    import yaml
+    """The phases of a Cantera YAML file, read within the limits of a model file (regular
+    file under the data size cap, :func:`catscale.model.read_referenced`; nesting depth,
+    tags and alias expansion bounded, :func:`catscale.model.load_yaml_data`), so that an
+    alias bomb is refused before Cantera's own parser sees the file."""
+    from .. import load_yaml_data, read_referenced
 
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ModelFileError(str(path), "(file)", f"not a YAML file: {exc}") from None
+    _, raw = read_referenced(path, base=None, source=str(path), field="(file)",
+                             formats=(".yaml", ".yml"))
+    doc = load_yaml_data(raw.decode("utf-8"), str(path), what="a Cantera file")
     phases = doc.get("phases") if isinstance(doc, dict) else None
     if not isinstance(phases, list):
         raise ModelFileError(str(path), "phases", "no 'phases' list: not a Cantera YAML file")

@@ -444,6 +444,42 @@ def load_catmap(mkm: str | pathlib.Path | Mapping[str, Any],
                        {j: t for j, t in ts_of_step.items()})
 
 
+def check_catmap(mkm: str | pathlib.Path,
+                 energies: str | pathlib.Path | None = None) -> CatmapModel:
+    """Load a CatMAP setup as ``catscale map`` does and check what the map computes: the
+    energy table it names (``input_file``, read as :func:`read_energies` reads it) and
+    finite rate constants at every surface's descriptor point and at the corners of the
+    descriptor ranges (``catscale validate setup.mkm``).
+
+    Raises
+    ------
+    ModelFileError
+        Naming the .mkm file (or the energy table) and the setting.
+    """
+    import itertools
+
+    cm = load_catmap(mkm, energies)
+    src = str(mkm)
+    names = list(cm.axes)
+    corners = itertools.product(*[(float(v[0]), float(v[-1])) for v in cm.axes.values()])
+    points = [(f"surface_names ({s})", p) for s, p in cm.surfaces.items()]
+    points += [("descriptor_ranges", c) for c in corners]
+    for field_, point in points:
+        try:
+            with np.errstate(all="ignore"):
+                rt = cm.rates(point)
+        except InvalidParameterError as exc:
+            raise ModelFileError(src, field_.split(" ")[0], f"rate constants at "
+                                 f"{dict(zip(names, point))} (eV): {exc}") from None
+        bad = [j for j in range(len(rt)) if not (np.isfinite(rt.k_f[j])
+                                                 and np.isfinite(rt.k_r[j]))]
+        if bad:
+            raise ModelFileError(src, field_.split(" ")[0], f"rate constants of "
+                                 f"{[rt.equations[j] for j in bad]} are not finite at "
+                                 f"{dict(zip(names, point))} (eV)")
+    return cm
+
+
 def write_catmap_model(cm: CatmapModel, out: str | pathlib.Path,
                        point: Sequence[float] | str, T: float | None = None) -> pathlib.Path:
     """Write a catscale model file of a CatMAP model at one descriptor point.
