@@ -224,9 +224,9 @@ def parse_quantity(value: float | int | str, dimension: str, default_unit: str =
         try:
             mag, unit = float(value), default_unit
         except OverflowError:            # an integer of hundreds of digits
+            digits = int(value.bit_length() * 0.30103) + 1
             raise InvalidParameterError("quantity", "a finite number",
-                                        f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
-                                        ) from None
+                                        f"an integer of about {digits} digits") from None
     elif isinstance(value, str):
         mag, unit = _split(value)
         if unit == "":
