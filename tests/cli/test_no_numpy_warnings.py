@@ -84,3 +84,18 @@ def test_command_on_example_keeps_stderr_clean(app, command, example):
 ])
 def test_other_commands_keep_stderr_clean(app, args):
     _check(app, [*args, "--json"] if args[0] != "--version" else args)
+
+
+def test_the_check_sees_a_numpy_warning():
+    # the harness itself: a command whose numpy overflow would print a RuntimeWarning fails
+    import numpy as np
+    import typer
+
+    bad = typer.Typer()
+
+    @bad.command()
+    def overflow() -> None:
+        typer.echo(str(np.exp(np.array([1000.0]))))
+
+    with pytest.raises(AssertionError, match="RuntimeWarning"):
+        _check(bad, [])

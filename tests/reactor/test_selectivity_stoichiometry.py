@@ -80,3 +80,29 @@ def test_stage_basis_of_the_nh3_model():
     s = key_per_product(species, 0, [1.0, 0.0, 0.0], basis["invariants"],
                         elements=basis["elements"])
     assert s == {"NH3": 1.0, "N2": 2.0, "H2": 0.0}
+
+
+class _Microkinetic:                 # a microkinetic law: no one-reaction stoichiometry
+    stoichiometry = None
+
+
+def test_stage_basis_of_labels(tmp_path):
+    # species named by labels: the mechanism's overall reaction A -> B gives one A per B;
+    # two overall reactions (A -> B, A -> 2 Q) and no formulas: one key per product, said
+    from catscale import load_model
+    from catscale.stages.reactor import selectivity_basis
+
+    m = load_model(ROOT / "tests" / "data" / "models" / "single_site_cycle.yaml")
+    basis, warnings = selectivity_basis(m, _Microkinetic, ["A", "B"], 0)
+    assert not warnings and basis["stoichiometry"] == pytest.approx({"A": 0.0, "B": 1.0})
+    f = tmp_path / "two.yaml"
+    f.write_text("catscale: 1\nname: two routes\nconditions: {T: 500, pressures: {A: 1 bar, "
+                 "X: 0, Q: 0}}\nsites: {'*': {density: 1.5e19 m^-2}}\nspecies:\n"
+                 "  A: {phase: gas}\n  X: {phase: gas}\n  Q: {phase: gas}\n  A*: {}\n"
+                 "steps:\n  - {equation: 'A + * -> A*', k_f: 2.0}\n"
+                 "  - {equation: 'A* -> X + *', k_f: 1.0}\n"
+                 "  - {equation: 'A* -> 2Q + *', k_f: 1.0}\n")
+    m2 = load_model(f)
+    basis, warnings = selectivity_basis(m2, _Microkinetic, ["A", "X", "Q"], 0)
+    assert "stoichiometry" not in basis and len(warnings) == 1
+    assert "one A per molecule" in warnings[0]
