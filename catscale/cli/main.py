@@ -20,6 +20,8 @@ app = typer.Typer(
 def _register() -> None:
     from catscale import cli
 
+    app.command("version")(_version)    # registered here, with the others: callers test
+    # ``app.registered_commands`` to know whether the commands are there
     for mod in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
         if mod.name.startswith("cmd_"):
             importlib.import_module(f"catscale.cli.{mod.name}").register(app)
@@ -41,7 +43,6 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
     """Multiscale modeling of heterogeneous catalysis."""
 
 
-@app.command("version")
 def _version() -> None:
     """Print the version."""
     _print_version(True)

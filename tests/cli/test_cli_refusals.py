@@ -22,7 +22,8 @@ HUGE = "1" + "0" * 400
 def app():
     from catscale.cli.main import _register, app
 
-    _register()
+    if not app.registered_commands:
+        _register()
     return app
 
 

@@ -42,7 +42,8 @@ SLOW = {("reactor", "co_oxidation_pt111"), ("uq", "co_oxidation_pt111"),
 def app():
     from catscale.cli.main import _register, app
 
-    _register()
+    if not app.registered_commands:
+        _register()
     return app
 
 
