@@ -221,7 +221,12 @@ def parse_quantity(value: float | int | str, dimension: str, default_unit: str =
     if isinstance(value, bool):
         raise InvalidParameterError("quantity", "a number or '<number> <unit>'", value)
     if isinstance(value, (int, float)):
-        mag, unit = float(value), default_unit
+        try:
+            mag, unit = float(value), default_unit
+        except OverflowError:            # an integer of hundreds of digits
+            digits = int(value.bit_length() * 0.30103) + 1
+            raise InvalidParameterError("quantity", "a finite number",
+                                        f"an integer of about {digits} digits") from None
     elif isinstance(value, str):
         mag, unit = _split(value)
         if unit == "":

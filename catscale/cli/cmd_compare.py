@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import (
+    MAX_EVENTS,
+    MAX_LATTICE_SIZE,
+    MAX_SEED,
+    cli_errors,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
     @app.command("compare")
     def compare(model: str = typer.Argument(..., help="Model file (YAML)."),
-                events: int = typer.Option(None, "--events", help="Number of kMC events."),
-                seed: int = typer.Option(None, "--seed", help="Random seed."),
-                size: int = typer.Option(None, "--size", help="Lattice size L (L x L)."),
+                events: int = typer.Option(None, "--events", help="Number of kMC events.",
+                                            min=1, max=MAX_EVENTS),
+                seed: int = typer.Option(None, "--seed", help="Random seed.", min=0,
+                                          max=MAX_SEED),
+                size: int = typer.Option(None, "--size", help="Lattice size L (L x L).",
+                                          min=1, max=MAX_LATTICE_SIZE),
                 json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
         """Mean field vs kMC on the same mechanism, with a validity verdict and reasons."""
         with cli_errors():

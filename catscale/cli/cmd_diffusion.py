@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import typer
 
-from ._common import check_output_path, cli_errors, print_json
+from ._common import (
+    MAX_EVENTS,
+    MAX_LATTICE_SIZE,
+    MAX_REPLICAS,
+    MAX_SEED,
+    MAX_WORKERS,
+    check_output_path,
+    cli_errors,
+    print_json,
+)
 
 
 def plot_diffusion(curve, closure, path: str) -> None:
@@ -60,29 +69,26 @@ def register(app: typer.Typer) -> None:
                                       help="start:stop:count (default: the model's)."),
         json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
         method: str = typer.Option(None, "--method", help="kmc | closure."),
-        events: int = typer.Option(0, "--events", help="kMC events per run (0: model)."),
-        size: int = typer.Option(0, "--size", help="kMC lattice side (0: model)."),
-        replicas: int = typer.Option(0, "--replicas", help="Replicas (0: model)."),
-        workers: int = typer.Option(2, "--workers", help="Processes for kMC runs."),
-        seed: int = typer.Option(None, "--seed", help="Seed (default: model)."),
+        events: int = typer.Option(None, "--events", help="kMC events per run (default: the "
+                                   "model's).", min=1000, max=MAX_EVENTS),
+        size: int = typer.Option(None, "--size", help="kMC lattice side (default: the model's).",
+                                 min=3, max=MAX_LATTICE_SIZE),
+        replicas: int = typer.Option(None, "--replicas", help="Replicas (default: the model's).",
+                                     min=1, max=MAX_REPLICAS),
+        workers: int = typer.Option(2, "--workers", help="Processes for kMC runs.", min=1,
+                                    max=MAX_WORKERS),
+        seed: int = typer.Option(None, "--seed", help="Seed (default: model).", min=0,
+                                 max=MAX_SEED),
         plot: str = typer.Option(None, "--plot", help="Write a figure (PNG/PDF) here."),
     ) -> None:
         """Surface diffusion: tracer, jump and chemical diffusivity, thermodynamic factor."""
         with cli_errors():
             from catscale import load_model
-            from catscale.errors import InvalidParameterError
 
             model = load_model(model_path)
-            for name, v in (("--events", events), ("--size", size), ("--replicas", replicas)):
-                if v < 0:
-                    raise InvalidParameterError(name, ">= 0", v)
-            if size and size < 3:
-                raise InvalidParameterError("--size", ">= 3", size)
-            if workers < 1:
-                raise InvalidParameterError("--workers", ">= 1", workers)
             check_output_path("--plot", plot)
-            res = model.diffusion(method=method, coverages=coverages, events=events or None,
-                                  size=size or None, replicas=replicas or None,
+            res = model.diffusion(method=method, coverages=coverages, events=events,
+                                  size=size, replicas=replicas,
                                   workers=workers, seed=seed)
             if plot:
                 plot_diffusion(*res.curves, plot)

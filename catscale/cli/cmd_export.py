@@ -57,7 +57,8 @@ def register(app: typer.Typer) -> None:
                 T_range: str = typer.Option(None, "--T-range",
                                             help="Fit range 'T_low:T_high', K (default: "
                                             "the model's T +- 50 K)."),
-                points: int = typer.Option(41, "--points", help="Temperatures per fit."),
+                points: int = typer.Option(41, "--points", help="Temperatures per fit.",
+                                         min=8, max=10000),
                 check: bool = typer.Option(False, "--check",
                                            help="Solve the written file with Cantera at "
                                            "three temperatures of the range and compare "

@@ -26,7 +26,8 @@ def register(app: typer.Typer) -> None:
         generate: str = typer.Option(None, "--generate", help="Generator spec instead of an "
                                      "image, e.g. 'blobs:shape=64x64x64,porosity=0.4,seed=1'."),
         method: str = typer.Option("periodic", "--method", help="periodic | dirichlet."),
-        axis: int = typer.Option(None, "--axis", help="Solve one axis only."),
+        axis: int = typer.Option(None, "--axis", help="Solve one axis only.", min=0,
+                                 max=2),
         phases: str = typer.Option(None, "--phases", help="Relative diffusivity per label, "
                                    "comma separated, e.g. '0,1,0.05'."),
         tol: float = typer.Option(1e-6, "--tol", help="PCG relative residual."),
@@ -36,7 +37,8 @@ def register(app: typer.Typer) -> None:
         rev: bool = typer.Option(False, "--rev", help="REV analysis: ensembles of generated "
                                  "realisations (with --generate) or sub-windows of IMAGE."),
         sizes: str = typer.Option(None, "--sizes", help="REV window edges, e.g. '16,32,64'."),
-        samples: int = typer.Option(8, "--samples", help="REV realisations per size."),
+        samples: int = typer.Option(8, "--samples", help="REV realisations per size.",
+                                     min=2, max=10000),
         cv_target: float = typer.Option(0.05, "--cv-target", help="REV coefficient of "
                                         "variation target."),
         save: str = typer.Option(None, "--save", help="Write the (generated) image to .npy/.tif."),
@@ -69,7 +71,13 @@ def register(app: typer.Typer) -> None:
             ) as prog:
                 warnings.simplefilter("always", H.PercolationWarning)
                 if rev:
-                    size_list = [int(s) for s in (sizes or "16,32,64").split(",")]
+                    try:
+                        size_list = [int(s) for s in (sizes or "16,32,64").split(",")]
+                    except ValueError:
+                        size_list = []
+                    if not size_list or not all(2 <= s <= 512 for s in size_list):
+                        raise InvalidParameterError("--sizes", "window edges in voxels, "
+                                                    "2..512, e.g. '16,32,64'", sizes)
                     task = prog.add_task("REV ensembles", total=len(size_list) * samples)
                     cb = lambda done, total: prog.update(task, completed=done)  # noqa: E731
                     if generate:

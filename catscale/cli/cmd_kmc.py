@@ -10,20 +10,32 @@ import typer
 
 from catscale.lattices import lattice_names
 
-from ._common import check_output_path, cli_errors, print_json
+from ._common import (
+    MAX_EVENTS,
+    MAX_LATTICE_SIZE,
+    MAX_REPLICAS,
+    MAX_SEED,
+    check_output_path,
+    cli_errors,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
     @app.command("kmc")
     def kmc(model: str = typer.Argument(..., help="Model file (YAML)."),
-            events: int = typer.Option(None, "--events", help="Number of kMC events."),
-            seed: int = typer.Option(None, "--seed", help="Random seed."),
+            events: int = typer.Option(None, "--events", help="Number of kMC events.",
+                                        min=1, max=MAX_EVENTS),
+            seed: int = typer.Option(None, "--seed", help="Random seed.", min=0,
+                                      max=MAX_SEED),
             lattice: str = typer.Option(None, "--lattice",
                                         help="A registered lattice: " + " | ".join(
                                             lattice_names())),
-            size: int = typer.Option(None, "--size", help="Lattice size L (L x L cells)."),
+            size: int = typer.Option(None, "--size", help="Lattice size L (L x L cells).",
+                                      min=1, max=MAX_LATTICE_SIZE),
             replicas: int = typer.Option(None, "--replicas",
-                                         help="Independent replicas in parallel processes."),
+                                         help="Independent replicas in parallel processes.",
+                                         min=1, max=MAX_REPLICAS),
             checkpoint: str = typer.Option(None, "--checkpoint",
                                            help="Checkpoint file (.npz); resumes if present."),
             fast_diffusion: bool = typer.Option(None, "--fast-diffusion/--no-fast-diffusion",
@@ -36,7 +48,8 @@ def register(app: typer.Typer) -> None:
                 "until the relative TOF error is below this and the element balance and "
                 "stationarity checks pass (or --max-events)."),
             max_events: int = typer.Option(None, "--max-events", help="Event cap of "
-                                           "--target-error (default 10 x events)."),
+                                           "--target-error (default 10 x events).", min=1,
+                                           max=MAX_EVENTS),
             snapshot: str = typer.Option(None, "--snapshot", help="Write a PNG of the final "
                                          "lattice."),
             json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):

@@ -16,7 +16,8 @@ def register(app: typer.Typer) -> None:
     def map_(model: str = typer.Argument(..., help="Model file with a descriptors: section, "
                                                    "or a CatMAP .mkm file."),
              energies: str = typer.Option(None, "--energies", help="CatMAP energy table."),
-             resolution: int = typer.Option(None, "--resolution", help="Points per axis."),
+             resolution: int = typer.Option(None, "--resolution", help="Points per axis.",
+                                           min=2, max=1000),
              out: str = typer.Option(None, "--out", help="netCDF file for the map."),
              plot: str = typer.Option(None, "--plot", help="Figure file (png, pdf, svg)."),
              json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):

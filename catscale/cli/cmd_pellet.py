@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
     def pellet_cmd(
         model_path: str = typer.Argument(..., metavar="MODEL", help="Model file (YAML)."),
         json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        n_cells: int = typer.Option(0, "--cells", help="Finite volumes (0: section value)."),
+        n_cells: int = typer.Option(None, "--cells", help="Finite volumes (default: the "
+                                    "section's).", min=4, max=20000),
         newton: bool = typer.Option(False, "--newton",
                                     help="One Newton solve instead of continuation."),
     ) -> None:
@@ -26,5 +27,5 @@ def register(app: typer.Typer) -> None:
         with cli_errors():
             from catscale import load_model
 
-            res = load_model(model_path).pellet(n_cells=n_cells, newton=newton)
+            res = load_model(model_path).pellet(n_cells=n_cells or 0, newton=newton)
             print_json(res.to_dict()) if json_out else typer.echo(res.text())

@@ -82,7 +82,8 @@ def _store_labelled(cache: str, label: str, a, s, b, band, vm, vs) -> dict:
 def neb_cmd(
     initial: str = typer.Argument(..., metavar="INITIAL", help="Initial structure (ASE file)."),
     final: str = typer.Argument(..., metavar="FINAL", help="Final structure (ASE file)."),
-    images: int = typer.Option(3, "--images", help="Intermediate NEB images."),
+    images: int = typer.Option(3, "--images", help="Intermediate NEB images.", min=1,
+                                max=100),
     calc: str = typer.Option("emt", "--calc", help="emt | xtb | pyscf"),
     fmax: float = typer.Option(0.05, "--fmax", help="Force threshold, eV/A."),
     free: str = typer.Option(None, "--free",

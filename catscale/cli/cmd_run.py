@@ -16,8 +16,14 @@ def register(app: typer.Typer) -> None:
                                        help="Recompute every stage (ignore OUT/.cache).")):
         """Run the chain: rates, mean field, kMC, diffusion, pellet, reactor, uncertainty."""
         with cli_errors():
+            import os
+
+            from catscale.errors import InvalidParameterError
             from catscale.workflow import run as run_chain
 
+            if os.path.exists(out) and not os.path.isdir(out):
+                raise InvalidParameterError("--out", "a directory (new or existing), not a "
+                                            "file", out)
             echo = None if json_out else typer.echo
             res = run_chain(model, out=out, echo=echo, reuse=not fresh)
             if json_out:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import MAX_SAMPLES, MAX_SEED, MAX_WORKERS, cli_errors, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -14,23 +14,27 @@ def register(app: typer.Typer) -> None:
     def uq(model: str = typer.Argument(..., help="Model file (YAML) with an uncertainty: "
                                                  "section."),
            samples: int = typer.Option(None, "--samples", "-n",
-                                       help="Samples (default: the section's)."),
+                                       help="Samples (default: the section's).", min=1,
+                                       max=MAX_SAMPLES),
            method: str = typer.Option(None, "--method",
                                       help="sobol | random | lhs | pce (default: section's)."),
-           seed: int = typer.Option(None, "--seed", help="Seed (default: the section's)."),
+           seed: int = typer.Option(None, "--seed", help="Seed (default: the section's).",
+                                    min=0, max=MAX_SEED),
            scheduler: str = typer.Option(
                "auto", "--scheduler",
                help="'auto' (default: serial unless a LocalCluster pays for its start, "
                     "judged from the timed first samples), 'local' (LocalCluster), "
                     "'serial', 'local-threads' or the address tcp://HOST:PORT of a running "
                     "dask scheduler."),
-           workers: int = typer.Option(2, "--workers", help="Workers of the local cluster."),
+           workers: int = typer.Option(2, "--workers", help="Workers of the local cluster.",
+                                       min=1, max=MAX_WORKERS),
            store: str = typer.Option(None, "--store",
                                      help="Zarr directory: results written as they finish; "
                                           "rerun with the same arguments to resume."),
            sensitivity: int = typer.Option(
                None, "--sensitivity",
-               help="Base sample size of the Sobol indices (0 = off; default: section's)."),
+               help="Base sample size of the Sobol indices (0 = off; default: section's).",
+               min=0, max=MAX_SAMPLES),
            by: str = typer.Option(None, "--by", help="Group Sobol indices by 'input' or "
                                                      "'kind'."),
            split: bool = typer.Option(False, "--split",

@@ -20,18 +20,32 @@ app = typer.Typer(
 def _register() -> None:
     from catscale import cli
 
+    app.command("version")(_version)    # registered here, with the others: callers test
+    # ``app.registered_commands`` to know whether the commands are there
     for mod in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
         if mod.name.startswith("cmd_"):
             importlib.import_module(f"catscale.cli.{mod.name}").register(app)
 
 
-@app.callback()
-def _root(version: bool = typer.Option(False, "--version", help="Print the version.")) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    """``--version``: an eager option, handled while the arguments are parsed (so that it
+    needs no command)."""
+    if value:
         from catscale import __version__
 
         typer.echo(__version__)
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.",
+                                       is_eager=True, callback=_print_version)) -> None:
+    """Multiscale modeling of heterogeneous catalysis."""
+
+
+def _version() -> None:
+    """Print the version."""
+    _print_version(True)
 
 
 def main() -> None:

@@ -590,9 +590,18 @@ def _fingerprint(model: KMCModel, lattice: Lattice, config: KMCConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _save(path: str, sim: Simulation, blocks: dict, block_index: int, fp: str) -> None:
+def _identity(model: KMCModel, lattice: Lattice) -> str:
+    """What a checkpoint must share with a run to belong to its model: the species and the
+    lattice (a change of rates, T, events or seed is the same model, rerun afresh)."""
+    return repr((tuple(model.species), tuple(lattice.kinds), tuple(lattice.size)))
+
+
+def _save(path: str, sim: Simulation, blocks: dict, block_index: int, fp: str,
+          identity: str | None = None) -> None:
     tmp = f"{path}.tmp.npz"
     arr = sim.arrays()
+    if identity is not None:
+        arr["model_identity"] = np.array(identity)
     for k, v in blocks.items():
         arr[f"block_{k}"] = np.asarray(v)
     try:
@@ -605,20 +614,21 @@ def _save(path: str, sim: Simulation, blocks: dict, block_index: int, fp: str) -
 
 
 def _resume(path: str, sim: Simulation, blocks: dict, fp: str,
-            nblk: int) -> tuple[int, dict]:
+            nblk: int, identity: str | None = None) -> tuple[int, dict]:
     """Restore ``sim`` from the checkpoint ``path``; the block to start at and the block
     records (as many blocks as were stored: a run-until-converged run may have more).
 
     A checkpoint is an ``.npz`` of plain numeric arrays, read without pickle and checked
     against this run's layout (names, dtypes, shapes) before any of it is used. One written
     for another model or configuration (its fingerprint differs) is not resumed: the run
-    starts afresh and overwrites it.
+    starts afresh and overwrites it; one written for another model (other species or
+    lattice, ``identity``) is refused.
 
     Raises
     ------
     InvalidParameterError
         When ``path`` is not a catscale kMC checkpoint (not an npz, object arrays, missing
-        or misshapen arrays).
+        or misshapen arrays) or belongs to another model.
     """
     def foreign(why: str):
         raise InvalidParameterError("checkpoint", f"a catscale kMC checkpoint (.npz written "
@@ -636,11 +646,22 @@ def _resume(path: str, sim: Simulation, blocks: dict, fp: str,
                 foreign(f"it lacks {', '.join(sorted(missing)[:4])}")
             if d["fingerprint"].dtype.kind != "U" or d["fingerprint"].shape != ():
                 foreign("its fingerprint is not a string")
+            if identity is not None and "model_identity" in names:
+                other = d["model_identity"]
+                if other.dtype.kind != "U" or other.shape != () or str(other) != identity:
+                    foreign(f"it was written for another model (species and lattice "
+                            f"{str(other)[:200]}; this run: {identity[:200]}); remove it or "
+                            "choose another checkpoint file")
             if str(d["fingerprint"]) != fp:
                 return 0, blocks         # another model or configuration: start afresh
             arrays = {k: d[k] for k in (*expected, "block_index") if k in names}
+    except InvalidParameterError:
+        raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        foreign(f"it cannot be read as one ({exc})")
+        why = ("it is not an npz archive of numeric arrays"
+               if isinstance(exc, zipfile.BadZipFile) or "pickle" in str(exc)
+               else f"it cannot be read as one ({type(exc).__name__}: {exc})")
+        foreign(why)
     n_st = arrays["block_t"].shape[0] if arrays["block_t"].ndim == 1 else -1
     for k, ref in expected.items():
         if k not in arrays:          # 'block_proj' is absent from older checkpoints
@@ -655,7 +676,8 @@ def _resume(path: str, sim: Simulation, blocks: dict, fp: str,
     bi = arrays["block_index"]
     if bi.shape != (1,) or bi.dtype.kind not in "iu" or not 0 <= int(bi[0]) <= n_st:
         foreign(f"block_index {bi!r} is not a block of this run (0..{n_st})")
-    sim.restore({k: v for k, v in arrays.items() if not k.startswith("block_")})
+    sim.restore({k: v for k, v in arrays.items()
+                 if not k.startswith("block_") and k != "model_identity"})
     stored = {k: np.array(arrays[f"block_{k}"], dtype=v.dtype) for k, v in blocks.items()}
     if n_st < nblk:      # a checkpoint taken mid-run: room for the remaining blocks
         stored = {k: np.concatenate([v, blocks[k][n_st:]]) for k, v in stored.items()}
@@ -731,7 +753,8 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
 
     start = 0
     if config.checkpoint and config.resume and os.path.exists(config.checkpoint):
-        start, blocks = _resume(config.checkpoint, sim, blocks, fp, nblk)
+        start, blocks = _resume(config.checkpoint, sim, blocks, fp, nblk,
+                                _identity(model, lattice))
     fd = config.fast_diffusion
     channels = _channels(model) if fd else []
     bounds = _instance_bounds(sim, channels) if fd else []
@@ -782,7 +805,7 @@ def simulate(model: KMCModel, lattice: Lattice, config: KMCConfig | None = None,
                                                     == 0)
                                       or b + 1 == nblk or st != 0):
                 _save(config.checkpoint, sim, {k: v[:b + 1] for k, v in blocks.items()},
-                      b + 1, fp)
+                      b + 1, fp, _identity(model, lattice))
             if progress is not None:
                 progress(int(blocks["events"][:b + 1].sum()),
                          int(config.events if b < nblk else config.event_cap))

@@ -6,8 +6,17 @@ Both take a callable observed rate per volume of bed at local conditions,
 are chosen by name from :data:`REACTORS` (``register_reactor`` adds one).
 """
 
-from ._reactors import ReactorResult, cstr, key_per_product, pfr
+from ._reactors import (
+    ReactorResult,
+    check_selection,
+    cstr,
+    invariants_of,
+    key_per_product,
+    overall_key_stoichiometry,
+    pfr,
+)
 from ._registry import REACTORS, ReactorType, reactor_type, register_reactor
 
-__all__ = ["ReactorResult", "pfr", "cstr", "key_per_product", "REACTORS", "ReactorType",
+__all__ = ["ReactorResult", "pfr", "cstr", "key_per_product", "overall_key_stoichiometry",
+           "invariants_of", "check_selection", "REACTORS", "ReactorType",
            "reactor_type", "register_reactor"]

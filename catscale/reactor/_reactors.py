@@ -98,14 +98,27 @@ def _check(species, F_in, T_in, P, volume, cp, adiabatic):
     return F
 
 
+def _key_element_rank(name: str, count: float) -> tuple:
+    """Order of preference among the key's elements that the feed carries equally
+    exclusively in the key: the skeleton of the molecule, as reaction engineering counts
+    selectivities (carbon basis, nitrogen basis for NH3, ...): C, then the other elements
+    except H and O (fewest atoms in the key first), then O, then H."""
+    group = 0 if name == "C" else 2 if name == "O" else 3 if name == "H" else 1
+    return (group, count, name)
+
+
 def key_per_product(species: Sequence[str], key: int, F_in, invariants=None,
-                    stoichiometry: Mapping[str, float] | None = None) -> dict[str, float]:
+                    stoichiometry: Mapping[str, float] | None = None,
+                    elements: Sequence[str] | None = None) -> dict[str, float]:
     """Moles of key reactant per mole of each species formed (s_i).
 
     Given ``stoichiometry`` (species -> s_i) it is used as is. With ``invariants`` (an atom
-    matrix, elements x species) the key's atoms are followed: the element of the key that
-    the feed carries most exclusively in the key (C for CO in CO + O2), s_i = a_ei / a_e,key;
-    a species without that element is a co-product (s_i = 0). Else s_i = 1.
+    matrix, elements x species, rows named by ``elements``) the key's atoms are followed: the
+    element of the key that the feed carries most exclusively in the key (C for CO in
+    CO + O2), s_i = a_ei / a_e,key; a species without that element is a co-product
+    (s_i = 0). Elements the feed carries equally exclusively in the key are chosen by
+    :func:`_key_element_rank` (N, not H, for NH3 -> N2 + 3 H2: s(N2) = 2, H2 a co-product).
+    Else s_i = 1.
     """
     n = len(species)
     if stoichiometry is not None:
@@ -117,13 +130,71 @@ def key_per_product(species: Sequence[str], key: int, F_in, invariants=None,
     rows = [e for e in range(A.shape[0]) if A[e, key] > 0]
     if A.shape[1] != n or not rows:
         return dict.fromkeys(species, 1.0)
-    share = [A[e, key] * F[key] / max(float(A[e] @ F), 1e-300) for e in rows]
-    e = rows[int(np.argmax(share))]
+    share = {e: A[e, key] * F[key] / max(float(A[e] @ F), 1e-300) for e in rows}
+    best = max(share.values())
+    tied = [e for e in rows if share[e] >= best * (1.0 - 1e-9)]
+    names = list(elements) if elements is not None else [str(e) for e in range(A.shape[0])]
+    e = min(tied, key=lambda r: _key_element_rank(names[r], A[r, key]))
     return {s: float(A[e, i] / A[e, key]) for i, s in enumerate(species)}
+
+
+def overall_key_stoichiometry(species: Sequence[str], key: int,
+                              overall) -> dict[str, float] | None:
+    """Moles of key reactant per mole of each product of a single overall reaction.
+
+    ``overall`` (n_species x n_reactions) spans the net gas-phase reactions (e.g. the
+    stoichiometry of a one-reaction rate law, or the gas rows of a mechanism's steps
+    combined so that every surface species is conserved). When it has rank one and consumes
+    the key, s_i = -nu_key / nu_i for every species formed (nu_i > 0), 0 for the others;
+    else None (several independent reactions: no stoichiometric answer without the species'
+    compositions).
+    """
+    N = np.atleast_2d(np.asarray(overall, float))
+    if N.shape[0] != len(species) or N.size == 0:
+        return None
+    u, sv, _ = np.linalg.svd(N, full_matrices=False)
+    if not sv.size or sv[0] == 0 or np.sum(sv > 1e-10 * sv[0]) != 1:
+        return None
+    nu = u[:, 0]
+    if abs(nu[key]) < 1e-12 * np.max(np.abs(nu)):
+        return None
+    nu = nu / -nu[key]                     # the key's coefficient is -1
+    return {s: (float(1.0 / nu[i]) if nu[i] > 1e-12 else 0.0) for i, s in enumerate(species)}
+
+
+def invariants_of(overall) -> np.ndarray:
+    """Linear invariants (rows) of the reactions spanned by ``overall`` (n_species x
+    n_reactions): a basis of the vectors w with w . nu = 0 for every reaction nu."""
+    N = np.atleast_2d(np.asarray(overall, float))
+    u, sv, _ = np.linalg.svd(N, full_matrices=True)
+    rank = int(np.sum(sv > 1e-10 * sv[0])) if sv.size and sv[0] > 0 else 0
+    return u[:, rank:].T
+
+
+def check_selection(species: Sequence[str], key: str | None,
+                    products: Sequence[str] | None, *, key_field: str = "key",
+                    products_field: str = "products") -> None:
+    """Refuse a key reactant or products that are not gases of the reactor.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``key_field`` / ``products_field`` and the gases the reactor carries.
+    """
+    names = list(species)
+    if key is not None and key not in names:
+        raise InvalidParameterError(key_field, f"a gas of the reactor {names}", key)
+    for p in products or ():
+        if p not in names:
+            raise InvalidParameterError(products_field, f"gases of the reactor {names}", p)
+    if key is not None and products and key in products:
+        raise InvalidParameterError(products_field, f"products other than the key reactant "
+                                    f"{key}", list(products))
 
 
 def _summary(species, F_in, F_out, key, products, s_key=None):
     """Conversion, selectivity, yields and key balance (see :class:`ReactorResult`)."""
+    check_selection(species, species[key], products)
     conv = float(1.0 - F_out[key] / F_in[key]) if F_in[key] > 0 else float("nan")
     converted = F_in[key] - F_out[key]
     s_key = s_key or dict.fromkeys(species, 1.0)
@@ -151,8 +222,8 @@ def _invariant_closure(invariants, F0, F):
 def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volume: float,
         *, adiabatic: bool = False, heat_capacity: float | None = None, key: int = 0,
         products: Sequence[str] | None = None, invariants=None, n_points: int = 101,
-        rtol: float = 1e-8, stoichiometry: Mapping[str, float] | None = None
-        ) -> ReactorResult:
+        rtol: float = 1e-8, stoichiometry: Mapping[str, float] | None = None,
+        elements: Sequence[str] | None = None) -> ReactorResult:
     """Packed-bed plug-flow reactor, isothermal or adiabatic.
 
     dF_i/dV = R_i(c, T);  adiabatic: F_t c_p dT/dV = q(c, T).
@@ -187,6 +258,9 @@ def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volu
     invariants : array (m, n), optional
         Linear invariants of the stoichiometry (e.g. atom matrix); their outlet closure is
         reported (Runge-Kutta preserves linear invariants to round-off).
+    elements : sequence of str, optional
+        Names of the rows of an atom matrix ``invariants`` (element symbols): the key
+        element of the selectivities is chosen by them (:func:`key_per_product`).
     n_points : int
         Points of the output profile.
     rtol : float
@@ -224,7 +298,7 @@ def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volu
     T = sol.y[n] if adiabatic else np.full(Vs.size, float(T_in))
     conv, sel, yields, bal = _summary(species, F0, F[:, -1], key, products,
                                       key_per_product(species, key, F0, invariants,
-                                                      stoichiometry))
+                                                      stoichiometry, elements))
     return ReactorResult(species, sol.t, F, T, conv, sel, key,
                          _invariant_closure(invariants, F0, F[:, -1]), yields=yields,
                          key_balance=bal)
@@ -233,7 +307,8 @@ def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volu
 def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volume: float,
          *, adiabatic: bool = False, heat_capacity: float | None = None, key: int = 0,
          products: Sequence[str] | None = None, T_max: float | None = None,
-        stoichiometry: Mapping[str, float] | None = None) -> ReactorResult:
+         stoichiometry: Mapping[str, float] | None = None, invariants=None,
+         elements: Sequence[str] | None = None) -> ReactorResult:
     """Continuous stirred-tank reactor (well-mixed bed), every steady state found.
 
     F_out - F_in = V R(c_out, T_out);  adiabatic: F_in,t c_p (T_out - T_in) = V q.
@@ -244,8 +319,9 @@ def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, vol
     Parameters
     ----------
     rate, species, F_in, T_in, P, volume, adiabatic, heat_capacity, key, products,
-    stoichiometry
-        As in :func:`pfr`.
+    stoichiometry, invariants, elements
+        As in :func:`pfr` (``invariants`` serve the selectivities only: the closure is the
+        residual of the balances).
     T_max : float, optional
         Highest starting temperature for the search (adiabatic; default T_in + 1500 K).
 
@@ -293,7 +369,8 @@ def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, vol
         states.append((y[:n] * Fs, float(y[n] * T_in) if adiabatic else float(T_in)))
     Fout, Tout = states[0]
     conv, sel, yields, bal = _summary(species, F0, Fout, key, products,
-                                      key_per_product(species, key, F0, None, stoichiometry))
+                                      key_per_product(species, key, F0, invariants,
+                                                      stoichiometry, elements))
     closure = float(np.max(np.abs(resid(sols[0])[:n])))
     return ReactorResult(species, np.array([0.0, volume]), np.stack([F0, Fout], 1),
                          np.array([float(T_in), Tout]), conv, sel, key, closure,

@@ -93,6 +93,11 @@ def run(model, steady=None, **overrides) -> CompareResult:
     **overrides
         Options of :func:`catscale.stages.kmc.inputs` (events, seed, size, ...).
     """
+    if not model.mechanism.steps:
+        from ..errors import InvalidParameterError
+
+        raise InvalidParameterError(f"{model.path}: steps", "at least one step to compare "
+                                    "mean field and kMC on", [])
     from ..kinetics import steady_state
     from ..scales import check_mean_field, mean_field_verdict
     from . import kmc as kmc_stage

@@ -105,6 +105,9 @@ def inputs(model, events: int | None = None, seed: int | None = None,
     from ..kmc import Cluster, FastDiffusion, KMCConfig, LateralInteractions
     from ..model.sections.kmc import KMCSection, build_lattice
 
+    if not model.mechanism.steps:
+        raise InvalidParameterError(f"{model.path}: steps", "at least one step (the kMC "
+                                    "events)", [])
     sec = model.sections.kmc if model.sections.kmc is not None else KMCSection()
     lat = build_lattice(sec, [s.name for s in model.mechanism.sites], lattice, size)
     en = model.energetics

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..results import StageResult, info, quantity
 
-__all__ = ["ReactorRunResult", "ReactorProfiles", "run"]
+__all__ = ["ReactorRunResult", "ReactorProfiles", "run", "selectivity_basis"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -54,6 +54,59 @@ class ReactorRunResult(StageResult):
                 f"{self.closure}")
 
 
+def selectivity_basis(model, kin, species: list[str], key: int) -> tuple[dict, list[str]]:
+    """How much key reactant each gas of the reactor carries: the reactor's keyword options
+    for the selectivities and the balance closure, and warnings.
+
+    - an explicit one-reaction rate law (``pellet.kinetics``): its stoichiometry,
+      s_i = -nu_key / nu_i for each product; invariants: the vectors orthogonal to nu;
+    - microkinetics with every gas's formula known: the atom matrix (selectivity on the basis
+      of the key's skeleton element, :func:`catscale.reactor.key_per_product`; the elements'
+      closure is reported);
+    - else (species named by labels such as ``A``): the overall reactions of the mechanism
+      (gas rows of the step stoichiometry over the steps' combinations that conserve every
+      surface species); with one overall reaction its stoichiometry, with several one key
+      molecule per product molecule, said in a warning.
+
+    Returns
+    -------
+    (dict, list of str)
+        ``{"stoichiometry": ..., "invariants": ..., "elements": ...}`` (those that apply) and
+        warnings.
+    """
+    from ..reactor import invariants_of, overall_key_stoichiometry
+
+    mech = model.mechanism
+    if kin.stoichiometry is not None:             # one reaction, declared by the rate law
+        nu = np.asarray(kin.stoichiometry, float)[:, None]
+        return {"stoichiometry": overall_key_stoichiometry(species, key, nu),
+                "invariants": invariants_of(nu)}, []
+    gases = {g.name: g for g in mech.gas}
+    comps = [gases[s].elements if s in gases else None for s in species]
+    if all(c is not None for c in comps):
+        elements = sorted({e for c in comps for e in c})
+        if elements:
+            A = np.array([[c.get(e, 0) for c in comps] for e in elements], float)
+            return {"invariants": A, "elements": elements}, []
+    N = np.asarray(mech.stoichiometry, float)
+    surf = [mech.index(x.name) for x in mech.surface]
+    if surf:
+        _, sv, vt = np.linalg.svd(N[surf], full_matrices=True)
+        rank = int(np.sum(sv > 1e-10 * sv[0])) if sv.size and sv[0] > 0 else 0
+        X = vt[rank:].T
+    else:
+        X = np.eye(N.shape[1])
+    rows = [mech.index(s) if s in gases else None for s in species]
+    overall = np.array([N[r] @ X if r is not None else np.zeros(X.shape[1]) for r in rows])
+    stoich = overall_key_stoichiometry(species, key, overall) if overall.size else None
+    opts: dict = {"invariants": invariants_of(overall)} if overall.size else {}
+    if stoich is not None:
+        return {**opts, "stoichiometry": stoich}, []
+    return opts, [f"reactor: selectivities count one {species[key]} per molecule of each "
+                  "product (the mechanism has several overall reactions and the gases' "
+                  "formulas are not known)"]
+
+
 def run(model, homogenization=None, *, tol: float = 1e-3,
         max_rounds: int = 3) -> ReactorRunResult:
     """Run the packed-bed reactor the model's ``reactor:`` section describes.
@@ -80,7 +133,7 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
         pellet_states_along_bed,
     )
     from ..errors import InvalidParameterError
-    from ..reactor import reactor_type
+    from ..reactor import check_selection, reactor_type
     from ..units import bar
     from .pellet import inputs
 
@@ -96,11 +149,14 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
         raise InvalidParameterError(f"{model.path}: conditions.pressures",
                                     f"a positive pressure of {species}", p)
     F_in = np.array([sec.flow * p.get(s, 0.0) / ptot for s in species])
+    check_selection(species, sec.key, sec.products, key_field=f"{model.path}: reactor.key",
+                    products_field=f"{model.path}: reactor.products")
     key = species.index(sec.key) if sec.key else kin.key
     kind = reactor_type(sec.type)
     solver = kind.solve
+    basis, warnings = selectivity_basis(model, kin, species, key)
     kw = dict(adiabatic=sec.adiabatic, heat_capacity=sec.heat_capacity, key=key,
-              products=sec.products, **kind.options(sec))
+              products=sec.products, **basis, **kind.options(sec))
 
     inlet: dict = {"state": None}   # the inlet pellet warm-starts every later pellet solve
 
@@ -115,7 +171,6 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
     how = ("explicit" if psec.kinetics is not None
            else "surrogate" if psec.surrogate else "direct")
     err = None
-    warnings: list[str] = []
     if how == "surrogate":
         from ..bridges.kinetics_to_pellet import surrogate_rate_law
 
@@ -141,6 +196,13 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
                             f"direct mean-field rate by {err:.2g} (relative) on the bed's "
                             f"pellets after {max_rounds} refinements (tolerance {tol:g})")
     d = res.to_dict()
+    bal = d.get("key_balance")
+    if (bal is not None and np.isfinite(bal) and abs(bal) > 1e-3
+            and d["conversion"] > 1e-6):
+        warnings.append(f"reactor: the products {sorted(d['selectivity'])} account for "
+                        f"{100 * (1 + bal):.4g} % of the converted {species[key]}; the "
+                        "selectivities are shares of what they account for (name the "
+                        "products with reactor.products, or give the species' formulas)")
     C = res.concentrations(P)
     eff = [float(st.effectiveness_overall)
            for st in pellet_states_along_bed(spec, C, res.T, initial=inlet["state"])]

@@ -350,6 +350,8 @@ class ReactorOutput:
         self.rtol = float(rtol)
 
     def _feed(self, m):
+        from ..reactor import check_selection
+
         sec, species = self.section, self.pellet.species
         p = dict(m.pressures)
         P = sec.pressure if sec.pressure is not None else sum(p.values()) * 1e5
@@ -358,6 +360,8 @@ class ReactorOutput:
             raise InvalidParameterError("conditions.pressures",
                                         f"a positive pressure of {list(species)}", p)
         F_in = np.array([sec.flow * p.get(s, 0.0) / ptot for s in species])
+        check_selection(species, sec.key, sec.products, key_field="reactor.key",
+                        products_field="reactor.products")
         key = species.index(sec.key or self.pellet.key)
         return P, F_in, key
 

@@ -26,6 +26,11 @@ __all__ = [
 ]
 
 
+#: largest generated image, voxels (512^3): the cell problem's solver holds some hundred
+#: bytes per voxel, so a larger image would exhaust the memory of a workstation
+MAX_VOXELS = 512**3
+
+
 def _shape(shape) -> tuple[int, ...]:
     try:
         s = tuple(int(v) for v in np.atleast_1d(shape))
@@ -33,6 +38,8 @@ def _shape(shape) -> tuple[int, ...]:
         raise InvalidParameterError("shape", "2 or 3 positive integers", shape) from None
     if len(s) not in (2, 3) or min(s) < 1:
         raise InvalidParameterError("shape", "2 or 3 positive integers", shape)
+    if math.prod(s) > MAX_VOXELS:
+        raise InvalidParameterError("shape", f"at most {MAX_VOXELS} voxels (512^3)", shape)
     return s
 
 
