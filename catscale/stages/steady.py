@@ -76,8 +76,13 @@ def solve(model, T: float | None = None, **kw):
     model at T (K; default the model's), with the model's whole energetics."""
     import dataclasses
 
+    from ..errors import InvalidParameterError
     from ..kinetics import steady_state
 
+    if model.mechanism is None or not model.mechanism.steps:
+        raise InvalidParameterError(
+            f"{model.path}: steps", "at least one reaction step for a steady state (without "
+            "steps no coverage is set by kinetics: each keeps its initial value)", [])
     en = model.energetics
     if T is not None and en.coverage_effects is not None and float(T) != model.T:
         # coverage dependences with an energy (Cantera's E) are evaluated at this T
