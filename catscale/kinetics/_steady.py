@@ -648,7 +648,8 @@ def _at_floor(net: Network, x: np.ndarray) -> list[str]:
 def _k_span(net: Network) -> str:
     k = np.concatenate([net.kf, net.kr])
     k = k[k > 0]
-    return (f"the rate constants (gas pressures included) span {np.log10(k.max() / k.min()):.0f}"
+    span = np.log10(k.max()) - np.log10(k.min())
+    return (f"the rate constants (gas pressures included) span {span:.0f}"
             f" decades, {k.min():.2g} to {k.max():.2g} s^-1")
 
 
