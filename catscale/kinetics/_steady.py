@@ -2,7 +2,7 @@
 
 Strategy, in order, until a verified solution exists:
 
-1. damped Newton on log-coverages (``_kernels.newton``) from the caller's guess (continuation)
+1. damped Newton on log-coverages (``_kernels.newton_multistart``) from the caller's guess
    and from one start per surface species (that species dominant on its site kind) plus the
    uniform surface; the line search keeps every site balance exact (each kind's coverages
    are rescaled at every trial point) and backtracks by safeguarded quadratic interpolation;
@@ -21,6 +21,14 @@ A solution is *verified* when, for every surface species, its net production rat
 site-conserving subspace. Distinct verified solutions are all kept (``alternatives``), so a
 bistable system reports both stable branches and the unstable one between them. When nothing
 can be verified, :class:`~catscale.errors.ConvergenceError` lists what was tried.
+
+Strategies 2-4 (and the transient that picks among several stable states) stop at a
+wall-clock budget (``time_budget``, default 5 s). A species whose gross rate is below
+``_GROSS_MIN`` (1e-290 s^-1) has an unresolved balance (0/0 in double precision): such a
+point is not verified, and a homotopy path that gets there (or pins a coverage at the
+kernels' floor, ~1e-321) ends the solve at once with "beyond double precision". Every
+strategy calls the kernels with the same argument types (``_args``), so numba compiles each
+kernel once, not once per strategy.
 """
 
 from __future__ import annotations
