@@ -2,7 +2,7 @@
 
 Strategy, in order, until a verified solution exists:
 
-1. damped Newton on log-coverages (``_kernels.newton``) from the caller's guess (continuation)
+1. damped Newton on log-coverages (``_kernels.newton_multistart``) from the caller's guess
    and from one start per surface species (that species dominant on its site kind) plus the
    uniform surface; the line search keeps every site balance exact (each kind's coverages
    are rescaled at every trial point) and backtracks by safeguarded quadratic interpolation;
@@ -21,10 +21,19 @@ A solution is *verified* when, for every surface species, its net production rat
 site-conserving subspace. Distinct verified solutions are all kept (``alternatives``), so a
 bistable system reports both stable branches and the unstable one between them. When nothing
 can be verified, :class:`~catscale.errors.ConvergenceError` lists what was tried.
+
+Strategies 2-4 (and the transient that picks among several stable states) stop at a
+wall-clock budget (``time_budget``, default 5 s). A species whose gross rate is below
+``_GROSS_MIN`` (1e-290 s^-1) has an unresolved balance (0/0 in double precision): such a
+point is not verified, and a homotopy path that gets there (or pins a coverage at the
+kernels' floor, ~1e-321) ends the solve at once with "beyond double precision". Every
+strategy calls the kernels with the same argument types (``_args``), so numba compiles each
+kernel once, not once per strategy.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -46,6 +55,30 @@ _MAX_STEP = 8.0
 _ROUNDOFF = 1e-14
 #: Eigenvalues below this fraction of the largest are zero within round-off of the Jacobian.
 _NEUTRAL = 1e-12
+#: Wall-clock seconds after which no further fallback strategy (homotopy, transient,
+#: extended precision, choice among stable states) is started or continued.
+DEFAULT_TIME_BUDGET = 5.0
+#: Smallest gross rate (s^-1 per site) at which a species balance is resolved in double
+#: precision: the kernels' residual |P - C| / (P + C + 1e-300) is the true one to 1e-8
+#: relative only above 1e-292, and rates below ~2e-308 are subnormal (fewer digits).
+_GROSS_MIN = 1e-290
+
+
+class _Clock:
+    """The time budget of one solve (wall clock, seconds)."""
+
+    def __init__(self, budget: float):
+        if not (budget > 0):
+            raise InvalidParameterError("time_budget", "> 0 s", budget)
+        self.budget = float(budget)
+        self.deadline = time.perf_counter() + self.budget
+
+    def out(self) -> bool:
+        """True once the budget is used up."""
+        return time.perf_counter() > self.deadline
+
+    def __str__(self) -> str:
+        return f"time budget of {self.budget:g} s used up"
 
 
 @dataclass(frozen=True)
@@ -161,8 +194,37 @@ class SteadyState:
 
 
 # --------------------------------------------------------------------------------------------
-def _args(net: Network) -> tuple:
-    return (net.kf, net.kr, net.Af, net.Ar, net.nu, net.Gf, net.Gr, net.occ, net.kind)
+def _frozen(a: np.ndarray, dtype: type = float) -> np.ndarray:
+    """A read-only C-contiguous view (a copy only when the layout or dtype differs)."""
+    v = np.ascontiguousarray(a, dtype=dtype).view()
+    v.setflags(write=False)
+    return v
+
+
+def _args(net: Network, kf: np.ndarray | None = None, kr: np.ndarray | None = None,
+          Gf: np.ndarray | None = None, Gr: np.ndarray | None = None) -> tuple:
+    """The network's arrays as the kernels take them (optionally other rate constants and
+    coverage effects), always read-only, C-contiguous float64 (int64 ``kind``).
+
+    numba compiles one machine-code version per combination of argument types, and a
+    read-only array is a different type from a writable one: with every argument
+    normalised here, every strategy of the solver (multistart, retries, homotopy, transient
+    polish, reduced networks, networks a caller built with writable arrays) runs the same
+    compiled version of each kernel. Before, the homotopy and reduced networks triggered
+    new compilations of ~5-15 s of CPU each on their first use.
+    """
+    return (_frozen(net.kf if kf is None else kf), _frozen(net.kr if kr is None else kr),
+            _frozen(net.Af), _frozen(net.Ar), _frozen(net.nu),
+            _frozen(net.Gf if Gf is None else Gf), _frozen(net.Gr if Gr is None else Gr),
+            _frozen(net.occ), _frozen(net.kind, np.int64))
+
+
+def _newton_from(X0: np.ndarray, args: tuple, max_step: float = _MAX_STEP,
+                 max_iter: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Damped Newton (``_kernels.newton_multistart``) from every row of X0 (M, S) or from
+    the single start X0 (S,). Returns (X, residual, iterations, status), one per row."""
+    X0 = np.ascontiguousarray(np.atleast_2d(np.asarray(X0, dtype=float)))
+    return _kernels.newton_multistart(X0, *args, max_iter, _NEWTON_FTOL, max_step)
 
 
 _BASIS: dict[bytes, np.ndarray] = {}
@@ -284,9 +346,10 @@ def _residual(net: Network, x: np.ndarray) -> float:
     return float(np.max(np.abs(fs)))
 
 
-def _mp_polish(net: Network, x0: np.ndarray, dps: int = 40, iters: int = 30
-               ) -> tuple[np.ndarray, float]:
-    """Newton in mpmath extended precision on the same equations. Returns (x, residual)."""
+def _mp_polish(net: Network, x0: np.ndarray, dps: int = 40, iters: int = 30,
+               deadline: float = np.inf) -> tuple[np.ndarray, float]:
+    """Newton in mpmath extended precision on the same equations. Returns (x, residual);
+    stops early at ``deadline`` (``time.perf_counter()`` seconds)."""
     import mpmath as mp
 
     S, J = net.Af.shape
@@ -355,7 +418,7 @@ def _mp_polish(net: Network, x0: np.ndarray, dps: int = 40, iters: int = 30
     res = None
     for _ in range(iters):
         F, Jm, res = evaluate(x)
-        if res < ctx.mpf(10) ** (-(dps - 5)):
+        if res < ctx.mpf(10) ** (-(dps - 5)) or time.perf_counter() > deadline:
             break
         dx = ctx.lu_solve(Jm, -F)
         x = [x[s] + dx[s] for s in range(S)]
@@ -372,7 +435,8 @@ def formable(net: Network) -> np.ndarray:
     """
     vac = {v.name for v in net.mechanism.vacancies}
     ok = np.array([n in vac for n in net.surface])
-    return _kernels.formable_mask(ok, net.kf, net.kr, net.Af, net.Ar)
+    kf, kr, Af, Ar = _args(net)[:4]
+    return _kernels.formable_mask(ok, kf, kr, Af, Ar)
 
 
 def _reduce(net: Network, keep: np.ndarray) -> Network:
@@ -394,7 +458,8 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
                   multistart: bool = True, transient: bool = True,
                   extended_precision: bool = True,
                   guesses: Sequence[np.ndarray] = (), retries: bool = True,
-                  warm: bool = False) -> SteadyState:
+                  warm: bool = False, time_budget: float = DEFAULT_TIME_BUDGET
+                  ) -> SteadyState:
     """Verified steady state of a compiled :class:`Network` (see :func:`steady_state`).
 
     ``guesses`` are further starting coverages (e.g. every steady state of the previous
@@ -403,8 +468,11 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
     ``warm``: continuation from a nearby point (a sweep, a line of compositions): one damped
     Newton from ``guess`` first, returned when it is verified and stable (the same checks
     as every candidate of the full strategy, ``method`` ``"warm newton"``); otherwise the
-    full strategy runs.
+    full strategy runs. ``time_budget`` (s, wall clock): no fallback strategy is started
+    or continued after it; a solve that has nothing verified by then raises
+    :class:`~catscale.errors.ConvergenceError` saying so.
     """
+    clock = _Clock(time_budget)
     keep = formable(net)
     if not np.all(keep):
         sub = _reduce(net, keep)
@@ -413,10 +481,10 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
             g = np.asarray(g, dtype=float)
             return g[keep] if g.shape == (net.n_surface,) else g
         ss = _solve(sub, None if guess is None else cut(guess), tol, multistart, transient,
-                    extended_precision, [cut(g) for g in guesses], retries, warm)
+                    extended_precision, [cut(g) for g in guesses], retries, warm, clock)
         return _pad(ss, net, keep)
     return _solve(net, guess, tol, multistart, transient, extended_precision, guesses,
-                  retries, warm)
+                  retries, warm, clock)
 
 
 def _pad(ss: SteadyState, full: Network, keep: np.ndarray) -> SteadyState:
@@ -455,18 +523,18 @@ def _between(states: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
            transient: bool, extended_precision: bool,
            guesses: Sequence[np.ndarray] = (), retries: bool = True,
-           warm: bool = False) -> SteadyState:
+           warm: bool = False, clock: _Clock | None = None) -> SteadyState:
     if not (0 < tol < 1):
         raise InvalidParameterError("tol", "a residual tolerance in (0, 1)", tol)
+    clock = _Clock(DEFAULT_TIME_BUDGET) if clock is None else clock
     guess = _check_start(net, guess, "guess")
     guesses = [_check_start(net, g, "guesses") for g in guesses]
     tried: list[str] = []
     args = _args(net)
     if warm and guess is not None:
         x0 = np.log(np.clip(guess, 1e-300, 1.0))
-        xw, rw, _, _ = _kernels.newton(np.ascontiguousarray(x0), *args, _NEWTON_MAXIT,
-                                       _NEWTON_FTOL, _MAX_STEP)
-        got = _distinct_verified(net, [(xw, float(rw), "warm newton", 0)], tol)
+        Xw, rw, _, _ = _newton_from(x0, args)
+        got = _distinct_verified(net, [(Xw[0], float(rw[0]), "warm newton", 0)], tol)
         if got and _is_stable(got[0][5]):
             d = got[0]
             return _make(net, d[0], d[1], d[2], ("damped Newton from the guess (warm)",),
@@ -474,8 +542,7 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
         tried.append("damped Newton from the guess (warm): not verified or not stable")
     X0 = _starts(net, guess, multistart, guesses)
     n_first = (guess is not None) + len(guesses)
-    X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT, _NEWTON_FTOL,
-                                                       _MAX_STEP)
+    X, res, iters, status = _newton_from(X0, args)
     n_ok = int(np.sum(res <= tol))
     tried.append(f"damped Newton on log-coverages from {len(X0)} starts"
                  f"{' (guess first)' if guess is not None else ''}: {n_ok} verified "
@@ -486,8 +553,7 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     for step in (2.0, 0.5):      # shorter Newton steps when every start stalled
         if n_ok or np.any(status == 0) or not retries:
             break
-        X, res, iters, status = _kernels.newton_multistart(X0, *args, _NEWTON_MAXIT,
-                                                           _NEWTON_FTOL, step)
+        X, res, iters, status = _newton_from(X0, args, max_step=step)
         n_ok = int(np.sum(res <= tol))
         tried.append(f"damped Newton with log-steps <= {step:g}: {n_ok} verified "
                      f"(best residual {np.min(res):.2e})")
@@ -495,49 +561,68 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
             found.append((X[m], float(res[m]), "newton", m))
     converged = bool(np.any(status == 0))
     if n_ok == 0 and not converged and retries:
-        xh, rh = _unit_homotopy(net)
+        try:
+            xh, rh, how = _unit_homotopy(net, clock)
+        except _BeyondDouble as exc:
+            tried.append(f"continuation in ln k from every rate constant = 1 s^-1: {exc}")
+            raise ConvergenceError(
+                "the steady state is beyond double precision: a coverage or a species' "
+                f"gross rate leaves the range of doubles on the way to it ({_k_span(net)}); "
+                "no steady state can be verified", tried=tried) from None
+        tried.append("continuation in ln k from every rate constant = 1 s^-1 (solved from "
+                     f"the multistart set): {how}")
         if xh is not None:
-            tried.append("continuation in ln k from every rate constant = 1 s^-1 (solved "
-                         f"from the uniform surface): residual {rh:.2e}")
             found.append((xh, rh, "homotopy+newton", -1))
             n_ok = int(rh <= tol)
             converged = n_ok > 0
-        else:
-            tried.append("continuation in ln k from every rate constant = 1 s^-1: failed")
     if n_ok == 0 and transient and not converged:
         starts = [clean_surface(net)] + ([guess / (net.occ @ guess)[net.kind]]
                                          if guess is not None else [])
         for th0 in starts:
             for t_end in (1e4, 1e12):
+                if clock.out():
+                    tried.append(f"transient to t={t_end:g} s skipped: {clock}")
+                    continue
                 try:
-                    tr = integrate_network(net, th0, t_end=t_end)
+                    tr = integrate_network(net, th0, t_end=t_end, deadline=clock.deadline)
                 except ConvergenceError as exc:
                     tried.append(f"transient to t={t_end:g} s failed: "
                                  f"{str(exc).splitlines()[-1].strip()}")
                     continue
                 xe = np.log(np.clip(tr.theta[-1], 1e-300, 1.0))
-                xn, r, _, _ = _kernels.newton(np.ascontiguousarray(xe), *args, _NEWTON_MAXIT,
-                                              _NEWTON_FTOL, _MAX_STEP)
+                Xn, rn, _, _ = _newton_from(xe, args)
+                r = float(rn[0])
                 tried.append(f"stiff transient (BDF, analytic Jacobian) to t={t_end:g} s, "
                              f"then Newton: residual {r:.2e}")
-                found.append((xn, float(r), "transient+newton", -1))
+                found.append((Xn[0], r, "transient+newton", -1))
                 if r <= tol:
                     break
     best = min(found, key=lambda f: f[1])
     if best[1] > tol and extended_precision and np.isfinite(best[1]) and best[1] < 1e-2:
-        xm, rm = _mp_polish(net, best[0])
-        tried.append(f"mpmath Newton (40 digits) from the best point: residual {rm:.2e}")
-        found.append((xm, rm, "mpmath", -1))
-    distinct = _distinct_verified(net, found, tol)
+        if clock.out():
+            tried.append(f"mpmath Newton (40 digits) skipped: {clock}")
+        else:
+            xm, rm = _mp_polish(net, best[0], deadline=clock.deadline)
+            tried.append(f"mpmath Newton (40 digits) from the best point: residual {rm:.2e}")
+            found.append((xm, rm, "mpmath", -1))
+    unresolved: set[str] = set()
+    distinct = _distinct_verified(net, found, tol, unresolved=unresolved)
+    if not distinct and unresolved:
+        raise ConvergenceError(
+            "the steady state is beyond double precision: the gross rates of "
+            f"{', '.join(sorted(unresolved))} are below {_GROSS_MIN:g} s^-1 per site, where "
+            f"their balance cannot be resolved ({_k_span(net)}); no steady state can be "
+            "verified", tried=tried)
     if not distinct:
         raise ConvergenceError(
             f"no verified steady state (scaled residual <= {tol:g}); best residual "
-            f"{min(f[1] for f in found):.3e}", tried=tried)
+            f"{min(f[1] for f in found):.3e}"
+            + (f"; stopped at the time budget ({clock})" if clock.out() else ""),
+            tried=tried)
     stable = [d for d in distinct if _is_stable(d[5])]
     if multistart and len(stable) >= 2:
         Xb = _between([(d[0], np.exp(d[0])) for d in stable])
-        Xs, rs, _, _ = _kernels.newton_multistart(Xb, *args, _NEWTON_MAXIT, _NEWTON_FTOL,
-                                                  _MAX_STEP)
+        Xs, rs, _, _ = _newton_from(Xb, args)
         more = _distinct_verified(net, [(Xs[m], float(rs[m]), "newton", -1)
                                         for m in range(len(Xb))], tol, distinct)
         tried.append(f"damped Newton from {len(Xb)} points between the {len(stable)} stable "
@@ -550,7 +635,7 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     if guess is None or distinct[0][6] >= n_first or distinct[0][6] < 0:
         stable_states = [s for s in states if s.stable]
         if len(stable_states) > 1:
-            primary = _pick_from_clean_surface(net, stable_states, tried)
+            primary = _pick_from_clean_surface(net, stable_states, tried, clock)
         elif stable_states:
             primary = stable_states[0]
     others = [s for s in states if s is not primary]
@@ -559,38 +644,98 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     return replace(primary, alternatives=tuple(others), tried=tuple(tried))
 
 
-def _unit_homotopy(net: Network) -> tuple[np.ndarray | None, float]:
+class _BeyondDouble(Exception):
+    """The steady state has a coverage below the double-precision range."""
+
+
+def _at_floor(net: Network, x: np.ndarray) -> list[str]:
+    """Species whose log-coverage sits at the kernels' floor X_MIN (theta ~ 1e-321)."""
+    return [net.surface[i] for i in np.flatnonzero(x <= _kernels.X_MIN + 1.0)]
+
+
+def _k_span(net: Network) -> str:
+    k = np.concatenate([net.kf, net.kr])
+    k = k[k > 0]
+    span = np.log10(k.max()) - np.log10(k.min())
+    return (f"the rate constants (gas pressures included) span {span:.0f}"
+            f" decades, {k.min():.2g} to {k.max():.2g} s^-1")
+
+
+def _unit_homotopy(net: Network, clock: _Clock) -> tuple[np.ndarray | None, float, str]:
     """A steady state reached by continuation in ln k from the network whose active rate
     constants are all 1 s^-1 (no coverage effects), solved from the multistart set.
 
     A homotopy (e.g. Allgower and Georg, Introduction to Numerical Continuation Methods,
     SIAM 2003): the start problem is well conditioned, and the path in ln k ends on a root
-    of the real network unless it meets a fold. Returns (x, residual) or (None, inf).
+    of the real network unless it meets a fold. Natural-parameter continuation in lambda,
+    ln k(lambda) = lambda ln k (coverage effects lambda G): a damped Newton solve at
+    lambda + h from the solution at lambda, h doubled after a success and halved after a
+    failure down to 2^-10. Each solve is one call of the compiled multistart Newton, so this
+    path needs no kernel of its own (no compilation on first use). Returns (x, residual,
+    what happened); x is None when the path failed or ran out of the time budget.
+
+    Raises
+    ------
+    _BeyondDouble
+        When a species' gross rate falls below ``_GROSS_MIN`` on the path, or the path
+        fails with a coverage pinned at the smallest representable value: the steady
+        state lies beyond double precision.
     """
-    kf0 = np.where(net.kf > 0, 1.0, 0.0)
-    kr0 = np.where(net.kr > 0, 1.0, 0.0)
+    on_f, on_r = net.kf > 0, net.kr > 0
+    lkf = np.log(np.where(on_f, net.kf, 1.0))
+    lkr = np.log(np.where(on_r, net.kr, 1.0))
     zero = np.zeros_like(net.Gf)
-    X0 = _multistart_rows(net)
-    args0 = (kf0, kr0, net.Af, net.Ar, net.nu, zero, zero, net.occ, net.kind)
-    X, res, _, status = _kernels.newton_multistart(X0, *args0, _NEWTON_MAXIT, _NEWTON_FTOL,
-                                                   _MAX_STEP)
+    X, _, _, status = _newton_from(_multistart_rows(net),
+                                   _args(net, kf=on_f * 1.0, kr=on_r * 1.0, Gf=zero, Gr=zero))
     ok = np.flatnonzero(status == 0)
     if ok.size == 0:
-        return None, np.inf
-    Xc, rc, sc = _kernels.continuation(
-        np.ascontiguousarray(X[ok[:1]]), kf0, kr0, zero, zero, net.kf, net.kr, net.Gf, net.Gr,
-        net.Af, net.Ar, net.nu, net.occ, net.kind, 12, _NEWTON_FTOL, _MAX_STEP, 1.0 / 1024)
-    if sc[0] != 0:
-        return None, np.inf
-    return Xc[0], float(rc[0])
+        return None, np.inf, "the start problem did not converge"
+    x, lam, h, n = X[ok[0]], 0.0, 1.0, 0
+    while h >= 1.0 / 1024:
+        if clock.out():
+            return None, np.inf, f"stopped at lambda = {lam:.3g} ({clock})"
+        lt = min(1.0, lam + h)
+        a = _args(net, kf=np.where(on_f, np.exp(lt * lkf), 0.0),
+                  kr=np.where(on_r, np.exp(lt * lkr), 0.0), Gf=lt * net.Gf, Gr=lt * net.Gr)
+        Xn, rn, _, sn = _newton_from(x, a, max_iter=12)
+        n += 1
+        if sn[0] != 0:
+            h *= 0.5
+            continue
+        rf, rr = _kernels.evaluate_states(Xn, *a)[:2]
+        low = _unresolved(net, rf[0], rr[0])
+        if low:
+            raise _BeyondDouble(f"at lambda = {lt:.3g} the gross rates of {', '.join(low)} "
+                                f"fell below {_GROSS_MIN:g} s^-1 per site")
+        x, lam = Xn[0], lt
+        if lam >= 1.0:
+            return x, float(rn[0]), f"residual {float(rn[0]):.2e} after {n} steps"
+        h = min(2.0 * h, 1.0 - lam)
+    low = _at_floor(net, x)
+    if low:
+        raise _BeyondDouble(f"the continuation in ln k stopped at lambda = {lam:.3g} with the "
+                            f"coverage of {', '.join(low)} at the smallest double "
+                            f"(~{np.exp(_kernels.X_MIN):.0e})")
+    return None, np.inf, f"failed at lambda = {lam:.3g} (a fold of the path)"
+
+
+def _unresolved(net: Network, rf: np.ndarray, rr: np.ndarray) -> list[str]:
+    """Species that some step changes but whose gross rate is below ``_GROSS_MIN``: their
+    balance (and so their coverage) is not resolved in double precision."""
+    gross = np.abs(net.nu) @ (rf + rr)
+    moved = np.any(net.nu != 0, axis=1)
+    return [net.surface[i] for i in np.flatnonzero(moved & ~(gross >= _GROSS_MIN))]
 
 
 def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, int]],
-                       tol: float, known: Sequence[tuple] = ()) -> list[tuple]:
+                       tol: float, known: Sequence[tuple] = (),
+                       unresolved: set[str] | None = None) -> list[tuple]:
     """Verified, mutually distinct candidates (and distinct from ``known``), in order.
 
     Each is returned as (x, residual, method, start, rf, rr, eigenvalues); residual, site
-    balance and rates are recomputed in one kernel call.
+    balance and rates are recomputed in one kernel call. A candidate with a species whose
+    gross rate is below the double-precision range is not verified (its residual is 0/0);
+    those species are added to ``unresolved``.
     """
     cand = [f for f in found if np.isfinite(f[1]) and f[1] <= tol and np.all(np.isfinite(f[0]))]
     if not cand:
@@ -605,6 +750,11 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
         # resolve residuals below ~1e-16)
         r = f[1] if f[2] == "mpmath" else float(res[m])
         if not (r <= tol and bal[m] <= 1e-10):
+            continue
+        low = _unresolved(net, rf[m], rr[m])
+        if low:
+            if unresolved is not None:
+                unresolved.update(low)
             continue
         th = np.exp(f[0])
         if any(_same(th, t) for t in thetas):
@@ -653,14 +803,15 @@ def _spread_warning(net: Network, copies: list[np.ndarray]) -> list[str]:
             "not fixed by the kinetics to better than that spread"]
 
 
-def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: list[str]
-                             ) -> SteadyState:
+def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: list[str],
+                             clock: _Clock) -> SteadyState:
     """Among several stable states, the one the bare surface evolves to (light-off branch).
 
     The transient is integrated in geometric stages of time (from 1/k_max up to 1e3/k_min,
     a factor 100 per stage) and stops as soon as every coverage is within 1e-4 (absolute) of
     one stable state: near a stable node the trajectory does not leave its basin, and long
-    stiff integrations to 1e3/k_min (which may be 1e11 s) are avoided.
+    stiff integrations to 1e3/k_min (which may be 1e11 s) are avoided. When the transient
+    fails or the time budget ends first, the most stable state is returned with a warning.
     """
     try:
         kpos = np.concatenate([net.kf, net.kr])
@@ -669,7 +820,7 @@ def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: lis
         theta = clean_surface(net)
         elapsed = 0.0
         while True:
-            tr = integrate_network(net, theta, t_end=t)
+            tr = integrate_network(net, theta, t_end=t, deadline=clock.deadline)
             theta = tr.theta[-1]
             elapsed += t
             d = [float(np.max(np.abs(theta - s.theta))) for s in stable]
@@ -679,8 +830,14 @@ def _pick_from_clean_surface(net: Network, stable: list[SteadyState], tried: lis
                              f"from the bare surface (transient to t = {elapsed:.3g} s)")
                 return stable[k]
             t = min(100.0 * t, t_end - elapsed) if elapsed < t_end else t
-    except ConvergenceError:
-        return stable[0]
+    except ConvergenceError as exc:
+        why = str(exc).splitlines()[0]
+        tried.append(f"{len(stable)} stable steady states: the transient from the bare "
+                     f"surface did not decide between them ({why})")
+        return replace(stable[0], warnings=stable[0].warnings + (
+            f"{len(stable)} stable steady states; which one the bare surface reaches was not "
+            f"determined ({why}): the first reported is the most stable one, not necessarily "
+            "the one reached",))
 
 
 def check_underflow(mechanism: Mechanism, rates: RateTable) -> None:
@@ -724,7 +881,8 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
                  tol: float = DEFAULT_TOL, multistart: bool = True, transient: bool = True,
                  extended_precision: bool = True,
                  coverage_effects: tuple | None = None,
-                 energetics: Energetics | None = None) -> SteadyState:
+                 energetics: Energetics | None = None,
+                 time_budget: float = DEFAULT_TIME_BUDGET) -> SteadyState:
     """Verified mean-field steady state of a mechanism.
 
     Parameters
@@ -760,6 +918,10 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
     energetics : Energetics, optional
         The model's energetics taken whole (``Model.energetics``): lateral pairs,
         coordination, alpha and coverage effects; give either this or the four separately.
+    time_budget : float
+        Wall-clock seconds after which no fallback strategy (homotopy, transient, extended
+        precision, the choice among several stable states) is started or continued; the
+        damped Newton from the starting points always runs.
 
     Returns
     -------
@@ -777,6 +939,9 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
     sweep_steady_states : many neighbouring points (maps, scans, samples) by continuation,
         with the full multistart where another steady state may exist.
     """
+    if not mechanism.steps:
+        raise InvalidParameterError("mechanism.steps", "at least one reaction step (without "
+                                    "steps no coverage is set by kinetics)", [])
     if energetics is not None:
         if lateral or coverage_effects is not None or alpha is not None:
             raise InvalidParameterError("energetics", "either energetics or lateral/alpha/"
@@ -802,4 +967,4 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
         else:
             g = np.asarray(guess, dtype=float)
     return solve_network(net, g, tol=tol, multistart=multistart, transient=transient,
-                         extended_precision=extended_precision)
+                         extended_precision=extended_precision, time_budget=time_budget)

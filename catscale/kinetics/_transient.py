@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,6 +10,10 @@ from scipy.integrate import solve_ivp
 
 from ..errors import ConvergenceError, InvalidParameterError
 from ._network import Network
+
+
+class _OutOfTime(Exception):
+    """Raised inside the right-hand side when the integration's deadline has passed."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ def clean_surface(net: Network) -> np.ndarray:
 
 def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
                       t_eval: np.ndarray | None = None, method: str = "BDF",
-                      rtol: float = 1e-8, atol: float = 1e-14) -> Transient:
+                      rtol: float = 1e-8, atol: float = 1e-14,
+                      deadline: float | None = None) -> Transient:
     """Integrate d theta/dt = nu r(theta) from ``theta0`` to ``t_end`` (s).
 
     All coverages (vacancies included) are integrated; the site balances occ @ theta = 1 are
@@ -71,6 +77,9 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
     rtol, atol : float
         Solver tolerances (atol on coverages; 1e-14 resolves free sites at 1e-7 to 1e-7
         relative).
+    deadline : float, optional
+        ``time.perf_counter()`` value (s) after which the integration stops with
+        :class:`~catscale.errors.ConvergenceError` (a time budget).
     """
     theta0 = np.asarray(theta0, dtype=float)
     if theta0.shape != (net.n_surface,) or np.any(theta0 < 0) or not np.all(np.isfinite(theta0)):
@@ -83,6 +92,8 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
         raise InvalidParameterError("t_end", "> 0 s", t_end)
 
     def rhs(_t, y):
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _OutOfTime
         return net.dtheta_dt(np.maximum(y, 0.0))
 
     def jac(_t, y):
@@ -92,12 +103,24 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
     sol = None
     for meth in [method] + [m for m in ("Radau", "LSODA") if m != method]:
         kw = {"jac": jac}
-        sol = solve_ivp(rhs, (0.0, float(t_end)), theta0, method=meth, t_eval=t_eval,
-                        rtol=rtol, atol=atol, **kw)
+        try:
+            # overflowing rates or Jacobian entries are caught below, not printed
+            with np.errstate(all="ignore"):
+                sol = solve_ivp(rhs, (0.0, float(t_end)), theta0, method=meth, t_eval=t_eval,
+                                rtol=rtol, atol=atol, **kw)
+        except _OutOfTime:
+            raise ConvergenceError("transient integration stopped: time budget used up",
+                                   tried=tried + [f"{meth} to t={t_end:g} s: stopped at the "
+                                                  "time budget"]) from None
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            # scipy's LU refuses a Jacobian with inf/nan (rates beyond the double range)
+            tried.append(f"{meth} rtol={rtol} atol={atol} to t={t_end:g} s: {exc}")
+            sol = None
+            continue
         tried.append(f"{meth} rtol={rtol} atol={atol} to t={t_end:g} s: {sol.message}")
         if sol.success:
             break
-    if not sol.success:
+    if sol is None or not sol.success or not np.all(np.isfinite(sol.y)):
         raise ConvergenceError("transient integration failed", tried=tried)
     Y = np.maximum(sol.y.T, 0.0)
     err = float(np.max(np.abs(Y @ net.occ.T - 1.0)))
