@@ -46,6 +46,9 @@ _MAX_STEP = 8.0
 _ROUNDOFF = 1e-14
 #: Eigenvalues below this fraction of the largest are zero within round-off of the Jacobian.
 _NEUTRAL = 1e-12
+#: Margin of the eigenvalue screen of :func:`_neutral_warnings` over the round-off by which
+#: two LAPACK routines (or two evaluations of the Jacobian) may differ (~1e-16 of the largest).
+_SCREEN = 1e3
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
              "per site: residual x gross rate); reported as 0" for g, f in below.items()]
-    warns += _neutral_warnings(net, theta)
+    warns += _neutral_warnings(net, theta, eig)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
                        production={g: float(v) for g, v in zip(net.gas, prod)},
                        residual=float(residual), eigenvalues=eig, stable=_is_stable(eig),
@@ -251,13 +254,23 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
                        below_noise=below, warnings=tuple(warns))
 
 
-def _neutral_warnings(net: Network, theta: np.ndarray) -> list[str]:
+def _neutral_warnings(net: Network, theta: np.ndarray, eig: np.ndarray | None = None
+                      ) -> list[str]:
     """Coverages along a zero-rate direction of the Jacobian (|lambda| <= _NEUTRAL x the
     largest, i.e. within round-off of zero): a conserved or frozen sub-manifold on which
-    the coverages are set by the initial state, not by the kinetics."""
+    the coverages are set by the initial state, not by the kinetics.
+
+    ``eig``: the eigenvalues of the same projected Jacobian when already computed (the
+    verification computes them); when every one is finite and above ``_SCREEN`` x
+    ``_NEUTRAL`` of the largest, no eigenvalue can be zero within round-off and the
+    eigenvectors are not computed (a continuation calls this at every point)."""
     Z = _conserving_basis(net)
     if Z.shape[1] == 0:
         return []
+    if eig is not None and eig.size == Z.shape[1] and np.all(np.isfinite(eig)):
+        mod = np.abs(eig)
+        if np.all(mod > _SCREEN * _NEUTRAL * np.max(mod)):
+            return []
     lam, V = np.linalg.eig(Z.T @ net.jacobian(theta) @ Z)
     scale = float(np.max(np.abs(lam)))
     zero = np.flatnonzero(np.abs(lam) <= _NEUTRAL * scale)
