@@ -25,6 +25,7 @@ can be verified, :class:`~catscale.errors.ConvergenceError` lists what was tried
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -235,23 +236,26 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
     if rf is None or rr is None:
         rf, rr = net.step_rates(theta)
     r = rf - rr
-    prod = net.nu_gas @ r
     # each net rate is known to about the residual times its gross rate (and never better
     # than round-off): a net gas production below that is noise, not a turnover frequency
-    floor = max(float(residual), _ROUNDOFF) * (np.abs(net.nu_gas) @ (rf + rr))
-    noise = (np.abs(prod) <= floor) & (prod != 0)
-    below = {g: float(f) for g, f, z in zip(net.gas, floor, noise) if z}
-    prod = np.where(noise, 0.0, prod)
+    # (python floats: G is small, and a continuation builds a state at every point)
+    floor = (max(float(residual), _ROUNDOFF) * (np.abs(net.nu_gas) @ (rf + rr))).tolist()
+    production: dict[str, float] = {}
+    below: dict[str, float] = {}
+    for g, p, f in zip(net.gas, (net.nu_gas @ r).tolist(), floor):
+        if p != 0.0 and abs(p) <= f:
+            below[g] = f
+            p = 0.0
+        production[g] = p
     if eig is None:
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
              "per site: residual x gross rate); reported as 0" for g, f in below.items()]
     warns += _neutral_warnings(net, theta, eig)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
-                       production={g: float(v) for g, v in zip(net.gas, prod)},
-                       residual=float(residual), eigenvalues=eig, stable=_is_stable(eig),
-                       method=method, network=net, tried=tuple(tried), x=x,
-                       below_noise=below, warnings=tuple(warns))
+                       production=production, residual=float(residual), eigenvalues=eig,
+                       stable=_is_stable(eig), method=method, network=net,
+                       tried=tuple(tried), x=x, below_noise=below, warnings=tuple(warns))
 
 
 def _neutral_warnings(net: Network, theta: np.ndarray, eig: np.ndarray | None = None
@@ -267,9 +271,10 @@ def _neutral_warnings(net: Network, theta: np.ndarray, eig: np.ndarray | None = 
     Z = _conserving_basis(net)
     if Z.shape[1] == 0:
         return []
-    if eig is not None and eig.size == Z.shape[1] and np.all(np.isfinite(eig)):
-        mod = np.abs(eig)
-        if np.all(mod > _SCREEN * _NEUTRAL * np.max(mod)):
+    if eig is not None and eig.size == Z.shape[1]:
+        mod = [abs(e) for e in eig.tolist()]
+        top = max(mod)
+        if math.isfinite(sum(mod)) and min(mod) > _SCREEN * _NEUTRAL * top:
             return []
     lam, V = np.linalg.eig(Z.T @ net.jacobian(theta) @ Z)
     scale = float(np.max(np.abs(lam)))
