@@ -481,14 +481,12 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     tried: list[str] = []
     args = _args(net)
     if warm and guess is not None:
-        x0 = np.log(np.clip(guess, 1e-300, 1.0))
-        xw, rw, _, _ = _kernels.newton(np.ascontiguousarray(x0), *args, _NEWTON_MAXIT,
-                                       _NEWTON_FTOL, _MAX_STEP)
-        got = _distinct_verified(net, [(xw, float(rw), "warm newton", 0)], tol)
-        if got and _is_stable(got[0][5]):
-            d = got[0]
-            return _make(net, d[0], d[1], d[2], ("damped Newton from the guess (warm)",),
-                         rf=d[3], rr=d[4], eig=d[5])
+        x0 = np.log(np.minimum(np.maximum(guess, 1e-300), 1.0))
+        xw, rw, _, _ = _kernels.newton(x0, *args, _NEWTON_MAXIT, _NEWTON_FTOL, _MAX_STEP)
+        d = _verified_one(net, xw, float(rw), tol)
+        if d is not None and _is_stable(d[3]):
+            return _make(net, xw, d[0], "warm newton", ("damped Newton from the guess (warm)",),
+                         rf=d[1], rr=d[2], eig=d[3])
         tried.append("damped Newton from the guess (warm): not verified or not stable")
     X0 = _starts(net, guess, multistart, guesses)
     n_first = (guess is not None) + len(guesses)
@@ -638,6 +636,20 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
         eig = _eigenvalues(net, th, jac[m])
         out.append((f[0], r, f[2], rf[m].copy(), rr[m].copy(), eig, f[3], [th]))
     return out
+
+
+def _verified_one(net: Network, x: np.ndarray, residual: float, tol: float
+                  ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The checks of :func:`_distinct_verified` for one candidate and no other state (a
+    warm start): (residual, rf, rr, eigenvalues) or None. Without the lists of candidates
+    and known states (a continuation verifies a state at every point)."""
+    if not (residual <= tol and np.isfinite(x).all()):
+        return None
+    rf, rr, res, bal, jac = _kernels.evaluate_states(x.reshape(1, -1), *_args(net))
+    r = float(res[0])
+    if not (r <= tol and bal[0] <= 1e-10):
+        return None
+    return r, rf[0], rr[0], _eigenvalues(net, np.exp(x), jac[0])
 
 
 def _connected(net: Network, xa: np.ndarray, xb: np.ndarray, tol: float) -> bool:
