@@ -38,6 +38,9 @@ import time
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+# measure this checkout's catscale, not whichever one the interpreter has installed (a
+# worktree run without this imported the installed main checkout's code)
+sys.path.insert(0, str(ROOT))
 SECTION = """
 uncertainty:
   seed: 1
@@ -104,6 +107,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
+    import catscale
     from catscale.uq import run_ensemble
 
     func, space = _model()
@@ -185,6 +189,7 @@ def main() -> None:
 
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
                "python": sys.version.split()[0], "numpy": np.__version__,
+               "catscale": str(pathlib.Path(catscale.__file__).parent),
                "loadavg": list(os.getloadavg())}
     print(json.dumps({"benchmark": "uq", "machine": machine, "results": results}))
 

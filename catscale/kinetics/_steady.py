@@ -33,6 +33,7 @@ kernel once, not once per strategy.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -79,6 +80,9 @@ class _Clock:
 
     def __str__(self) -> str:
         return f"time budget of {self.budget:g} s used up"
+#: Margin of the eigenvalue screen of :func:`_neutral_warnings` over the round-off by which
+#: two LAPACK routines (or two evaluations of the Jacobian) may differ (~1e-16 of the largest).
+_SCREEN = 1e3
 
 
 @dataclass(frozen=True)
@@ -294,32 +298,46 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
     if rf is None or rr is None:
         rf, rr = net.step_rates(theta)
     r = rf - rr
-    prod = net.nu_gas @ r
     # each net rate is known to about the residual times its gross rate (and never better
     # than round-off): a net gas production below that is noise, not a turnover frequency
-    floor = max(float(residual), _ROUNDOFF) * (np.abs(net.nu_gas) @ (rf + rr))
-    noise = (np.abs(prod) <= floor) & (prod != 0)
-    below = {g: float(f) for g, f, z in zip(net.gas, floor, noise) if z}
-    prod = np.where(noise, 0.0, prod)
+    # (python floats: G is small, and a continuation builds a state at every point)
+    floor = (max(float(residual), _ROUNDOFF) * (np.abs(net.nu_gas) @ (rf + rr))).tolist()
+    production: dict[str, float] = {}
+    below: dict[str, float] = {}
+    for g, p, f in zip(net.gas, (net.nu_gas @ r).tolist(), floor):
+        if p != 0.0 and abs(p) <= f:
+            below[g] = f
+            p = 0.0
+        production[g] = p
     if eig is None:
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
              "per site: residual x gross rate); reported as 0" for g, f in below.items()]
-    warns += _neutral_warnings(net, theta)
+    warns += _neutral_warnings(net, theta, eig)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
-                       production={g: float(v) for g, v in zip(net.gas, prod)},
-                       residual=float(residual), eigenvalues=eig, stable=_is_stable(eig),
-                       method=method, network=net, tried=tuple(tried), x=x,
-                       below_noise=below, warnings=tuple(warns))
+                       production=production, residual=float(residual), eigenvalues=eig,
+                       stable=_is_stable(eig), method=method, network=net,
+                       tried=tuple(tried), x=x, below_noise=below, warnings=tuple(warns))
 
 
-def _neutral_warnings(net: Network, theta: np.ndarray) -> list[str]:
+def _neutral_warnings(net: Network, theta: np.ndarray, eig: np.ndarray | None = None
+                      ) -> list[str]:
     """Coverages along a zero-rate direction of the Jacobian (|lambda| <= _NEUTRAL x the
     largest, i.e. within round-off of zero): a conserved or frozen sub-manifold on which
-    the coverages are set by the initial state, not by the kinetics."""
+    the coverages are set by the initial state, not by the kinetics.
+
+    ``eig``: the eigenvalues of the same projected Jacobian when already computed (the
+    verification computes them); when every one is finite and above ``_SCREEN`` x
+    ``_NEUTRAL`` of the largest, no eigenvalue can be zero within round-off and the
+    eigenvectors are not computed (a continuation calls this at every point)."""
     Z = _conserving_basis(net)
     if Z.shape[1] == 0:
         return []
+    if eig is not None and eig.size == Z.shape[1]:
+        mod = [abs(e) for e in eig.tolist()]
+        top = max(mod)
+        if math.isfinite(sum(mod)) and min(mod) > _SCREEN * _NEUTRAL * top:
+            return []
     lam, V = np.linalg.eig(Z.T @ net.jacobian(theta) @ Z)
     scale = float(np.max(np.abs(lam)))
     zero = np.flatnonzero(np.abs(lam) <= _NEUTRAL * scale)
@@ -532,13 +550,12 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     tried: list[str] = []
     args = _args(net)
     if warm and guess is not None:
-        x0 = np.log(np.clip(guess, 1e-300, 1.0))
-        Xw, rw, _, _ = _newton_from(x0, args)
-        got = _distinct_verified(net, [(Xw[0], float(rw[0]), "warm newton", 0)], tol)
-        if got and _is_stable(got[0][5]):
-            d = got[0]
-            return _make(net, d[0], d[1], d[2], ("damped Newton from the guess (warm)",),
-                         rf=d[3], rr=d[4], eig=d[5])
+        x0 = np.log(np.minimum(np.maximum(guess, 1e-300), 1.0))
+        xw, rw, _, _ = _kernels.newton(x0, *args, _NEWTON_MAXIT, _NEWTON_FTOL, _MAX_STEP)
+        d = _verified_one(net, xw, float(rw), tol)
+        if d is not None and _is_stable(d[3]):
+            return _make(net, xw, d[0], "warm newton", ("damped Newton from the guess (warm)",),
+                         rf=d[1], rr=d[2], eig=d[3])
         tried.append("damped Newton from the guess (warm): not verified or not stable")
     X0 = _starts(net, guess, multistart, guesses)
     n_first = (guess is not None) + len(guesses)
@@ -770,6 +787,20 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
         eig = _eigenvalues(net, th, jac[m])
         out.append((f[0], r, f[2], rf[m].copy(), rr[m].copy(), eig, f[3], [th]))
     return out
+
+
+def _verified_one(net: Network, x: np.ndarray, residual: float, tol: float
+                  ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The checks of :func:`_distinct_verified` for one candidate and no other state (a
+    warm start): (residual, rf, rr, eigenvalues) or None. Without the lists of candidates
+    and known states (a continuation verifies a state at every point)."""
+    if not (residual <= tol and np.isfinite(x).all()):
+        return None
+    rf, rr, res, bal, jac = _kernels.evaluate_states(x.reshape(1, -1), *_args(net))
+    r = float(res[0])
+    if not (r <= tol and bal[0] <= 1e-10) or _unresolved(net, rf[0], rr[0]):
+        return None
+    return r, rf[0], rr[0], _eigenvalues(net, np.exp(x), jac[0])
 
 
 def _connected(net: Network, xa: np.ndarray, xb: np.ndarray, tol: float) -> bool:

@@ -117,7 +117,7 @@ def test_model_without_steps_is_bad_input_naming_file_and_steps(tmp_path, capsys
         r = CliRunner().invoke(app, ["steady", str(path), "--json"])
         assert time.perf_counter() - t < 5.0
         assert r.exit_code == 2
-        assert f"{path}: steps: expected at least one reaction step" in r.stderr
+        assert f"{path}: steps: the model has no steps" in r.stderr
 
 
 def test_coverages_beyond_double_precision_are_refused_at_once(tmp_path):
