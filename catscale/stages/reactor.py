@@ -81,7 +81,6 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
     )
     from ..errors import InvalidParameterError
     from ..reactor import reactor_type
-    from ..units import bar
     from .pellet import inputs
 
     sec = model.sections.reactor
@@ -89,8 +88,8 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
         raise InvalidParameterError(f"{model.path}: reactor", "a reactor: section", None)
     pel, kin, cb, T, psec, _ = inputs(model, homogenization)
     species = list(kin.species)
-    p = dict(model.pressures)
-    P = sec.pressure if sec.pressure is not None else sum(p.values()) * bar
+    p = model.partial_pressures                # Pa
+    P = sec.pressure if sec.pressure is not None else sum(p.values())
     ptot = sum(p.get(s, 0.0) for s in species)
     if not ptot > 0:
         raise InvalidParameterError(f"{model.path}: conditions.pressures",
