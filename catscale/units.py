@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "kB", "h", "hbar", "c", "NA", "e", "amu", "R", "eV", "invcm", "bar", "atm", "torr",
     "angstrom", "kB_J", "h_J", "P0", "DIMENSIONS", "parse_quantity", "to_internal",
-    "from_internal", "wavenumber_to_eV", "eV_to_wavenumber", "activities",
+    "from_internal", "parse_si", "wavenumber_to_eV", "eV_to_wavenumber", "activities",
     "activity_from_concentration", "concentration",
 ]
 
@@ -77,7 +77,7 @@ def activities(pressures: Mapping[str, float]) -> dict[str, float]:
 def activity_from_concentration(c: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Activity a = c R T / p0 (dimensionless) of an ideal gas at concentration c (mol/m^3)
     and temperature T (K); the inverse of :func:`concentration`. Arrays broadcast."""
-    return c * (R * T / P0)
+    return c * R * T / P0
 
 
 def concentration(a: float, T: float) -> float:
@@ -265,3 +265,38 @@ def parse_quantity(value: float | int | str, dimension: str, default_unit: str =
     if not math.isfinite(mag):
         raise InvalidParameterError("quantity", "a finite number", value)
     return to_internal(mag, unit, dimension)
+
+
+def parse_si(value: float | int | str, si_unit: str) -> float:
+    """Parse a quantity whose SI unit is derived (not one of :data:`DIMENSIONS`), such as a
+    rate coefficient of order n, mol^(1-n) m^(3n-3) s^-1.
+
+    Parameters
+    ----------
+    value : float, int or str
+        A bare number (already in ``si_unit``) or ``"<number> <unit>"``.
+    si_unit : str
+        The SI unit, in pint syntax (``"mol**-1 * m**3 / s"``).
+
+    Returns
+    -------
+    float
+        The value in ``si_unit``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unparseable text, a unit of another dimension, or a non-finite value.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InvalidParameterError("quantity", "a number or '<number> <unit>'", value)
+    mag, unit = (float(value), "") if not isinstance(value, str) else _split(value)
+    if not math.isfinite(mag):
+        raise InvalidParameterError("quantity", "a finite number", value)
+    if unit == "":
+        return mag
+    try:
+        q = _ureg().Quantity(mag, _normalise_unit(unit))
+        return float(q.to(si_unit).magnitude)
+    except Exception as exc:  # pint raises several error types
+        raise InvalidParameterError("unit", f"a unit convertible to {si_unit}", unit) from exc

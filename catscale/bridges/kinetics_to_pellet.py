@@ -568,7 +568,8 @@ class MeanFieldLine:
     def _network(self, s: float, net):
         st = self.st
         c = np.maximum(self.c_bulk + st.nu * (s - self.sb), 0.0)
-        pc = activity_from_concentration(c, self.T) + 1e-30
+        # the activity of a unit concentration, once per line: a = c R T / p0
+        pc = c * activity_from_concentration(1.0, self.T) + 1e-30
         p = np.zeros(st.n_gas)
         p[st.gidx] = pc
         lp = np.log(pc)

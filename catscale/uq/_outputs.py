@@ -351,9 +351,11 @@ class ReactorOutput:
         self.rtol = float(rtol)
 
     def _feed(self, m):
+        from ..units import P0
+
         sec, species = self.section, self.pellet.species
-        p = m.partial_pressures                    # Pa
-        P = sec.pressure if sec.pressure is not None else sum(p.values())
+        p = m.activities              # as the reactor stage: P = p0 sum(a_i), Pa
+        P = sec.pressure if sec.pressure is not None else sum(p.values()) * P0
         ptot = sum(p.get(s, 0.0) for s in species)
         if not ptot > 0:
             raise InvalidParameterError("conditions.pressures",
