@@ -4,7 +4,10 @@ Each type converts once, at validation, to catscale's internal unit (eV, Pa, K, 
 m^2/s, cm^-1 for vibrational wavenumbers, amu for masses, SI for the rest). A field given
 as ``"<number> <unit>"`` is converted from that unit; a bare number is read in the unit the
 model file's ``units:`` block gives for its dimension (energy, pressure, temperature, length,
-site_density, diffusivity, time, mass), else in :data:`DEFAULT_UNITS`.
+site_density, diffusivity, time, mass), else in :data:`DEFAULT_UNITS`; dimensions that
+``units:`` does not name (frequency, volume, molar flow, velocity, ...) are SI when bare.
+Rate constants (:data:`RateConstant`) are per site and second with the gases as activities
+p / p0 (p0 = 1 bar), so s^-1 whatever ``units: pressure`` says.
 
 These types are shared by every layer that declares model-file fields (the model sections
 and the thermo models' specs); they sit in the core next to :mod:`catscale.units`.
@@ -19,7 +22,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from .errors import InvalidParameterError
-from .units import parse_quantity
+from .units import parse_quantity, parse_si
 
 # defaults of bare numbers when the file's `units:` does not say otherwise
 DEFAULT_UNITS = {"energy": "eV", "pressure": "bar", "temperature": "K", "length": "m",
@@ -125,6 +128,30 @@ def _molar_energy(v: Any, info: ValidationInfo) -> float:
         raise ValueError(f"expected {exc.expected}, got {exc.found!r}") from None
 
 
+def _rate_constant(v: Any, info: ValidationInfo) -> float:
+    """A rate constant of the mass-action law (sign checked by the step): s^-1 per site, the
+    gases entering as activities p / p0, so the s^-1 bar^-n of the convention is s^-1."""
+    try:
+        return parse_quantity(v, "frequency", default_unit(info, "frequency"))
+    except InvalidParameterError as exc:
+        raise ValueError(f"expected {exc.expected} (a rate constant per site in s^-1; gases "
+                         f"enter as activities p/p0, p0 = 1 bar), got {exc.found!r}") from None
+
+
+def rate_coefficient(v: Any, order: float) -> float:
+    """A volumetric rate coefficient of order n, r = k c^n: a bare number in SI, mol^(1-n)
+    m^(3n-3) s^-1, or ``"<number> <unit>"`` of that dimension (``"0.5 L/(mol s)"``).
+
+    Raises ValueError (for pydantic) with what was expected and what was found."""
+    n = float(order)
+    powers = [f"{u}**{e:g}" for u, e in (("mol", 1.0 - n), ("m", 3.0 * n - 3.0)) if e != 0.0]
+    si = " * ".join(powers + ["s**-1"])
+    try:
+        return parse_si(v, si)
+    except InvalidParameterError as exc:
+        raise ValueError(f"expected {exc.expected} (order {n:g}), got {exc.found!r}") from None
+
+
 Energy = Annotated[float, quantity("energy", bounds=(0.0, MAX_ABS_ENERGY_EV),
                                    why=" (larger is no energy of an atomistic model)")]
 #: energy per mole, stored in J/mol (the pellet's unit); read like every energy of the file
@@ -155,6 +182,8 @@ SpecificArea = Annotated[float, quantity("specific_area", positive=True)]
 #: moment of inertia, amu angstrom^2
 Inertia = Annotated[float, quantity("inertia", positive=True)]
 Finite = Annotated[float, BeforeValidator(_finite_number)]
+#: a rate constant or Arrhenius prefactor per site, s^-1 (gases as activities p / p0)
+RateConstant = Annotated[float, BeforeValidator(_rate_constant)]
 Wavenumber = Annotated[float, BeforeValidator(_wavenumber)]
 
 

@@ -1,8 +1,11 @@
 """The one internal unit system of catscale, and conversion at the boundary.
 
-Internally energies are in eV and everything else is SI: K, Pa, m, s, kg, mol. Rate laws
-use partial pressures in bar (the CatMAP convention, see DESIGN.md), so bar is the one
-exception, and it appears only where a rate law is evaluated.
+Internally energies are in eV and everything else is SI: K, Pa, m, s, kg, mol. Pressures
+are held in Pa only. Rate laws take the dimensionless activities a_i = p_i / p0 of the gases,
+with p0 = :data:`P0` = 1 bar, the standard state the rate constants and the thermochemistry
+refer to (the CatMAP convention, see DESIGN.md): :func:`activities` makes them from Pa, and
+:func:`activity_from_concentration` / :func:`concentration` convert between an activity and
+an ideal-gas concentration. These are the only places where the standard pressure appears.
 
 Physical constants are CODATA values taken from :mod:`scipy.constants`.
 
@@ -15,16 +18,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from scipy import constants as _c
 
 from .errors import InvalidParameterError
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
+
 __all__ = [
     "kB", "h", "hbar", "c", "NA", "e", "amu", "R", "eV", "invcm", "bar", "atm", "torr",
-    "angstrom", "kB_J", "h_J", "DIMENSIONS", "parse_quantity", "to_internal", "from_internal",
-    "wavenumber_to_eV", "eV_to_wavenumber", "concentration",
+    "angstrom", "kB_J", "h_J", "P0", "DIMENSIONS", "parse_quantity", "to_internal",
+    "from_internal", "parse_si", "wavenumber_to_eV", "eV_to_wavenumber", "activities",
+    "activity_from_concentration", "concentration",
 ]
 
 # ---- constants (SI unless stated) -------------------------------------------------------
@@ -41,15 +51,39 @@ R: float = _c.R                      # J/(mol K)
 amu: float = _c.atomic_mass          # kg
 invcm: float = _c.h * _c.c * 100.0 / _c.e   # eV per cm^-1
 bar: float = 1.0e5                   # Pa
+#: Standard pressure p0 of the rate constants and of the thermochemistry, Pa (1 bar): the
+#: rate laws take the activities p / P0 (:func:`activities`).
+P0: float = bar
 atm: float = _c.atm                  # Pa
 torr: float = _c.torr                # Pa
 angstrom: float = 1.0e-10            # m
 
 
-def concentration(p_bar: float, T: float) -> float:
-    """Ideal-gas concentration, mol/m^3, of a partial pressure in bar (the rate-law
-    convention) at T (K): c = p / (R T)."""
-    return float(p_bar) * bar / (R * float(T))
+def activities(pressures: Mapping[str, float]) -> dict[str, float]:
+    """Activities a_i = p_i / p0 of ideal gases, dimensionless, the argument of every rate
+    law (numerically the partial pressures in bar, since p0 = :data:`P0` = 1 bar).
+
+    Parameters
+    ----------
+    pressures : mapping gas -> partial pressure, Pa
+
+    Returns
+    -------
+    dict gas -> p / p0 (dimensionless)
+    """
+    return {g: float(p) / P0 for g, p in pressures.items()}
+
+
+def activity_from_concentration(c: ArrayLike, T: ArrayLike) -> float | np.ndarray:
+    """Activity a = c R T / p0 (dimensionless) of an ideal gas at concentration c (mol/m^3)
+    and temperature T (K); the inverse of :func:`concentration`. Arrays broadcast."""
+    return c * R * T / P0
+
+
+def concentration(a: float, T: float) -> float:
+    """Ideal-gas concentration c = a p0 / (R T), mol/m^3, of a gas of activity a = p / p0
+    (dimensionless; numerically its partial pressure in bar) at T (K)."""
+    return float(a) * P0 / (R * float(T))
 
 
 def wavenumber_to_eV(nu_cm: float) -> float:
@@ -91,7 +125,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 _FAST: dict[str, dict[str, float]] = {
     "energy": {"eV": 1.0, "meV": 1e-3, "J": 1.0 / _c.e, "Ha": _c.physical_constants[
         "Hartree energy in eV"][0], "hartree": _c.physical_constants["Hartree energy in eV"][0]},
-    "pressure": {"Pa": 1.0, "kPa": 1e3, "MPa": 1e6, "bar": 1e5, "mbar": 1e2, "atm": _c.atm,
+    "pressure": {"Pa": 1.0, "kPa": 1e3, "MPa": 1e6, "bar": bar, "mbar": 1e2, "atm": _c.atm,
                  "torr": _c.torr, "Torr": _c.torr},
     "length": {"m": 1.0, "cm": 1e-2, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "nm": 1e-9,
                "angstrom": 1e-10, "Å": 1e-10, "A": 1e-10},
@@ -236,3 +270,38 @@ def parse_quantity(value: float | int | str, dimension: str, default_unit: str =
     if not math.isfinite(mag):
         raise InvalidParameterError("quantity", "a finite number", value)
     return to_internal(mag, unit, dimension)
+
+
+def parse_si(value: float | int | str, si_unit: str) -> float:
+    """Parse a quantity whose SI unit is derived (not one of :data:`DIMENSIONS`), such as a
+    rate coefficient of order n, mol^(1-n) m^(3n-3) s^-1.
+
+    Parameters
+    ----------
+    value : float, int or str
+        A bare number (already in ``si_unit``) or ``"<number> <unit>"``.
+    si_unit : str
+        The SI unit, in pint syntax (``"mol**-1 * m**3 / s"``).
+
+    Returns
+    -------
+    float
+        The value in ``si_unit``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unparseable text, a unit of another dimension, or a non-finite value.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InvalidParameterError("quantity", "a number or '<number> <unit>'", value)
+    mag, unit = (float(value), "") if not isinstance(value, str) else _split(value)
+    if not math.isfinite(mag):
+        raise InvalidParameterError("quantity", "a finite number", value)
+    if unit == "":
+        return mag
+    try:
+        q = _ureg().Quantity(mag, _normalise_unit(unit))
+        return float(q.to(si_unit).magnitude)
+    except Exception as exc:  # pint raises several error types
+        raise InvalidParameterError("unit", f"a unit convertible to {si_unit}", unit) from exc

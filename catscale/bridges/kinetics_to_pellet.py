@@ -6,7 +6,8 @@ negative when consumed) becomes a volumetric rate per pellet volume
     R_i [mol m^-3 s^-1] = P_i x site density [m^-2] x specific surface area [m^2 per m^3 of
                           pellet] / N_A,
 
-and the local partial pressures seen by the surface are p_i [bar] = c_i R T / 1e5.
+and the surface sees the local activities a_i = c_i R T / p0 (p0 = 1 bar; numerically the
+partial pressures in bar): :func:`catscale.units.activity_from_concentration`.
 
 Two couplings: ``microkinetic_rate_law`` solves the mean-field steady state at every point
 (direct); ``surrogate_rate_law`` tabulates any rate law on a grid of composition and T and
@@ -37,8 +38,7 @@ from ..errors import CatscaleError, InvalidParameterError
 from ..kinetics import solve_network, steady_state
 from ..mechanism import Mechanism, RateTable
 from ..pellet import RateLaw
-from ..units import NA
-from ..units import R as R_GAS
+from ..units import NA, activity_from_concentration
 
 __all__ = ["MicrokineticCoupling", "microkinetic_rate_law", "surrogate_rate_law",
            "tof_to_volumetric", "solve_pellet_verified", "ChebyshevLineTable", "DirectLine",
@@ -131,8 +131,9 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
     guess: dict[str, np.ndarray | None] = {"theta": None}
 
     def point(c, T):
-        # p floored at 1e-30 bar: the mean-field solver may fail on exactly empty gases
-        p = {g: max(float(ci), 0.0) * R_GAS * T / 1e5 + 1e-30 for g, ci in zip(gases, c)}
+        # activities floored at 1e-30: the mean-field solver may fail on exactly empty gases
+        p = {g: activity_from_concentration(max(float(ci), 0.0), T) + 1e-30
+             for g, ci in zip(gases, c)}
         for s in mech.gas:
             p.setdefault(s.name, 0.0)
         warm = guess["theta"] is not None
@@ -533,7 +534,7 @@ class MeanFieldLine:
     Every point is a verified mean-field steady state, continued from the nearest point
     already solved (:func:`catscale.kinetics.solve_network` with ``warm=True``: one Newton
     from there, the full verified solver when that fails, counted in ``fallbacks``).
-    Pressures as :func:`microkinetic_rate_law`: p = c R T / 1e5 + 1e-30 bar for the carried
+    Activities as :func:`microkinetic_rate_law`: a = c R T / p0 + 1e-30 for the carried
     gases, 0 for the others. The rate is the extent rate xi of the overall reaction, fitted
     to the step rates each weighted by 1 / its gross rate (a quasi-equilibrated step's net
     rate is a difference of large numbers), times the site concentration ``factor``
@@ -567,7 +568,8 @@ class MeanFieldLine:
     def _network(self, s: float, net):
         st = self.st
         c = np.maximum(self.c_bulk + st.nu * (s - self.sb), 0.0)
-        pc = c * (R_GAS * self.T / 1e5) + 1e-30
+        # the activity of a unit concentration, once per line: a = c R T / p0
+        pc = c * activity_from_concentration(1.0, self.T) + 1e-30
         p = np.zeros(st.n_gas)
         p[st.gidx] = pc
         lp = np.log(pc)

@@ -26,10 +26,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..mechanism import Mechanism, RateTable
-from ..units import h, kB
+from ..units import P0, h, kB
 from . import thermo_to_rates as ttr
-
-P0 = 1.0e5  # Pa, standard pressure of the rate-law convention (1 bar)
 
 
 class ThermoLike(Protocol):

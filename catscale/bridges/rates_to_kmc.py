@@ -85,8 +85,9 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
     mechanism : Mechanism
     rates : RateTable
         k_f, k_r in s^-1 bar^-n (mass action, per site).
-    pressures : dict gas -> bar
-        Partial pressures; gases not given are at 0 bar.
+    pressures : dict gas -> float
+        Activities p / p0 (p0 = 1 bar: partial pressures in bar,
+        :attr:`catscale.model.Model.activities`); gases not given are at 0.
     lattice : Lattice
         Provides the site kinds and the coordination numbers z.
     lateral : LateralInteractions or dict {"A*-B*": eV} or None

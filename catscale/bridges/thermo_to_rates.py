@@ -3,9 +3,10 @@ detailed balance and energy-scaling relations.
 
 Units: energies eV, T in K, frequencies in cm^-1 (wavenumbers), masses in amu, site densities
 in m^-2. Rate constants are in s^-1 for surface steps and s^-1 bar^-n for steps with n gas
-reactants, the mass-action convention of :class:`catscale.mechanism.RateTable` (partial
-pressures in bar, coverages dimensionless, no symmetry factors). Free energies of reaction
-dG are standard free energies with gases at p0 = 1 bar, so K = exp(-dG / kB T) is in
+reactants, the mass-action convention of :class:`catscale.mechanism.RateTable` (gases enter
+as activities p / p0 with p0 = :data:`catscale.units.P0` = 1 bar, i.e. partial pressures in
+bar; coverages dimensionless, no symmetry factors). Free energies of reaction dG are
+standard free energies with gases at p0, so K = exp(-dG / kB T) is in
 bar^(n_gas products - n_gas reactants), consistent with that convention.
 
 Every function is pure and vectorised over its array arguments where natural (numpy
@@ -24,7 +25,7 @@ from scipy import integrate
 
 from ..errors import InvalidParameterError
 from ..thermo import HarmonicThermo, parse_frequencies
-from ..units import amu, c, h, invcm, kB, kB_J
+from ..units import P0, amu, c, h, invcm, kB, kB_J
 
 __all__ = [
     "P0_BAR",
@@ -41,8 +42,8 @@ __all__ = [
     "abild_pedersen_slope",
 ]
 
-#: Standard pressure of the rate-law convention, Pa (1 bar).
-P0_BAR: float = 1.0e5
+#: Standard pressure of the rate-law convention, Pa (1 bar): :data:`catscale.units.P0`.
+P0_BAR: float = P0
 
 
 def _T(T: ArrayLike) -> np.ndarray:
@@ -373,7 +374,7 @@ def collision_adsorption(T: ArrayLike, mass_amu: ArrayLike, site_density: ArrayL
         raise InvalidParameterError("site_density", "> 0 m^-2", site_density)
     if np.any(s < 0) or np.any(s > 1):
         raise InvalidParameterError("sticking", "a probability in [0, 1]", sticking)
-    flux = P0_BAR / np.sqrt(2.0 * math.pi * m * amu * kB_J * t)
+    flux = P0 / np.sqrt(2.0 * math.pi * m * amu * kB_J * t)
     return _ret(s * flux / n)
 
 

@@ -1,7 +1,10 @@
 """Mean-field microkinetics: rates, transient, verified steady states, analysis, maps.
 
-The rate law is mass action in the CatMAP convention (DESIGN.md): partial pressures in bar,
-coverages per site kind, rates and TOFs in s^-1 per site. Energies in eV, T in K.
+The rate law is mass action in the CatMAP convention (DESIGN.md): the gases enter as their
+activities p / p0 with p0 = 1 bar (:data:`catscale.units.P0`), i.e. their partial pressures
+in bar (every ``pressures`` argument here: :attr:`catscale.model.Model.activities`, or
+:func:`catscale.units.activities` of partial pressures in Pa); coverages per site kind, rates
+and TOFs in s^-1 per site. Energies in eV, T in K.
 """
 
 from ._analysis import (

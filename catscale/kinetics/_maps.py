@@ -33,7 +33,7 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
     rates_at : callable
         Descriptor point (tuple of floats, eV, in ``axes`` order) -> RateTable.
     pressures : mapping gas -> float
-        Partial pressures, bar.
+        Activities p / p0 (p0 = 1 bar: partial pressures in bar).
     axes : mapping name -> sequence of float
         One or two descriptor axes (eV), e.g. ``{"O*": [...], "CO*": [...]}``.
     surfaces : mapping name -> point, optional

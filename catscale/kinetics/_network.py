@@ -63,7 +63,7 @@ class Network:
     T : float
         Temperature, K.
     pressures : ndarray (G,)
-        Gas partial pressures, bar.
+        Gas activities p / p0 (p0 = 1 bar: partial pressures in bar).
     gas_factor_f, gas_factor_r : ndarray (J,)
         prod_g (p_g/bar)^n of the gas reactants/products of each step (kf = k_f * factor).
     irreversible : ndarray of bool (J,)
@@ -229,7 +229,8 @@ def build_network(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str
         k_f, k_r in s^-1 bar^-n (n gas molecules among reactants/products), one per step in
         mechanism order.
     pressures : mapping str -> float
-        Partial pressure of every gas of the mechanism, bar (a missing gas is an error).
+        Activity p / p0 of every gas of the mechanism (p0 = 1 bar: the partial pressure in
+        bar; :attr:`catscale.model.Model.activities`); a missing gas is an error.
     Gf, Gr : ndarray (J, S), optional
         d ln k / d theta of coverage-dependent rate constants (dimensionless).
     Af, Ar : ndarray (S, J), optional

@@ -922,7 +922,8 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
     rates : RateTable
         Rate constants at temperature ``rates.T`` (K): k in s^-1 bar^-n.
     pressures : mapping gas -> float
-        Partial pressure of every gas, bar.
+        Activity p / p0 of every gas (p0 = 1 bar: the partial pressure in bar), as
+        :attr:`catscale.model.Model.activities` gives them.
     lateral : mapping ``"A*-B*"`` -> float, optional
         First-order lateral interactions, eV per nearest-neighbour pair
         (see :func:`lateral_matrices`).

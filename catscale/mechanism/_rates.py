@@ -28,9 +28,10 @@ BARRIER_KINDS = ("saddle", "free_energy", "arrhenius", "bep", "effective", "non_
 class RateTable:
     """Rate constants of every step of a mechanism at temperature ``T``.
 
-    Mass-action convention (DESIGN.md): rate_j = k_f[j] prod(p_gas / bar) prod(theta)
+    Mass-action convention (DESIGN.md): rate_j = k_f[j] prod(p_gas / p0) prod(theta)
     - k_r[j] prod(...), in s^-1 per site. Hence ``k_f[j]`` has unit s^-1 bar^-n where n is
-    the number of gas molecules among the reactants (``units()`` spells it out).
+    the number of gas molecules among the reactants (``units()`` spells it out); p0 = 1 bar
+    is :data:`catscale.units.P0`.
 
     Attributes
     ----------

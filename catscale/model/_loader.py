@@ -228,10 +228,9 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
             for j, msg in mech.element_balance_errors() + mech.site_balance_errors():
                 col.add(("steps", j, "equation"), f"{msg} in '{mech.steps[j].equation}'")
 
-    pressures_bar: dict[str, float] = {}
     if conditions is not None:
         pa = conditions.partial_pressures_pa()
-        for g, p in pa.items():
+        for g in pa:
             sp = species_objs.get(g)
             field = "pressures" if conditions.pressures is not None else "mole_fractions"
             if sp is None:
@@ -239,7 +238,6 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
                         f"unknown gas '{g}' (declare it under species)")
             elif sp.phase != "gas":
                 col.add(("conditions", field, g), f"'{g}' is not a gas")
-            pressures_bar[g] = p / 1e5
         if mech is not None:
             # every gas of the model: the mean-field network carries each one's pressure
             gases = {n for n, sp in species_objs.items() if sp.phase == "gas"}
@@ -294,7 +292,7 @@ def _check(data: Any, col: _Collector, name: str) -> dict:
     return dict(path=name, name=str(data.get("name", "") or pathlib.Path(name).stem),
                 mechanism=mech, conditions=conditions, units=units, sites=sites,
                 species_specs=species_specs, step_specs=tuple(step_specs),
-                pressures=pressures_bar, lateral=lateral, lateral_coordination=zc,
+                lateral=lateral, lateral_coordination=zc,
                 raw=data, sections=_sections(**sections), provenance=tuple(provenance))
 
 

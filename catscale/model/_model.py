@@ -57,9 +57,9 @@ class Model:
     path, name : str
     mechanism : Mechanism
     conditions : ConditionsSpec or None
-        ``conditions.T`` in K, pressures in Pa.
-    pressures : dict
-        Partial pressures of the gases, **bar** (the rate-law convention).
+        ``conditions.T`` in K, the gas composition in Pa: the one place the model holds
+        its pressures (:attr:`partial_pressures`, Pa; :attr:`activities` = :attr:`pressures`,
+        p / p0, what the rate laws take).
     lateral : dict
         (A*, B*) -> pair interaction energy, eV per nearest-neighbour pair (as written in
         the file; :meth:`mean_field_lateral` adds the further kmc shells for mean field).
@@ -85,7 +85,6 @@ class Model:
     sites: dict
     species_specs: dict
     step_specs: tuple
-    pressures: dict[str, float]
     lateral: dict
     lateral_coordination: int | None
     raw: dict = field(repr=False)
@@ -101,6 +100,28 @@ class Model:
         if self.conditions is None:
             raise InvalidParameterError(f"{self.path}: conditions.T", "a temperature", None)
         return float(self.conditions.T)
+
+    @property
+    def partial_pressures(self) -> dict[str, float]:
+        """Partial pressures of the gases of ``conditions``, **Pa** (a new dict; the model
+        holds them once, in ``conditions``)."""
+        return {} if self.conditions is None else self.conditions.partial_pressures_pa()
+
+    @property
+    def activities(self) -> dict[str, float]:
+        """Activities of the gases, a_i = p_i / p0 with p0 = 1 bar (:data:`catscale.units.P0`,
+        the standard state of the rate constants): dimensionless, numerically the partial
+        pressures in bar. What the mean-field kinetics and kMC take as ``pressures``."""
+        from ..units import activities
+
+        return activities(self.partial_pressures)
+
+    @property
+    def pressures(self) -> dict[str, float]:
+        """The gases' partial pressures **in units of p0 = 1 bar**, i.e. :attr:`activities`
+        (the argument of ``steady_state(mechanism, rates, pressures)`` and of every rate
+        law). In Pa: :attr:`partial_pressures`."""
+        return self.activities
 
     def with_section(self, name: str, value: Any) -> Model:
         """A copy with one optional section replaced (or removed with None)."""
@@ -377,22 +398,38 @@ class Model:
         return dataclasses.replace(self, energy_shifts=new)
 
     def with_conditions(self, T: float | None = None,
-                        pressures: dict[str, float] | None = None) -> Model:
-        """A copy at another temperature (K) and/or partial pressures (bar)."""
+                        pressures: dict[str, float | str] | None = None) -> Model:
+        """A copy at another temperature (K) and/or partial pressures.
+
+        Parameters
+        ----------
+        T : float, optional
+            Temperature, K.
+        pressures : dict gas -> float or str, optional
+            New partial pressures of some gases (the others keep theirs): bare numbers in
+            bar, as :attr:`pressures` reads them, or strings with a unit (``"50 kPa"``).
+            Stored in Pa in ``conditions``.
+        """
+        from ..units import parse_quantity
+
         cond = self.conditions
         if T is not None:
             if not T > 0:
                 raise InvalidParameterError("T", "> 0 K", T)
             cond = cond.model_copy(update={"T": float(T)})
-        p = dict(self.pressures)
         if pressures is not None:
+            p = self.partial_pressures
+            gases = [s.name for s in self.mechanism.gas]
             for g, v in pressures.items():
-                if g not in p and g not in [s.name for s in self.mechanism.gas]:
+                if g not in p and g not in gases:
                     raise InvalidParameterError("pressures", "gas species of the model", g)
-                if not v >= 0:
+                pa = parse_quantity(v, "pressure", "bar")
+                if not pa >= 0:
                     raise InvalidParameterError(f"pressures.{g}", ">= 0 bar", v)
-                p[g] = float(v)
-        return dataclasses.replace(self, conditions=cond, pressures=p)
+                p[g] = pa
+            # the composition is now given by partial pressures (any P + mole_fractions go)
+            cond = cond.model_copy(update={"pressures": p, "mole_fractions": None, "P": None})
+        return dataclasses.replace(self, conditions=cond)
 
     def summary(self) -> str:
         """One line: name, counts, T."""

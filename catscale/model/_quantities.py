@@ -18,6 +18,7 @@ from ..quantities import (  # noqa: F401  (re-exported for the model sections)
     PositiveRate,
     Pressure,
     Rate,
+    RateConstant,
     SiteDensity,
     SpecificArea,
     Temperature,
@@ -26,6 +27,7 @@ from ..quantities import (  # noqa: F401  (re-exported for the model sections)
     Velocity,
     Volume,
     Wavenumber,
+    rate_coefficient,
     registry_choice,
 )
 from ..quantities import default_unit as _default_unit  # noqa: F401

@@ -19,6 +19,7 @@ from ._quantities import (
     Mass,
     PositivePressure,
     Pressure,
+    RateConstant,
     SiteDensity,
     Temperature,
     Wavenumber,
@@ -200,9 +201,10 @@ class CoverageDependenceSpec(_Strict):
 
 class ArrheniusSpec(_Strict):
     """Modified Arrhenius k = A T^b exp(-Ea / kB T): A in catscale's rate-law units
-    (s^-1 bar^-n per site, with T in K), b dimensionless, Ea in eV (may be negative)."""
+    (s^-1 per site with the gases as activities p / p0, i.e. s^-1 bar^-n; T in K; a unit
+    string of frequency, "1e13 1/s"), b dimensionless, Ea in eV (may be negative)."""
 
-    A: Finite
+    A: RateConstant
     b: Finite = 0.0
     Ea: Energy = 0.0
 
@@ -238,10 +240,11 @@ class StepSpec(_Strict):
     arrhenius: ArrheniusSpec | None = None
     ts: TSSpec | None = None
     Ea: Energy | None = None
-    A: Finite | None = None
+    # rate constants, s^-1 per site with the gases as activities p / p0 (s^-1 bar^-n)
+    A: RateConstant | None = None
     bep: BEPSpec | None = None
-    k_f: Finite | None = None
-    k_r: Finite | None = None
+    k_f: RateConstant | None = None
+    k_r: RateConstant | None = None
     tunneling: Literal["none", "wigner", "eckart"] = "none"
     orders: dict[str, Finite] | None = None
     coverage_dependence: dict[str, CoverageDependenceSpec] | None = None

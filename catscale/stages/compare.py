@@ -117,7 +117,7 @@ def run(model, steady=None, **overrides) -> CompareResult:
         en = dataclasses.replace(model.energetics,
                                  pairs=km.interactions.mean_field_pairs(zs) or {},
                                  coordination=zs[0], coverage_effects=None)
-        mf = steady_state(model.mechanism, model.rates(overrides.get("T")), model.pressures,
+        mf = steady_state(model.mechanism, model.rates(overrides.get("T")), model.activities,
                           energetics=en)
     mf_cov = {s: float(v) for s, v in zip(mf.species, mf.theta)}
     mf_tof = {g: float(v) for g, v in mf.production.items()}

@@ -89,6 +89,6 @@ def run(model, resolution: int | None = None) -> MapResult:
 
     surfaces = {k: tuple(v[n] for n in names)
                 for k, v in model.sections.descriptors.surfaces.items()}
-    ds = descriptor_map(model.mechanism, rates_at, model.pressures, axes,
+    ds = descriptor_map(model.mechanism, rates_at, model.activities, axes,
                         surfaces=surfaces or None)
     return summarize(ds)

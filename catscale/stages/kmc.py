@@ -116,7 +116,7 @@ def inputs(model, events: int | None = None, seed: int | None = None,
         tuple(Cluster(tuple(c.species), tuple(tuple(x) for x in c.sites), c.energy)
               for c in en.clusters))
     rates = model.rates(T)
-    km = kmc_model(model.mechanism, rates, model.pressures, lat, lateral=inter,
+    km = kmc_model(model.mechanism, rates, model.activities, lat, lateral=inter,
                    diffusion=dict(sec.diffusion), bep=dict(en.bep))
     fd = sec.fast_diffusion if fast_diffusion is None else fast_diffusion
     if fd is True:
@@ -139,7 +139,7 @@ def inputs(model, events: int | None = None, seed: int | None = None,
                     checkpoint=checkpoint or sec.checkpoint,
                     checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd,
                     relaxation_time=kmc_relaxation_time(model.mechanism, rates,
-                                                        model.pressures, km, lat,
+                                                        model.activities, km, lat,
                                                         alpha=np.asarray(en.alpha)),
                     target_error=sec.target_error if target_error is None else target_error,
                     max_events=sec.max_events if max_events is None else max_events)

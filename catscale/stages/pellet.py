@@ -118,7 +118,7 @@ def inputs(model, homogenization=None, surrogate: bool | None = None):
     if sec is None:
         raise InvalidParameterError(f"{model.path}: pellet", "a pellet: section", None)
     T = model.T
-    pressures = dict(model.pressures)          # bar
+    pressures = model.activities               # p / p0 (concentration() takes these)
     gases = list(pressures)
     err = None
     if sec.kinetics is not None:

@@ -134,7 +134,7 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
     )
     from ..errors import InvalidParameterError
     from ..reactor import check_selection, reactor_type
-    from ..units import bar
+    from ..units import P0
     from .pellet import inputs
 
     sec = model.sections.reactor
@@ -142,8 +142,10 @@ def run(model, homogenization=None, *, tol: float = 1e-3,
         raise InvalidParameterError(f"{model.path}: reactor", "a reactor: section", None)
     pel, kin, cb, T, psec, _ = inputs(model, homogenization)
     species = list(kin.species)
-    p = dict(model.pressures)
-    P = sec.pressure if sec.pressure is not None else sum(p.values()) * bar
+    # feed composition from the activities (mole fractions a_i / sum a); total pressure
+    # P = p0 sum(a_i), Pa
+    p = model.activities
+    P = sec.pressure if sec.pressure is not None else sum(p.values()) * P0
     ptot = sum(p.get(s, 0.0) for s in species)
     if not ptot > 0:
         raise InvalidParameterError(f"{model.path}: conditions.pressures",

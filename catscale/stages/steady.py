@@ -83,7 +83,7 @@ def solve(model, T: float | None = None, **kw):
     if T is not None and en.coverage_effects is not None and float(T) != model.T:
         # coverage dependences with an energy (Cantera's E) are evaluated at this T
         en = dataclasses.replace(en, coverage_effects=model.coverage_effects(T))
-    return steady_state(model.mechanism, model.rates(T), model.pressures, energetics=en, **kw)
+    return steady_state(model.mechanism, model.rates(T), model.activities, energetics=en, **kw)
 
 
 def run(model, T: float | None = None, product: str | None = None) -> SteadyResult:

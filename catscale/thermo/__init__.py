@@ -2,8 +2,8 @@
 
 Energies in eV, temperatures in K, pressures in Pa, frequencies in cm^-1, masses in amu,
 moments of inertia in amu angstrom^2, site densities in m^-2. Every model exposes the same
-contract (:class:`ThermoModel`): ``zpe()``, ``U(T)``, ``H(T)``, ``S(T, p=1e5)``,
-``G(T, p=1e5)`` and ``Cp(T)``; the standard pressure is p0 = 1 bar.
+contract (:class:`ThermoModel`): ``zpe()``, ``U(T)``, ``H(T)``, ``S(T, p=P0)``,
+``G(T, p=P0)`` and ``Cp(T)``; the standard pressure is p0 = :data:`catscale.units.P0` = 1 bar.
 
 Models
 ------

@@ -6,12 +6,12 @@ them for a free energy without knowing which it is:
 * ``zpe()``: zero-point energy, eV;
 * ``U(T)``: internal energy E + ZPE + thermal energy, eV;
 * ``H(T)``: enthalpy, eV (U + kB T for an ideal gas, U for a surface species);
-* ``S(T, p=1e5)``: entropy, eV/K (p in Pa, used by gases only);
-* ``G(T, p=1e5)``: H - T S, eV (Gibbs energy of a gas; Helmholtz = Gibbs for adsorbates);
+* ``S(T, p=P0)``: entropy, eV/K (p in Pa, used by gases only);
+* ``G(T, p=P0)``: H - T S, eV (Gibbs energy of a gas; Helmholtz = Gibbs for adsorbates);
 * ``Cp(T)``: heat capacity at constant pressure, eV/K.
 
 T may be a float or an array (K); results have the shape of T (a float for a float).
-The standard pressure is p0 = 1 bar = 1e5 Pa.
+The standard pressure is p0 = :data:`catscale.units.P0` = 1 bar.
 """
 
 from __future__ import annotations
@@ -24,12 +24,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InvalidParameterError
-from ..units import kB
+from ..units import P0, kB
 
 __all__ = ["ThermoModel", "ThermoBase", "P0"]
-
-#: Standard pressure, Pa (1 bar).
-P0: float = 1.0e5
 
 FloatOrArray = float | np.ndarray
 

@@ -155,7 +155,7 @@ def mean_field_network(model, rates):
         cGf, cGr, Af, Ar = ce
         Gf = cGf if Gf is None else Gf + cGf
         Gr = cGr if Gr is None else Gr + cGr
-    return build_network(model.mechanism, rates, model.pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+    return build_network(model.mechanism, rates, model.activities, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
 
 
 class MeanFieldFast:

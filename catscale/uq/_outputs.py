@@ -209,9 +209,10 @@ class PelletOutput:
 
     def bulk(self, m) -> np.ndarray:
         """Bulk concentrations of the carried gases, mol m^-3 (pellet_inputs convention)."""
-        from ..units import R
+        from ..units import concentration
 
-        return np.array([m.pressures.get(s, 0.0) * 1e5 / (R * m.T) for s in self.species])
+        a = m.activities
+        return np.array([concentration(a.get(s, 0.0), m.T) for s in self.species])
 
     def direct_law(self, m, rates):
         """The direct microkinetic RateLaw of the perturbed model (rates: a RateTable for an
@@ -351,10 +352,11 @@ class ReactorOutput:
 
     def _feed(self, m):
         from ..reactor import check_selection
+        from ..units import P0
 
         sec, species = self.section, self.pellet.species
-        p = dict(m.pressures)
-        P = sec.pressure if sec.pressure is not None else sum(p.values()) * 1e5
+        p = m.activities              # as the reactor stage: P = p0 sum(a_i), Pa
+        P = sec.pressure if sec.pressure is not None else sum(p.values()) * P0
         ptot = sum(p.get(s, 0.0) for s in species)
         if not ptot > 0:
             raise InvalidParameterError("conditions.pressures",

@@ -268,7 +268,7 @@ def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int 
         cGf, cGr, Af, Ar = ce
         Gf = cGf if Gf is None else Gf + cGf
         Gr = cGr if Gr is None else Gr + cGr
-    net = build_network(mech, rt, model.pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+    net = build_network(mech, rt, model.activities, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
     cov = dict((steady or {}).get("coverages") or {})
     th_ref = None
     if cov and all(n in cov for n in net.surface):

@@ -12,7 +12,7 @@ energies.
 Rate constants: catscale's k_f(T) (s^-1 bar^-n per site, mass action in adsorbates per site)
 is converted exactly to Cantera's concentration units,
 
-    k_c = k / ((bar / (R T))^n_g Gamma^(n_s - 1)),
+    k_c = k / ((p0 / (R T))^n_g Gamma^(n_s - 1)),     p0 = 1 bar (:data:`catscale.units.P0`),
 
 (n_g, n_s the gas and surface orders, Gamma the site density in kmol m^-2) and fitted by
 a modified Arrhenius law A T^b exp(-Ea / RT) over the same range (exact for catscale's
@@ -36,10 +36,9 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidParameterError
-from ...units import NA, kB
+from ...units import NA, P0, kB
 
 R_KMOL = 8314.462618153241          # J kmol^-1 K^-1 (= NA kB, exact in SI 2019)
-BAR = 1.0e5                          # Pa
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,7 @@ def export_cantera(model, T_range: tuple[float, float] | None = None,
                 no_thermo.add(sp.name)
         elif sp.phase == "gas":
             a, thermo_err[sp.name] = _nasa_fit(
-                lambda t, o=obj: np.array([o.G(x, BAR) for x in t]) / (kB * t), T, Tc)
+                lambda t, o=obj: np.array([o.G(x, P0) for x in t]) / (kB * t), T, Tc)
         else:
             n = sp.n_sites
             a, thermo_err[sp.name] = _nasa_fit(
@@ -218,7 +217,7 @@ def export_cantera(model, T_range: tuple[float, float] | None = None,
             d["sites"] = int(sp.n_sites)
         d["thermo"] = {"model": "NASA7", "temperature-ranges": [lo, hi], "data": [a]}
         if sp.phase == "gas":
-            d["thermo"]["reference-pressure"] = BAR
+            d["thermo"]["reference-pressure"] = P0
         species_out.append(d)
     if no_thermo:
         warnings.append(f"no thermochemistry for {sorted(no_thermo)}: written with G = 0; "
@@ -241,7 +240,7 @@ def export_cantera(model, T_range: tuple[float, float] | None = None,
         o.update(orders)
         n_g = sum(v for n, v in o.items() if n in gas)
         n_s = sum(v for n, v in o.items() if n not in gas)
-        return k / ((BAR / (R_KMOL * T)) ** n_g * Gamma ** (n_s - 1.0))
+        return k / ((P0 / (R_KMOL * T)) ** n_g * Gamma ** (n_s - 1.0))
 
     for j, (st, spec) in enumerate(zip(mech.steps, model.step_specs)):
         involved = [n for n in st.species if mech.species[mech.index(n)].phase != "site"]
@@ -277,8 +276,9 @@ def export_cantera(model, T_range: tuple[float, float] | None = None,
     gas_names = [names[s.name] for s in mech.gas]
     surf_names = [names[s.name] for s in mech.surface]
     elements = sorted({e for s in mech.species for e, _ in (s.composition or ())})
-    p_pa = {g: model.pressures.get(g, 0.0) * BAR for g in gas}
-    P = sum(p_pa.values()) or BAR
+    p_model = model.partial_pressures
+    p_pa = {g: p_model.get(g, 0.0) for g in gas}
+    P = sum(p_pa.values()) or P0
     X = {names[g]: v / P for g, v in p_pa.items() if v > 0} or {gas_names[0]: 1.0}
     vac = [names[s.name] for s in mech.vacancies]
     doc = {
@@ -317,7 +317,8 @@ def write_cantera_mechanism(exp: CanteraExport, out: str | pathlib.Path) -> path
 
 def cantera_steady_state(path: str | pathlib.Path, exp: CanteraExport, T: float,
                          pressures: dict[str, float]) -> tuple[dict, dict, dict]:
-    """Cantera's steady state of an exported file at T (K) and catscale pressures (bar):
+    """Cantera's steady state of an exported file at T (K) and gas activities p / p0
+    (``pressures``, p0 = 1 bar: the partial pressures in bar, as :attr:`Model.pressures`):
     coverages {catscale name: adsorbates per site}, net production of the gases and their
     gross rates max(creation, destruction) {catscale name: s^-1 per site}. Needs
     cantera."""
@@ -326,8 +327,8 @@ def cantera_steady_state(path: str | pathlib.Path, exp: CanteraExport, T: float,
     surf = ct.Interface(str(path), exp.surface_phase)
     gas = surf.adjacent[exp.gas_phase]
     inv = {v: k for k, v in exp.names.items()}
-    P = sum(pressures.values()) * BAR or BAR
-    X = {exp.names[g]: v * BAR / P for g, v in pressures.items() if v > 0}
+    P = sum(pressures.values()) * P0 or P0
+    X = {exp.names[g]: v * P0 / P for g, v in pressures.items() if v > 0}
     gas.TPX = T, P, X
     surf.TP = T, P
     surf.advance_coverages_to_steady_state()

@@ -222,7 +222,8 @@ def zacros_input(model, T: float | None = None) -> tuple[ZacrosInput, list[str]]
                     "reaction energy), catscale's kMC does not; lateral interactions of up to "
                     f"{eps_max * z1:g} eV per site can reach that bound in {tight}, where the "
                     "two codes then run the event at different rates")
-    P = sum(model.pressures.get(g, 0.0) for g in gases)
+    # Zacros takes bar: the activities p / p0 (p0 = 1 bar) are the partial pressures in bar
+    P = sum(model.activities.get(g, 0.0) for g in gases)
     if not P > 0:
         raise InvalidParameterError("conditions.pressures", "a total gas pressure > 0 bar "
                                     "(Zacros gives mole fractions of a total pressure)", P)
@@ -231,7 +232,7 @@ def zacros_input(model, T: float | None = None) -> tuple[ZacrosInput, list[str]]
         T=Tk, P=P, gas_names=tuple(_token(g, "gas") for g in gases),
         gas_energies=tuple(E.get(g, 0.0) for g in gases),
         gas_weights=tuple(masses.get(g, 0.0) for g in gases),
-        gas_fractions=tuple(model.pressures.get(g, 0.0) / P for g in gases),
+        gas_fractions=tuple(model.activities.get(g, 0.0) / P for g in gases),
         surf_names=tuple(ads), surf_dentates=(1,) * len(ads), lattice=zlat,
         clusters=tuple(clusters), steps=tuple(steps), seed=int(sec.seed),
         max_steps=int(sec.events), max_time=float(sec.time) if sec.time else None,

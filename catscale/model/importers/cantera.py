@@ -15,18 +15,19 @@ Conventions, converted once here. Cantera's rate of progress (kmol m^-2 s^-1) is
 with Gamma the site density (kmol m^-2) and x_s = theta_s / n_s the adsorbates of species s
 per site (Cantera's coverage theta_s counts the *sites* species s occupies, n_s of them per
 adsorbate). catscale's coverage of s is x_s (site balance sum_s n_s x_s = 1) and its rate law
-is per site, r = q / Gamma = k prod (p_g / bar)^o_g prod x_s^o_s, hence
+is per site, r = q / Gamma = k prod (p_g / p0)^o_g prod x_s^o_s (p0 = 1 bar,
+:data:`catscale.units.P0`), hence
 
-    k = k_c (bar / (R T))^n_g Gamma^(n_s - 1),   n_g = sum o_g,  n_s = sum o_s,
+    k = k_c (p0 / (R T))^n_g Gamma^(n_s - 1),   n_g = sum o_g,  n_s = sum o_s,
 
-an Arrhenius law again: A = A_c (bar / R)^n_g Gamma^(n_s - 1), b = b_c - n_g, Ea = Ea_c.
+an Arrhenius law again: A = A_c (p0 / R)^n_g Gamma^(n_s - 1), b = b_c - n_g, Ea = Ea_c.
 Cantera's sticking rate gamma sqrt(RT / 2 pi W) prod (n_s / Gamma)^o_s gives per site exactly
 catscale's Hertz-Knudsen rate gamma p0 / (sqrt(2 pi m kB T) Gamma) when every surface
 reactant occupies one site. Coverage dependences 10^(a theta) theta^m exp(-E theta / RT) in
 Cantera's theta = n x become dlnk_dtheta = n a ln 10, E -> n E and a constant n^m in A.
 
 Thermochemistry: Cantera's equilibrium constant in concentration units gives, in catscale's
-units, K = exp(-dG0 / RT) prod_gas (p_ref / bar)^dnu_g prod_surf n_s^(-dnu_s), which is
+units, K = exp(-dG0 / RT) prod_gas (p_ref / p0)^dnu_g prod_surf n_s^(-dnu_s), which is
 exactly exp(-dG / kB T) with the gases at 1 bar (:class:`catscale.thermo.Nasa7`: the term
 kB T ln(p / p_ref)) and each adsorbate's standard state one adsorbate per site (the term
 kB T ln n_s). The vacant site has G = 0 in catscale: its Cantera free energy is folded into
@@ -52,9 +53,8 @@ import numpy as np
 
 from ...errors import InvalidParameterError, ModelFileError
 from ...mechanism import Mechanism, RateTable
-from ...units import amu, kB
+from ...units import P0, amu, bar, kB
 
-BAR = 1.0e5                     # Pa
 _SURFACE_THERMO = ("ideal-surface", "coverage-dependent-surface", "edge")
 
 
@@ -97,7 +97,7 @@ class CanteraSurface:
     mechanism : Mechanism
     rates : RateTable
         k in s^-1 bar^-n (per site, coverages as adsorbates per site) at the import T.
-    pressures : dict gas -> bar
+    pressures : dict gas -> activity p / p0 (p0 = 1 bar: the partial pressures in bar)
     Gf, Gr : ndarray (J, S)
         d ln k / d theta of the coverage dependences at the import T.
     Af, Ar : ndarray (S, J)
@@ -472,7 +472,8 @@ def import_cantera(yaml_file: str | pathlib.Path, T: float, P: float,
         if n != 1:
             d["sites"] = n
         species[inv[s.name]] = d
-    pressures = {inv[g]: x.get(g, 0.0) * P / BAR for g in gas.species_names if g in used}
+    # written in bar, the file's units: pressure
+    pressures = {inv[g]: x.get(g, 0.0) * P / bar for g in gas.species_names if g in used}
     doc = {"catscale": 1,
            "name": f"{path.name}:{pname} (imported from Cantera)",
            "description": f"Imported from Cantera {path.name}, phase {pname}; free site "
@@ -567,7 +568,7 @@ def _step(r, inv, sizes, surf_names, Gamma, R, eV) -> dict[str, Any]:
         st["sticking"] = {"s0": A_c * const, "b": b, "Ea": Ea,
                           "motz_wise": bool(rate.motz_wise_correction)}
     else:
-        A = A_c * (BAR / R) ** n_g * Gamma ** (n_s - 1.0) * const
+        A = A_c * (P0 / R) ** n_g * Gamma ** (n_s - 1.0) * const
         st["arrhenius"] = {"A": A, "b": b - n_g, "Ea": Ea}
     if r.orders:
         st["orders"] = {inv[s]: float(o) for s, o in r.orders.items()}
@@ -601,7 +602,7 @@ def cantera_surface(yaml_file: str | pathlib.Path, T: float, P: float,
         eff = (np.zeros((J, S)), np.zeros((J, S)), np.array(mech.reactant_matrix[idx]),
                np.array(mech.product_matrix[idx]))
     Gf, Gr, Af, Ar = eff
-    return CanteraSurface(mech, rt, dict(model.pressures), Gf, Gr, Af, Ar, dict(imp.names),
+    return CanteraSurface(mech, rt, model.activities, Gf, Gr, Af, Ar, dict(imp.names),
                           model=model, imported=imp)
 
 

@@ -7,7 +7,8 @@ Example (DESIGN.md keys first; the rest optional)::
       size: 1 mm                    # half-thickness or radius
       D_eff: 1.0e-6 m^2/s           # effective diffusivity (every species)
       kinetics: {order: 1, k: 10.0} # explicit rate r = k c^order per pellet volume
-                                    # (k in s^-1 for order 1; mol^(1-n) m^(3n-3) s^-1);
+                                    # (bare k in SI: s^-1 for order 1, mol^(1-n)
+                                    # m^(3n-3) s^-1; or with a unit: "0.5 L/(mol s)");
                                     # omitted: the microkinetic model of this file
         # optional in kinetics: reactant: CO (default: first gas), product: CO2 (formed
         #   1:1; other gases of conditions are inert), Ea: 80 kJ/mol,
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .._quantities import (
     Diffusivity,
@@ -41,6 +42,7 @@ from .._quantities import (
     Temperature,
     ThermalConductivity,
     Velocity,
+    rate_coefficient,
 )
 
 
@@ -48,8 +50,9 @@ class PelletKinetics(BaseModel):
     """Explicit single-reaction rate law r = k(T) c^order, per pellet volume.
 
     ``Ea`` and ``dH`` are stored in J/mol; in the file they take a unit ("80 kJ/mol") or,
-    bare, the file's ``units: energy`` (default eV), as every energy of the file. ``k`` is a
-    bare number in SI (s^-1 for order 1; mol^(1-n) m^(3n-3) s^-1)."""
+    bare, the file's ``units: energy`` (default eV), as every energy of the file. ``k`` is
+    stored in SI, mol^(1-n) m^(3n-3) s^-1 (s^-1 for order 1): bare numbers are read in it,
+    strings converted from their unit (``"0.5 L/(mol s)"`` for order 2)."""
 
     model_config = ConfigDict(extra="forbid")
     order: float = Field(1.0, ge=0)
@@ -59,6 +62,15 @@ class PelletKinetics(BaseModel):
     Ea: MolarEnergy = 0.0
     dH: MolarEnergy = 0.0
     T_ref: Temperature | None = None
+
+    @field_validator("k", mode="before")
+    @classmethod
+    def _k_units(cls, v, info: ValidationInfo):
+        # `order` is declared (and validated) before `k`: its unit depends on it
+        order = info.data.get("order")
+        if order is None:          # order itself was invalid: that error is reported
+            return v
+        return rate_coefficient(v, order)
 
 
 class PelletSection(BaseModel):
