@@ -34,10 +34,49 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..kmc import KMCModel, LateralInteractions, Lattice, Process
-from ..mechanism import Mechanism, RateTable, lateral_alpha
+from ..kmc import Cluster, KMCModel, LateralInteractions, Lattice, Process
+from ..mechanism import Energetics, Mechanism, RateTable, lateral_alpha
 
-__all__ = ["kmc_model", "pair_coordination", "relaxation_time", "kmc_relaxation_time"]
+__all__ = ["kmc_model", "kmc_interactions", "kmc_omits", "pair_coordination",
+           "relaxation_time", "kmc_relaxation_time"]
+
+
+def kmc_interactions(energetics: Energetics) -> LateralInteractions:
+    """The lattice interactions of an energetics value: the pairs of every neighbour shell
+    (``kmc_pairs``, eV) and the many-body clusters (``clusters``, eV).
+
+    A cluster may be a :class:`catscale.kmc.Cluster` or any object with ``species``,
+    ``sites`` ((b, di, dj) per species) and ``energy`` (the ``kmc.clusters`` entries of a
+    model file).
+    """
+    clusters = tuple(c if isinstance(c, Cluster) else
+                     Cluster(tuple(c.species), tuple(tuple(x) for x in c.sites),
+                             float(c.energy))
+                     for c in energetics.clusters)
+    return LateralInteractions(tuple(tuple(p) for p in energetics.kmc_pairs), clusters)
+
+
+def kmc_omits(energetics: Energetics) -> list[str]:
+    """Parts of an energetics value that lattice kMC does not represent (names of the
+    :class:`~catscale.mechanism.Energetics` fields): ``coverage_effects``, the mean-field
+    coverage dependence of rate constants (``orders``, ``coverage_dependence``), which has
+    no event-level counterpart. The caller reports them as warnings."""
+    return ["coverage_effects"] if energetics.coverage_effects is not None else []
+
+
+def _step_alpha(mechanism: Mechanism, energetics: Energetics | None,
+                bep: Mapping[str, float] | None) -> np.ndarray:
+    """Transition-state position per step: the energetics' (the rule mean field uses),
+    else :func:`lateral_alpha` with the ``bep`` overrides."""
+    if energetics is None:
+        return np.asarray(lateral_alpha(mechanism, bep), dtype=float)
+    if not energetics.alpha:
+        return np.asarray(lateral_alpha(mechanism, dict(energetics.bep)), dtype=float)
+    a = np.asarray(energetics.alpha, dtype=float)
+    if a.shape != (len(mechanism.steps),) or not np.all((a >= 0) & (a <= 1)):
+        raise InvalidParameterError("energetics.alpha", f"{len(mechanism.steps)} values in "
+                                    "[0, 1] (one per step)", energetics.alpha)
+    return a
 
 
 def pair_coordination(lattice: Lattice, kind_a: str, kind_b: str, shell: int = 1) -> int:
@@ -77,7 +116,8 @@ def _expand(side, mech: Mechanism):
 def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float],
               lattice: Lattice, lateral: LateralInteractions | Mapping | None = None,
               diffusion: Mapping[str, float] | None = None,
-              bep: Mapping[str, float] | None = None) -> KMCModel:
+              bep: Mapping[str, float] | None = None, *,
+              energetics: Energetics | None = None) -> KMCModel:
     """Lattice processes of a mechanism with the rate constants of ``rates``.
 
     Parameters
@@ -97,6 +137,12 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
         kind (each neighbour at Gamma/z).
     bep : dict equation -> alpha, optional
         BEP coefficient of the forward direction of a step (reverse: 1 - alpha).
+    energetics : Energetics, optional
+        The model's energetics taken whole (``Model.energetics``), instead of ``lateral``
+        and ``bep``: pair interactions of every shell and clusters
+        (:func:`kmc_interactions`) and the transition-state position of every step
+        (``alpha``, the one mean field uses). Its coverage effects have no lattice
+        counterpart (:func:`kmc_omits`).
 
     Returns
     -------
@@ -121,7 +167,10 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
                                     "not represent multi-site adsorbates; use mean field)",
                                     {n: mechanism.species[mechanism.index(n)].n_sites
                                      for n in multi})
-    alpha = lateral_alpha(mechanism, bep)  # the rule mean field uses too
+    if energetics is not None and (lateral is not None or bep is not None):
+        raise InvalidParameterError("energetics", "either energetics or lateral/bep, not both",
+                                    energetics)
+    alpha = _step_alpha(mechanism, energetics, bep)  # the rule mean field uses too
     surface = [s for s in mechanism.surface]
     species = tuple(s.name for s in surface)
     kinds = tuple(s.site for s in surface)
@@ -163,7 +212,9 @@ def kmc_model(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, fl
         z = pair_coordination(lattice, k, k)
         procs.append(Process(f"{name} hop", (name, k), (k, name), float(gamma) / z, step=-1,
                              direction=0, alpha=0.5))
-    if isinstance(lateral, LateralInteractions):
+    if energetics is not None:
+        inter = kmc_interactions(energetics)
+    elif isinstance(lateral, LateralInteractions):
         inter = lateral
     else:
         inter = LateralInteractions.from_dict(dict(lateral or {}))
@@ -208,10 +259,15 @@ def kmc_relaxation_time(mechanism: Mechanism, rates: RateTable,
     of the steady state with the kMC's pair interactions folded in at first order on this
     lattice (shell s weighted by its coordination, as ``compare`` does); gases missing from
     ``pressures`` are at 0 bar. NaN when mean field finds no verified steady state (the kMC
-    run then carries a warning instead)."""
+    run then carries a warning instead). ``alpha`` (one per step) defaults to the
+    transition-state positions of the kMC model's forward processes."""
     from ..errors import CatscaleError
     from ..kinetics import steady_state
 
+    if alpha is None:
+        fwd = {p.step: p.alpha for p in model.processes if p.direction == 1}
+        if sorted(fwd) == list(range(len(mechanism.steps))):
+            alpha = np.array([fwd[j] for j in range(len(mechanism.steps))])
     zs = [int(lattice.coordination(s)[0]) for s in range(1, lattice.n_shells + 1)]
     lateral = model.interactions.mean_field_pairs(zs)
     p = {g.name: 0.0 for g in mechanism.gas} | dict(pressures or {})  # as kmc_model: 0 bar

@@ -20,13 +20,20 @@ from ._analysis import (
 from ._lateral import interaction_matrix, lateral_matrices
 from ._maps import descriptor_map, plot_map
 from ._network import Network, build_network
-from ._steady import SteadyState, check_underflow, solve_network, steady_state
+from ._steady import (
+    SteadyState,
+    check_underflow,
+    energetics_network,
+    solve_network,
+    steady_state,
+)
 from ._sweep import SweepPoint, sweep_steady_states
 from ._transient import Transient, clean_surface, integrate_network
 
 __all__ = [
     "Network", "build_network", "lateral_matrices", "interaction_matrix",
-    "SteadyState", "steady_state", "check_underflow", "solve_network", "SweepPoint",
+    "SteadyState", "steady_state", "energetics_network", "check_underflow", "solve_network",
+    "SweepPoint",
     "sweep_steady_states",
     "Transient", "integrate_network", "clean_surface",
     "degree_of_rate_control", "degree_of_thermodynamic_rate_control", "reaction_orders",

@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from ..errors import ConvergenceError, InvalidParameterError
-from ..mechanism import Mechanism, RateTable
-from ._network import build_network
-from ._steady import DEFAULT_TOL, solve_network
+from ..mechanism import Energetics, Mechanism, RateTable
+from ._steady import DEFAULT_TOL, energetics_network, solve_network
 from ._sweep import sweep_steady_states
 
 
@@ -24,7 +23,8 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
                    pressures: Mapping[str, float], axes: Mapping[str, Sequence[float]], *,
                    surfaces: Mapping[str, Sequence[float]] | None = None,
                    tol: float = DEFAULT_TOL, multistart: bool | str = "auto",
-                   check_every: int = 8, raise_on_failure: bool = False):
+                   check_every: int = 8, raise_on_failure: bool = False,
+                   energetics: Energetics | None = None):
     """Steady state at every point of a descriptor grid.
 
     Parameters
@@ -51,6 +51,11 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
         Period of the full-multistart check in "auto" mode, points.
     raise_on_failure : bool
         Raise ConvergenceError at the first unverifiable point instead of storing NaN.
+    energetics : Energetics, optional
+        Lateral interactions, coordination, transition-state positions and coverage effects
+        (``Model.energetics``), used at every point and surface as
+        :func:`steady_state` uses them: they depend on T but not on the descriptors, so
+        every point must have the same T. None: no energetic terms beyond the rates.
 
     Returns
     -------
@@ -82,17 +87,24 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
             order += [(i, j) for j in js]
     points: list = []
 
+    def _at(rt: RateTable):
+        # the energetic terms were built at the first point's T; they stay valid only there
+        if energetics is not None and float(rt.T) != float(net0.T):
+            raise InvalidParameterError("rates_at", f"the same T at every point ({net0.T} K) "
+                                        "with energetics", rt.T)
+        return net0.with_rates(rt)
+
     def networks():
         nonlocal net0
         for idx in order:
             point = tuple(float(grids[k][idx[k]]) for k in range(len(idx)))
             rt = rates_at(point)
             if net0 is None:
-                net0 = build_network(mechanism, rt, pressures)
+                net0 = energetics_network(mechanism, rt, pressures, energetics)
                 points.append(rt.T)
                 yield net0
             else:
-                yield net0.with_rates(rt)
+                yield _at(rt)
 
     sweep = sweep_steady_states(networks(), tol=tol, multistart=multistart,
                                 check_every=check_every)
@@ -151,7 +163,7 @@ def descriptor_map(mechanism: Mechanism, rates_at: Callable[[tuple[float, ...]],
         scov = np.full((len(snames), S), np.nan)
         for k, p in enumerate(spts):
             try:
-                ss = solve_network(net0.with_rates(rates_at(tuple(p))), None, tol=tol)
+                ss = solve_network(_at(rates_at(tuple(p))), None, tol=tol)
                 stof[k] = ss.production[product]
                 scov[k] = ss.theta
             except ConvergenceError:

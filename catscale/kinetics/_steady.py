@@ -905,6 +905,49 @@ def check_underflow(mechanism: Mechanism, rates: RateTable) -> None:
             "raise the temperature", tried=["checked the rate constants for underflow"])
 
 
+def _network(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float],
+             lateral: Mapping[str, float] | None, coordination: int,
+             alpha: float | np.ndarray | None, coverage_effects: tuple | None) -> Network:
+    """The Network with first-order lateral terms (eV per pair, at ``rates.T``) and coverage
+    effects added (see :func:`steady_state` for the arguments)."""
+    Gf = Gr = Af = Ar = None
+    if lateral:
+        Gf, Gr = lateral_matrices(mechanism, lateral, rates.T, coordination, alpha)
+    if coverage_effects is not None:
+        cGf, cGr, Af, Ar = coverage_effects
+        Gf = cGf if Gf is None else Gf + cGf
+        Gr = cGr if Gr is None else Gr + cGr
+    return build_network(mechanism, rates, pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+
+
+def energetics_network(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float],
+                       energetics: Energetics | None = None) -> Network:
+    """The mean-field :class:`Network` of a mechanism with its energetics taken whole.
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+    rates : RateTable
+        Rate constants at ``rates.T`` (K), k in s^-1 bar^-n.
+    pressures : mapping gas -> float
+        Partial pressures, bar.
+    energetics : Energetics, optional
+        Lateral pairs (eV per nearest-neighbour pair), coordination, transition-state
+        positions and coverage effects (``Model.energetics``); None: the bare mechanism.
+
+    Returns
+    -------
+    Network
+        The rate law :func:`steady_state` solves for the same arguments; its
+        :meth:`Network.with_rates` keeps the energetic terms (same T).
+    """
+    if energetics is None:
+        return build_network(mechanism, rates, pressures)
+    kw = energetics.mean_field()
+    return _network(mechanism, rates, pressures, kw["lateral"], kw["coordination"],
+                    kw["alpha"], kw["coverage_effects"])
+
+
 def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str, float], *,
                  lateral: Mapping[str, float] | None = None, coordination: int = 4,
                  alpha: float | np.ndarray | None = None,
@@ -982,14 +1025,7 @@ def steady_state(mechanism: Mechanism, rates: RateTable, pressures: Mapping[str,
         lateral, coordination = kw["lateral"], kw["coordination"]
         alpha, coverage_effects = kw["alpha"], kw["coverage_effects"]
     check_underflow(mechanism, rates)
-    Gf = Gr = Af = Ar = None
-    if lateral:
-        Gf, Gr = lateral_matrices(mechanism, lateral, rates.T, coordination, alpha)
-    if coverage_effects is not None:
-        cGf, cGr, Af, Ar = coverage_effects
-        Gf = cGf if Gf is None else Gf + cGf
-        Gr = cGr if Gr is None else Gr + cGr
-    net = build_network(mechanism, rates, pressures, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+    net = _network(mechanism, rates, pressures, lateral, coordination, alpha, coverage_effects)
     g = None
     if guess is not None:
         if isinstance(guess, Mapping):

@@ -12,7 +12,8 @@ Stages: :mod:`~catscale.stages.rates`, :mod:`~catscale.stages.steady`,
 :mod:`~catscale.stages.diffusion`, :mod:`~catscale.stages.homogenization`,
 :mod:`~catscale.stages.pellet`, :mod:`~catscale.stages.reactor`,
 :mod:`~catscale.stages.descriptor_map`; the uncertainty stage is registered by
-:mod:`catscale.uq`.
+:mod:`catscale.uq`. The figures of every stage are drawn by :mod:`~catscale.stages.figures`
+and declared on the stage's :class:`Stage` object.
 """
 
 from ..results import Column, StageResult, hidden, info, quantity, table, to_jsonable
@@ -20,6 +21,7 @@ from . import (
     compare,
     descriptor_map,
     diffusion,
+    figures,
     homogenization,
     kmc,
     pellet,
@@ -27,10 +29,11 @@ from . import (
     reactor,
     steady,
 )
-from ._registry import CORE_PARTS, STAGES, Stage, register
+from ._registry import CORE_PARTS, STAGES, Stage, register, result_text
 from .compare import CompareResult, MeanFieldSide
 from .descriptor_map import MapResult
 from .diffusion import DiffusionResult
+from .figures import FigureSkipped, StageFigure
 from .homogenization import HomogenizationResult, homogenize
 from .kmc import KMCRunResult
 from .pellet import PelletProfiles, PelletRunResult
@@ -40,7 +43,8 @@ from .steady import SteadyResult
 
 __all__ = [
     "rates", "steady", "kmc", "compare", "diffusion", "homogenization", "pellet", "reactor",
-    "descriptor_map", "STAGES", "Stage", "register", "CORE_PARTS", "StageResult", "quantity",
+    "descriptor_map", "figures", "STAGES", "Stage", "StageFigure", "FigureSkipped",
+    "result_text", "register", "CORE_PARTS", "StageResult", "quantity",
     "table", "info", "hidden", "Column", "to_jsonable", "RatesResult", "SteadyResult",
     "KMCRunResult", "CompareResult", "MeanFieldSide", "DiffusionResult",
     "HomogenizationResult", "homogenize", "PelletRunResult", "PelletProfiles",

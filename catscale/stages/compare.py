@@ -178,8 +178,8 @@ def run(model, steady=None, **overrides) -> CompareResult:
     check = check_mean_field(max(xi) if xi else 0.0, max(lat.size))
     warnings = list(kr.warnings)
     if omits_cov:
-        warnings.append("the steps' coverage_dependence and orders have no kMC counterpart: "
-                        "kMC and the mean field it is compared with both leave them out")
+        warnings.append("the mean field compared with kMC leaves out the steps' "
+                        "coverage_dependence and orders too")
     if verdict == "inconclusive":
         warnings.append("mean field vs kMC: inconclusive, the kMC run is not converged "
                         "(raise kmc.events or set kmc.target_error): " + "; ".join(reasons))

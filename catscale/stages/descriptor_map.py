@@ -1,4 +1,5 @@
-"""Map stage: descriptor (volcano) map, a verified steady state at every grid point."""
+"""Map stage: descriptor (volcano) map, a verified steady state at every grid point, with the
+model's energetics (lateral interactions, coverage effects) as the steady stage uses them."""
 
 from __future__ import annotations
 
@@ -89,6 +90,8 @@ def run(model, resolution: int | None = None) -> MapResult:
 
     surfaces = {k: tuple(v[n] for n in names)
                 for k, v in model.sections.descriptors.surfaces.items()}
+    # the model's energetics (lateral interactions, coverage effects) at every point, as
+    # the steady stage solves the model itself
     ds = descriptor_map(model.mechanism, rates_at, model.activities, axes,
-                        surfaces=surfaces or None)
+                        surfaces=surfaces or None, energetics=model.energetics)
     return summarize(ds)

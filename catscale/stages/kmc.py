@@ -7,8 +7,6 @@ import dataclasses
 import math
 import time
 
-import numpy as np
-
 from ..results import StageResult, hidden, info, quantity
 
 __all__ = ["KMCRunResult", "inputs", "run"]
@@ -102,7 +100,7 @@ def inputs(model, events: int | None = None, seed: int | None = None,
     """
     from ..bridges.rates_to_kmc import kmc_model, kmc_relaxation_time
     from ..errors import InvalidParameterError
-    from ..kmc import Cluster, FastDiffusion, KMCConfig, LateralInteractions
+    from ..kmc import FastDiffusion, KMCConfig
     from ..model.sections.kmc import KMCSection, build_lattice
 
     if not model.mechanism.steps:
@@ -110,14 +108,10 @@ def inputs(model, events: int | None = None, seed: int | None = None,
                                     "events)", [])
     sec = model.sections.kmc if model.sections.kmc is not None else KMCSection()
     lat = build_lattice(sec, [s.name for s in model.mechanism.sites], lattice, size)
-    en = model.energetics
-    inter = LateralInteractions(
-        tuple(en.kmc_pairs),
-        tuple(Cluster(tuple(c.species), tuple(tuple(x) for x in c.sites), c.energy)
-              for c in en.clusters))
     rates = model.rates(T)
-    km = kmc_model(model.mechanism, rates, model.activities, lat, lateral=inter,
-                   diffusion=dict(sec.diffusion), bep=dict(en.bep))
+    # the energetics whole: pairs of every shell, clusters, transition-state positions
+    km = kmc_model(model.mechanism, rates, model.activities, lat,
+                   diffusion=dict(sec.diffusion), energetics=model.energetics)
     fd = sec.fast_diffusion if fast_diffusion is None else fast_diffusion
     if fd is True:
         fd = FastDiffusion()
@@ -139,8 +133,7 @@ def inputs(model, events: int | None = None, seed: int | None = None,
                     checkpoint=checkpoint or sec.checkpoint,
                     checkpoint_every=int(sec.checkpoint_interval), fast_diffusion=fd,
                     relaxation_time=kmc_relaxation_time(model.mechanism, rates,
-                                                        model.activities, km, lat,
-                                                        alpha=np.asarray(en.alpha)),
+                                                        model.activities, km, lat),
                     target_error=sec.target_error if target_error is None else target_error,
                     max_events=sec.max_events if max_events is None else max_events)
     nrep = int(sec.replicas if replicas is None else replicas)
@@ -152,6 +145,7 @@ def inputs(model, events: int | None = None, seed: int | None = None,
 def run(model, progress=None, **overrides) -> KMCRunResult:
     """Run kMC on a model (options as :func:`inputs`); ``progress(done, total)`` is called
     as the run advances (single replica)."""
+    from ..bridges.rates_to_kmc import kmc_omits
     from ..kmc import combine_replicas, run_replicas, simulate
 
     km, lat, cfg, nrep, _ = inputs(model, **overrides)
@@ -165,6 +159,10 @@ def run(model, progress=None, **overrides) -> KMCRunResult:
         out = res.summary()
     for sp, why in (out.get("correlation_length_reason") or {}).items():
         out.setdefault("warnings", []).append(f"correlation length of {sp} not reported: {why}")
+    if kmc_omits(model.energetics):
+        out.setdefault("warnings", []).append(
+            "kMC leaves out the steps' coverage_dependence and orders (coverage-dependent "
+            "rate constants have no lattice-event counterpart)")
     fields = {f.name for f in dataclasses.fields(KMCRunResult)}
     extra = {k: v for k, v in out.items() if k in fields and k not in ("replicas", "seed")}
     return KMCRunResult(**extra, lattice=lat.describe(), seed=cfg.seed, replicas=nrep,

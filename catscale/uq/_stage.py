@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..stages import STAGES, Stage, StageResult, hidden, info, quantity, register
+from ..stages import STAGES, Stage, StageResult, figures, hidden, info, quantity, register
 
 __all__ = ["UQResult", "run", "output_units"]
 
@@ -127,4 +127,4 @@ if "uq" not in STAGES:
                    ("uncertainty", "pellet", "reactor", "microstructure", "lateral",
                     "lateral_coordination", "kmc"), ("homogenization",),
                    lambda m, up: run(m, homogenization=up.get("homogenization"),
-                                     scheduler="auto"), UQResult))
+                                     scheduler="auto"), UQResult, figures=figures.UQ))

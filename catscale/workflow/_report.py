@@ -3,7 +3,8 @@
 ``write_report(result, path)`` writes ``DIR/report.html``: a header with the model, its
 provenance and the time of each stage; every warning of the run in a box at the top; the
 scale-separation verdicts; then one section per stage that ran (and only those), each with
-its figures (:mod:`catscale.workflow._figures`, embedded as base64 PNG), a table of its key
+the figures its :class:`~catscale.stages.Stage` object declares (drawn from its typed result by
+:mod:`catscale.stages.figures`, embedded as base64 PNG), a table of its key
 numbers and the readable text the run printed. Nothing is loaded from outside: no external
 CSS, JavaScript, fonts or images. One small inline script records any JavaScript error and
 counts the images that decoded into ``<div id="render-check">`` so a headless browser can
@@ -20,7 +21,8 @@ import pathlib
 from collections.abc import Mapping
 from typing import Any
 
-from ._figures import FIGURES, FigureSkipped, fig_scale_separation, fig_volcano
+from ..stages import STAGES, FigureSkipped
+from ..stages.figures import fig_scale_separation
 from ._results import run_provenance
 
 __all__ = ["write_report", "render_report", "scale_checks", "REPORT_FILE", "stage_titles"]
@@ -256,12 +258,14 @@ def _stage_section(name: str, st: Any, result: Any, model: Any) -> str:
     if t is not None:
         out.append(f'<p class="meta">stage "{_e(name)}" ran in {t:.3g} s</p>')
     st = st if isinstance(st, Mapping) else {"value": st}
-    datasets = getattr(result, "datasets", None) or {}
-    for fid, cap, fn in FIGURES.get(name, []):
-        if fn is fig_volcano:
-            out.append(_figure_html(fid, cap, fn, st, model, dataset=datasets.get(name)))
+    stage = STAGES.get(name)
+    figures = stage.figures if stage is not None else ()
+    typed = _typed(name, st, result) if figures else None
+    for f in figures:
+        if typed is None:
+            out.append(_figure_html(f.id, f.caption, _no_result, name))
         else:
-            out.append(_figure_html(fid, cap, fn, st, model))
+            out.append(_figure_html(f.id, f.caption, f.build, typed, model))
     out.append("<h3>Key numbers</h3>")
     out.append(_facts(name, st) or '<p class="meta">(no scalar results)</p>')
     text = (getattr(result, "text", {}) or {}).get(name)
@@ -270,6 +274,22 @@ def _stage_section(name: str, st: Any, result: Any, model: Any) -> str:
                    "</details>")
     out.append("</section>")
     return "".join(out)
+
+
+def _typed(name: str, st: Mapping, result: Any) -> Any:
+    """The stage's typed result: the run's, else rebuilt from its JSON (fields it lacks are
+    None; its figures then say what is missing)."""
+    typed = (getattr(result, "results", None) or {}).get(name)
+    if typed is not None:
+        return typed
+    try:
+        return STAGES[name].result.from_dict(st)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _no_result(name: str) -> Any:
+    raise FigureSkipped(f"no typed result of stage '{name}'")
 
 
 def _scales_section(checks: list[dict]) -> str:
@@ -311,7 +331,8 @@ def render_report(result: Any) -> str:
     ----------
     result : RunResult
         ``stages``, ``model``, ``timings`` (s), ``warnings``, ``text``; optional
-        ``datasets`` (the map stage's Dataset is drawn as the volcano).
+        ``results`` (typed results, which the stages' figures are drawn from; a stage
+        without one has it rebuilt from its dict in ``stages``).
 
     Returns
     -------

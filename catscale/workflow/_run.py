@@ -8,6 +8,7 @@ study; the kMC check takes the mean-field steady state.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pathlib
 import platform
@@ -45,7 +46,7 @@ class RunResult:
         if getattr(res, "sample_values", None):       # for the report's histograms
             d["sample_values"] = res.sample_values
         self.stages[name] = d
-        self.text[name] = res.text()
+        self.text[name] = STAGES[name].text(res) if name in STAGES else res.text()
         self.datasets[name] = res.to_dataset()
         self.warnings.extend(res.warnings)
 
@@ -75,13 +76,23 @@ def provenance(model: Model) -> dict:
             "numpy": numpy.__version__, "scipy": scipy.__version__, "input_sha256": digest}
 
 
-def _from_cache(name: str, d: dict) -> StageResult | None:
+def _from_cache(name: str, entry: dict) -> StageResult | None:
     """A typed result rebuilt from its cached JSON (hidden solver objects are absent: a
-    downstream stage that needs them recomputes them)."""
+    downstream stage that needs them recomputes them). The data the cache keeps beside the
+    JSON come back too: the samples of a study (``sample_values``) and the dataset of a
+    result that carries one (the map), so its figures are the same as on the first run."""
+    d = entry["stage"]
     try:
-        return STAGES[name].result.from_dict(d, complete=True)
+        typed = STAGES[name].result.from_dict(d, complete=True)
     except (KeyError, TypeError, ValueError):
         return None
+    hidden = {f.name for f in dataclasses.fields(typed) if f.metadata.get("kind") == "hidden"}
+    back = {}
+    if "sample_values" in hidden and d.get("sample_values") is not None:
+        back["sample_values"] = d["sample_values"]
+    if "dataset" in hidden and entry.get("dataset") is not None:
+        back["dataset"] = entry["dataset"]
+    return typed.replace(**back) if back else typed
 
 
 def run(path: str | pathlib.Path | Model, out: str | pathlib.Path | None = None,
@@ -148,7 +159,7 @@ def _run_stages(model: Model, out: str | pathlib.Path | None,
         keys[name] = _cache.stage_key(stage, model, keys)
         entry = (_cache.load(out, name, keys[name], warnings=result.warnings)
                  if (reuse and out is not None) else None)
-        typed = _from_cache(name, entry["stage"]) if entry is not None else None
+        typed = _from_cache(name, entry) if entry is not None else None
         if entry is not None and typed is not None:
             result.results[name] = typed
             result.stages[name] = entry["stage"]

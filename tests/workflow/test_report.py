@@ -28,8 +28,8 @@ from workflow_helpers import FLAGSHIP, make_result
 from catscale.cli._common import to_jsonable
 from catscale.mechanism import Mechanism
 from catscale.model import load_model
-from catscale.workflow._figures import (
-    FIGURES,
+from catscale.stages import STAGES
+from catscale.stages.figures import (
     coverage_transient,
     free_energy_profile,
     horiuti_numbers,
@@ -271,7 +271,7 @@ def test_report_is_self_contained(outdir, result):
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG_MAGIC
     # every figure of every ran stage drawn: none skipped, none failed
-    expected = sum(len(FIGURES[s]) for s in result.stages if s in FIGURES) + 1  # + scales
+    expected = sum(len(STAGES[s].figures) for s in result.stages if s in STAGES) + 1  # + scales
     assert len(p.imgs) == expected
     assert 'class="figure-error"' not in text and 'class="note"' not in text
 
@@ -413,7 +413,7 @@ def test_run_end_to_end_writes_results_and_report(tmp_path):
 def test_volcano_from_descriptor_map_dataset():
     """The map stage may hand over the Dataset of kinetics.descriptor_map (tof over the
     descriptor axes, named surfaces as surface_<axis> variables): drawn with the surfaces."""
-    from catscale.workflow._figures import fig_volcano
+    from catscale.stages.figures import fig_volcano
 
     x, y = np.linspace(-1, 0, 5), np.linspace(-0.5, 0.5, 4)
     tof = 10.0 ** (-np.abs(x[:, None] + 0.5) * 4 - np.abs(y[None, :]))

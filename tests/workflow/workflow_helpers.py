@@ -121,6 +121,8 @@ def make_result(model=None):
             t = typed(name, st)
             res.results[name] = t
             res.datasets[name] = t.to_dataset()
+        else:                     # its typed result carries the map (drawn as the volcano)
+            res.results[name] = map_result(st)
         res.timings[name] = 0.1
     res.warnings.append("mean field vs kMC: invalid: TOF <CO2> & 'x' differ by > 10%")
     res.warnings.append("mean field: correlation length 3 sites, lattice 12. use a larger "
@@ -139,3 +141,20 @@ def typed(name: str, stage: dict):
     if samples is not None:
         res = res.replace(sample_values=samples)
     return res
+
+
+def map_result(stage: dict):
+    """A typed map result whose dataset holds the synthetic map stage (TOF over the two
+    descriptor axes, the named surfaces as ``surface_<axis>`` variables)."""
+    import xarray as xr
+
+    from catscale.stages import MapResult
+
+    names = list(stage["axes"])
+    surf = stage.get("surfaces") or {}
+    ds = xr.Dataset({"tof": (tuple(names), np.asarray(stage["tof"], float)),
+                     **{f"surface_{n}": ("surface", [float(p[i]) for p in surf.values()])
+                        for i, n in enumerate(names)}},
+                    coords={**{n: np.asarray(stage["axes"][n], float) for n in names},
+                            "surface": list(surf)})
+    return MapResult.from_dict({}).replace(dataset=ds)

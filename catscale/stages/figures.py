@@ -1,9 +1,12 @@
-"""Figures of a ``catscale run``, one function per figure, for the HTML report.
+"""Figures of the stages, one function per figure, for the HTML report of ``catscale run``.
 
-Each function takes a stage dict (as ``RunResult.stages[name]`` holds it; JSON-ready, package
-units) and, where it needs it, the model; it returns a :class:`matplotlib.figure.Figure`
-(built without pyplot, so no global state) or raises :class:`FigureSkipped` with the reason
-when the stage lacks what the figure needs. Nothing here changes a result: the free-energy
+Each stage declares its figures on its :class:`~catscale.stages.Stage` object
+(``Stage.figures``: :class:`StageFigure` entries whose ``build`` takes the stage's typed
+result and the model). The drawing functions ``fig_*`` read the result's JSON form (its
+``to_dict()``, package units) and, where they need it, the model; each returns a
+:class:`matplotlib.figure.Figure` (built without pyplot, so no global state; matplotlib is
+imported only when a figure is drawn) or raises :class:`FigureSkipped` with the reason when
+the stage lacks what the figure needs. Nothing here changes a result: the free-energy
 diagram and the coverage transient are computed from the model with the kinetics package.
 
 Units: energies eV, times s, rates s^-1 per site, lengths m, concentrations mol m^-3,
@@ -25,7 +28,8 @@ __all__ = ["FigureSkipped", "horiuti_numbers", "free_energy_profile", "coverage_
            "fig_free_energy", "fig_coverages_vs_time", "fig_rate_control", "fig_volcano",
            "fig_kmc_vs_mean_field", "fig_pair_correlations", "fig_kmc_snapshot",
            "fig_diffusion", "fig_pellet_profiles", "fig_effectiveness", "fig_reactor_profiles",
-           "fig_uq_distributions", "fig_sobol", "fig_scale_separation", "FIGURES"]
+           "fig_uq_distributions", "fig_sobol", "fig_scale_separation", "StageFigure",
+           "on_result", "RATES", "STEADY", "MAP", "KMC", "DIFFUSION", "PELLET", "REACTOR", "UQ"]
 
 
 class FigureSkipped(Exception):
@@ -219,16 +223,6 @@ class CoverageTransient:
     site_balance_error: float
 
 
-def _lateral_map(model: Any) -> dict[str, float] | None:
-    if hasattr(model, "mean_field_lateral"):  # a Model: every shell of kmc.interactions too
-        return model.mean_field_lateral()
-    lat = getattr(model, "lateral", None)
-    if not lat:
-        return None
-    return {(f"{k[0]}-{k[1]}" if isinstance(k, tuple) else str(k)): float(v)
-            for k, v in lat.items()}
-
-
 def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int = 200,
                        t_max: float = 1e7) -> CoverageTransient:
     """Integrate the mean-field coverages from the clean surface to the steady state.
@@ -241,8 +235,8 @@ def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int 
     Parameters
     ----------
     model : Model
-        ``mechanism``, ``rates()``, ``pressures`` (bar), ``lateral``, ``coordination()``,
-        ``coverage_effects()`` (the same rate law as the steady stage).
+        ``mechanism``, ``rates()``, ``pressures`` (bar) and ``energetics`` (lateral pairs,
+        coordination, alpha, coverage effects: the same rate law as the steady stage).
     steady : dict, optional
         The steady stage (``coverages``: name -> coverage); used for the time span and as
         the reference lines.
@@ -255,20 +249,11 @@ def coverage_transient(model: Any, steady: Mapping | None = None, n_points: int 
     -------
     CoverageTransient
     """
-    from ..kinetics import build_network, clean_surface, integrate_network, lateral_matrices
+    from ..kinetics import clean_surface, energetics_network, integrate_network
 
-    mech = model.mechanism
-    rt = model.rates()
-    lat = _lateral_map(model)
-    Gf = Gr = Af = Ar = None
-    if lat:
-        Gf, Gr = lateral_matrices(mech, lat, rt.T, model.coordination(), model.lateral_alpha())
-    ce = model.coverage_effects() if hasattr(model, "coverage_effects") else None
-    if ce is not None:          # as the steady stage: added to the lateral terms
-        cGf, cGr, Af, Ar = ce
-        Gf = cGf if Gf is None else Gf + cGf
-        Gr = cGr if Gr is None else Gr + cGr
-    net = build_network(mech, rt, model.activities, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+    # the rate law of the steady stage: the model's energetics taken whole
+    net = energetics_network(model.mechanism, model.rates(), model.activities,
+                             model.energetics)
     cov = dict((steady or {}).get("coverages") or {})
     th_ref = None
     if cov and all(n in cov for n in net.surface):
@@ -922,28 +907,87 @@ def fig_scale_separation(checks: Sequence[Mapping], model: Any = None):
     return fig
 
 
-#: report sections: stage name -> [(figure id, caption, function)]
-FIGURES: dict[str, list[tuple[str, str, Any]]] = {
-    "rates": [("free_energy", "Free-energy diagram along the overall reaction (eV); red "
-               "curves pass through the transition states (activation free energy labelled).",
-               fig_free_energy)],
-    "steady": [("coverages_vs_time", "Coverages against time from the clean surface "
-                "(mean field, integrated with the kinetics package); dotted lines are the "
-                "reported steady state.", fig_coverages_vs_time),
-               ("rate_control", "Degree of rate control of each step.", fig_rate_control)],
-    "map": [("volcano", "Steady-state TOF over the descriptor grid (volcano).", fig_volcano)],
-    "kmc": [("kmc_vs_mean_field", "kMC coverages and TOF (1-sigma error bars) beside the "
-             "mean-field values.", fig_kmc_vs_mean_field),
-            ("pair_correlations", "Nearest-neighbour pair probabilities against random mixing."
-             , fig_pair_correlations),
-            ("kmc_snapshot", "Final kMC lattice configuration.", fig_kmc_snapshot)],
-    "diffusion": [("diffusion", "Tracer, jump and chemical diffusivities and the "
-                   "thermodynamic factor against coverage.", fig_diffusion)],
-    "pellet": [("pellet_profiles", "Profiles across the pellet.", fig_pellet_profiles),
-               ("effectiveness", "Effectiveness factor against Thiele modulus.",
-                fig_effectiveness)],
-    "reactor": [("reactor_profiles", "Axial profiles of the reactor.", fig_reactor_profiles)],
-    "uq": [("uq_distributions", "Distributions of the outputs under the input uncertainty.",
-            fig_uq_distributions),
-           ("sobol", "Sobol indices: share of each input in the output variance.", fig_sobol)],
-}
+# ---- the figures of each stage, on typed results ------------------------------------------
+@dataclass(frozen=True)
+class StageFigure:
+    """One figure of a stage's report section.
+
+    Attributes
+    ----------
+    id : str
+        Figure id (the HTML element ``fig-<id>``).
+    caption : str
+        Caption under the figure.
+    build : callable (StageResult, Model or None) -> matplotlib.figure.Figure
+        Draws the figure from the stage's typed result (and the model, where the figure
+        recomputes something from it); raises :class:`FigureSkipped` when the result lacks
+        what the figure needs.
+    """
+
+    id: str
+    caption: str
+    build: Any
+
+
+def _json(result: Any) -> dict:
+    """The JSON form of a typed result (the layout the ``fig_*`` functions read)."""
+    return result.to_dict()
+
+
+def on_result(fn: Any) -> Any:
+    """The figure builder ``build(result, model)`` of a ``fig_*`` function: it draws from
+    the typed result's JSON form."""
+    def build(result: Any, model: Any = None):
+        return fn(_json(result), model)
+
+    build.__name__ = build.__qualname__ = fn.__name__.removeprefix("fig_")
+    build.__doc__ = fn.__doc__
+    return build
+
+
+def volcano(result: Any, model: Any = None):
+    """Volcano of a :class:`~catscale.stages.MapResult`: its map Dataset when at hand."""
+    ds = getattr(result, "dataset", None)
+    if ds is not None:
+        return fig_volcano(None, model, dataset=ds)
+    return fig_volcano(_json(result), model)
+
+
+def uq_distributions(result: Any, model: Any = None):
+    """Output distributions of a ``UQResult``: histograms of its samples when it keeps
+    them (``sample_values``), else the intervals."""
+    d = _json(result)
+    if getattr(result, "sample_values", None):
+        d["sample_values"] = result.sample_values
+    return fig_uq_distributions(d, model)
+
+
+#: the figures of each stage (``Stage.figures``)
+RATES = (StageFigure("free_energy", "Free-energy diagram along the overall reaction (eV); "
+                     "red curves pass through the transition states (activation free energy "
+                     "labelled).", on_result(fig_free_energy)),)
+STEADY = (StageFigure("coverages_vs_time", "Coverages against time from the clean surface "
+                      "(mean field, integrated with the kinetics package); dotted lines are "
+                      "the reported steady state.", on_result(fig_coverages_vs_time)),
+          StageFigure("rate_control", "Degree of rate control of each step.",
+                      on_result(fig_rate_control)))
+MAP = (StageFigure("volcano", "Steady-state TOF over the descriptor grid (volcano).",
+                   volcano),)
+KMC = (StageFigure("kmc_vs_mean_field", "kMC coverages and TOF (1-sigma error bars) beside "
+                   "the mean-field values.", on_result(fig_kmc_vs_mean_field)),
+       StageFigure("pair_correlations", "Nearest-neighbour pair probabilities against random "
+                   "mixing.", on_result(fig_pair_correlations)),
+       StageFigure("kmc_snapshot", "Final kMC lattice configuration.",
+                   on_result(fig_kmc_snapshot)))
+DIFFUSION = (StageFigure("diffusion", "Tracer, jump and chemical diffusivities and the "
+                         "thermodynamic factor against coverage.", on_result(fig_diffusion)),)
+PELLET = (StageFigure("pellet_profiles", "Profiles across the pellet.",
+                      on_result(fig_pellet_profiles)),
+          StageFigure("effectiveness", "Effectiveness factor against Thiele modulus.",
+                      on_result(fig_effectiveness)))
+REACTOR = (StageFigure("reactor_profiles", "Axial profiles of the reactor.",
+                       on_result(fig_reactor_profiles)),)
+UQ = (StageFigure("uq_distributions", "Distributions of the outputs under the input "
+                  "uncertainty.", uq_distributions),
+      StageFigure("sobol", "Sobol indices: share of each input in the output variance.",
+                  on_result(fig_sobol)))
