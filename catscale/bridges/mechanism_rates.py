@@ -253,7 +253,8 @@ def rate_table(mechanism: Mechanism, thermo: Mapping[str, ThermoLike | None],
                 kr[j] = ttr.reverse_rate(kf[j], dG_j, T)
         dG[j] = dG_j
         if not np.isfinite(dGa[j]) and kf[j] > 0 and kinds[j] != "non_activated":
-            dGa[j] = -kT * np.log(kf[j] * h / kT)
+            # log k + log(h / kT): k h / kT underflows for k below ~1e-295 s^-1
+            dGa[j] = -kT * (np.log(kf[j]) + np.log(h / kT))
 
     with np.errstate(over="ignore", divide="ignore"):
         K = np.where(np.isfinite(dG), np.exp(-dG / kT), np.inf)
