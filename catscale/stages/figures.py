@@ -52,6 +52,18 @@ def _figure(nrows: int = 1, ncols: int = 1, w: float = 6.4, h: float = 3.8):
     return fig, axes
 
 
+def _panels(n: int, w: float, h: float, pad_w: float = 0.4, pad_h: float = 0.4):
+    """A figure of n panels, three per row (w x h inches each): (figure, n axes); the
+    unused cells of the last row are hidden."""
+    ncols = min(3, n)
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = _figure(nrows, ncols, w=w * ncols + pad_w, h=h * nrows + pad_h)
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
 def _short(s: str, n: int = 28) -> str:
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
@@ -726,11 +738,8 @@ def fig_reactor_profiles(stage: Mapping, model: Any = None):
     if not panels:
         raise FigureSkipped("'profiles' has no profile of the same length as the coordinate")
     panels = panels[:6]
-    ncols = min(3, len(panels))
-    nrows = (len(panels) + ncols - 1) // ncols
-    fig, axes = _figure(nrows, ncols, w=3.6 * ncols + 0.4, h=3.0 * nrows + 0.4)
-    for i, (k, lines) in enumerate(panels):
-        ax = axes[i // ncols, i % ncols]
+    fig, axes = _panels(len(panels), 3.6, 3.0)
+    for ax, (k, lines) in zip(axes, panels):
         for s, y in lines.items():
             ax.plot(x, y, label=s if len(lines) > 1 else None)
         if len(lines) > 1:
@@ -744,8 +753,6 @@ def fig_reactor_profiles(stage: Mapping, model: Any = None):
         ax.set_ylabel(_Y_LABELS.get(k, k), fontsize=8)
         ax.ticklabel_format(axis="both", style="sci", scilimits=(-3, 4), useOffset=False)
         ax.tick_params(labelsize=7)
-    for j in range(len(panels), nrows * ncols):
-        axes[j // ncols, j % ncols].set_visible(False)
     kind = stage.get("type")
     fig.suptitle(f"Reactor profiles ({kind})" if kind else "Reactor profiles", fontsize=9)
     return fig
@@ -773,19 +780,14 @@ def fig_uq_distributions(stage: Mapping, model: Any = None):
     samples = _sample_dict(stage)
     if samples:
         names = list(samples)[:9]
-        ncols = min(3, len(names))
-        nrows = (len(names) + ncols - 1) // ncols
-        fig, axes = _figure(nrows, ncols, w=3.5 * ncols + 0.4, h=2.7 * nrows + 0.4)
-        for i, n in enumerate(names):
-            ax = axes[i // ncols, i % ncols]
+        fig, axes = _panels(len(names), 3.5, 2.7)
+        for ax, n in zip(axes, names):
             a = samples[n]
             logx = n.startswith("tof") and np.all(a > 0) and a.max() / a.min() > 100
             ax.hist(np.log10(a) if logx else a, bins=min(40, max(8, a.size // 8)),
                     color="C0", alpha=0.8)
             ax.set_xlabel(f"log10 {n}" if logx else _short(n, 30), fontsize=8)
             ax.set_ylabel("samples", fontsize=8)
-        for j in range(len(names), nrows * ncols):
-            axes[j // ncols, j % ncols].set_visible(False)
         fig.suptitle(f"Output distributions ({stage.get('method', 'sampling')}, "
                      f"{max(a.size for a in samples.values())} samples)", fontsize=9)
         return fig
@@ -847,11 +849,8 @@ def fig_sobol(stage: Mapping, model: Any = None):
     bootstrap confidence half-widths when present)."""
     tab = _sobol_table(stage)
     outs = list(tab)[:6]
-    ncols = min(3, len(outs))
-    nrows = (len(outs) + ncols - 1) // ncols
-    fig, axes = _figure(nrows, ncols, w=3.6 * ncols + 0.4, h=2.9 * nrows + 0.5)
-    for i, o in enumerate(outs):
-        ax = axes[i // ncols, i % ncols]
+    fig, axes = _panels(len(outs), 3.6, 2.9, pad_h=0.5)
+    for i, (ax, o) in enumerate(zip(axes, outs)):
         inputs = list(tab[o])
         x = np.arange(len(inputs))
 
@@ -871,8 +870,6 @@ def fig_sobol(stage: Mapping, model: Any = None):
         ax.axhline(0, color="k", lw=0.5)
         if i == 0:
             ax.legend(fontsize=7)
-    for j in range(len(outs), nrows * ncols):
-        axes[j // ncols, j % ncols].set_visible(False)
     fig.suptitle("Sobol sensitivity indices (S1 first order, ST total)", fontsize=9)
     return fig
 
