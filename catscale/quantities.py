@@ -49,6 +49,13 @@ TEMPERATURE_RANGE = (1.0e-3, 1.0e5)
 #: of such energies to 1e-7 eV, far below kB T. Anything larger (1e300 eV, 9e18 eV) is not
 #: an energy of an atomistic model.
 MAX_ABS_ENERGY_EV = 1.0e9
+#: bounds of the sizes and counts of a simulation, the same in model files and on the command
+#: line. They refuse what would exhaust memory or never finish, not what is merely large: a
+#: 1024 x 1024 kMC lattice has 1e6 sites (neighbour tables ~150 MB), 1e12 events take days
+#: at the kernels' ~1e6-1e7 events/s.
+MAX_LATTICE_SIZE = 1024
+MAX_EVENTS = 10**12
+MAX_REPLICAS = 1024
 
 
 def quantity(dimension: str, positive: bool = False, nonnegative: bool = False,

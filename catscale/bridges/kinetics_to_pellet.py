@@ -24,7 +24,6 @@ same contract: rebuilt on the visited range until it agrees with the direct rate
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +35,7 @@ from scipy.interpolate import PPoly, RegularGridInterpolator
 
 from ..errors import CatscaleError, InvalidParameterError
 from ..kinetics import solve_network, steady_state
-from ..mechanism import Mechanism, RateTable
+from ..mechanism import Energetics, Mechanism, RateTable
 from ..pellet import RateLaw
 from ..units import NA, activity_from_concentration
 
@@ -79,19 +78,13 @@ class MicrokineticCoupling:
         Gases carried in the pellet (default: every gas of the mechanism).
     enthalpies : mapping gas -> J mol^-1, optional
         Formation enthalpies for the heat release q = -sum_i H_i R_i (W m^-3).
-    lateral : mapping, optional
-        Lateral interactions for the mean field (eV per pair).
-    coordination : int
-    alpha : float or ndarray (J,), optional
-        Transition-state positions for the lateral shifts (default: the kMC rule,
-        :func:`catscale.mechanism.lateral_alpha`).
+    energetics : Energetics, optional
+        The model's energetics taken whole (``Model.energetics``: lateral pairs,
+        coordination, transition-state positions, coverage effects), passed to every
+        mean-field solve so that the pellet uses the rate law of the steady-state stage;
+        None: the bare mechanism.
     key : str, optional
         Key reactant (default: the first gas species).
-    coverage_effects : (Gf, Gr, Af, Ar), optional
-        Further coverage dependences of the rate constants and coverage exponents (as
-        :meth:`catscale.model.Model.coverage_effects` returns them, e.g. imported from
-        Cantera), passed to every mean-field solve so that the pellet uses the same rate law
-        as the steady-state stage.
     """
 
     mechanism: Mechanism
@@ -100,11 +93,8 @@ class MicrokineticCoupling:
     site_density: float | None = None
     gas_species: tuple[str, ...] | None = None
     enthalpies: Mapping[str, float] | None = None
-    lateral: Mapping[str, float] | None = None
-    coordination: int = 4
-    alpha: float | np.ndarray | None = None
+    energetics: Energetics | None = None
     key: str | None = None
-    coverage_effects: tuple | None = None
 
 
 def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
@@ -138,17 +128,13 @@ def microkinetic_rate_law(cp: MicrokineticCoupling) -> RateLaw:
             p.setdefault(s.name, 0.0)
         warm = guess["theta"] is not None
         try:
-            ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
-                              coordination=cp.coordination, alpha=cp.alpha, guess=guess["theta"],
-                              multistart=not warm, transient=not warm,
-                              coverage_effects=cp.coverage_effects)
+            ss = steady_state(mech, rates_at(T), p, energetics=cp.energetics,
+                              guess=guess["theta"], multistart=not warm, transient=not warm)
         except (CatscaleError, ArithmeticError):
             # (mpmath polishing inside the kinetics solver can raise ZeroDivisionError)
             if not warm:
                 raise
-            ss = steady_state(mech, rates_at(T), p, lateral=cp.lateral,
-                              coordination=cp.coordination, alpha=cp.alpha,
-                              coverage_effects=cp.coverage_effects)
+            ss = steady_state(mech, rates_at(T), p, energetics=cp.energetics)
         guess["theta"] = np.asarray(ss.theta)
         return np.array([ss.production.get(g, 0.0) for g in gases]) * factor
 
@@ -547,6 +533,9 @@ class MeanFieldLine:
     def __init__(self, st: OverallReaction, net, c_bulk: np.ndarray, T: float, factor: float,
                  theta_bulk=None):
         self.nets = list(net) if isinstance(net, (list, tuple)) else [net]
+        # the network last solved from each of ``nets``: the next point's network is derived
+        # from it and keeps what the solver derived from the stoichiometry
+        self._recent: dict[int, object] = {}
         if theta_bulk is None or not isinstance(theta_bulk, (list, tuple)):
             theta_bulk = [theta_bulk] * len(self.nets)
         self.st, self.T, self.factor = st, float(T), float(factor)
@@ -575,8 +564,9 @@ class MeanFieldLine:
         lp = np.log(pc)
         gf = np.exp(st.RgT @ lp) * st.open_f
         gr = np.exp(st.PgT @ lp) * st.open_r
-        return dataclasses.replace(net, kf=net.k_f * gf, kr=net.k_r * gr, pressures=p,
-                                   gas_factor_f=gf, gas_factor_r=gr)
+        out = self._recent.get(id(net), net).with_gas_factors(p, gf, gr)
+        self._recent[id(net)] = out
+        return out
 
     def _extent(self, rf: np.ndarray, rr: np.ndarray) -> float:
         v = self.st.v

@@ -22,17 +22,13 @@ from ..errors import (
     ModelFileError,
     OutputError,
 )
+from ..quantities import MAX_EVENTS, MAX_LATTICE_SIZE, MAX_REPLICAS  # noqa: F401  (options)
 from ..results import to_jsonable  # noqa: F401  (tests and commands use it from here)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Bounds of the integer options (typer ``min``/``max``: a value outside is exit 2 naming the
-# option). The upper bounds refuse what would exhaust memory or never finish, not what is
-# merely large: a 1024 x 1024 kMC lattice has 1e6 sites (neighbour tables ~150 MB), 1e12
-# events take days at the kernels' ~1e6-1e7 events/s.
-MAX_EVENTS = 10**12
-MAX_LATTICE_SIZE = 1024
-MAX_REPLICAS = 1024
+# option); lattice size, events and replicas as in model files (catscale.quantities).
 MAX_WORKERS = 256
 MAX_SEED = 2**63 - 1
 MAX_SAMPLES = 10**6

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
                 seed: int = typer.Option(None, "--seed", help="Random seed.", min=0,
                                           max=MAX_SEED),
                 size: int = typer.Option(None, "--size", help="Lattice size L (L x L).",
-                                          min=1, max=MAX_LATTICE_SIZE),
+                                          min=3, max=MAX_LATTICE_SIZE),
                 json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")):
         """Mean field vs kMC on the same mechanism, with a validity verdict and reasons."""
         with cli_errors():

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
                                         help="A registered lattice: " + " | ".join(
                                             lattice_names())),
             size: int = typer.Option(None, "--size", help="Lattice size L (L x L cells).",
-                                      min=1, max=MAX_LATTICE_SIZE),
+                                      min=3, max=MAX_LATTICE_SIZE),
             replicas: int = typer.Option(None, "--replicas",
                                          help="Independent replicas in parallel processes.",
                                          min=1, max=MAX_REPLICAS),

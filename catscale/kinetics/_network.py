@@ -17,6 +17,7 @@ stoichiometry conserves ``occ @ theta`` (the site balances, ``occ @ theta = 1``)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -24,6 +25,9 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..mechanism import Mechanism, RateTable
+
+#: entries of :attr:`Network.derived` that depend on the stoichiometry only
+_RATE_FREE = ("basis", "moved", "abs_nu_gas", "fixed_args", "formable")
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -91,6 +95,14 @@ class Network:
     gas_factor_r: np.ndarray | None = field(default=None, repr=False)
     irreversible: np.ndarray | None = field(default=None, repr=False)
 
+    @functools.cached_property
+    def derived(self) -> dict:
+        """Arrays the solvers derive from this network (kernel arguments, bases, masks),
+        computed once per network object; a network from ``dataclasses.replace`` or
+        :meth:`with_rates` starts with an empty cache (:meth:`with_gas_factors` keeps the
+        entries that do not depend on the rate constants)."""
+        return {}
+
     @property
     def n_surface(self) -> int:
         return len(self.surface)
@@ -143,6 +155,28 @@ class Network:
                              Gf=self.Gf if Gf is None else Gf,
                              Gr=self.Gr if Gr is None else Gr,
                              Af=self.Af, Ar=self.Ar)
+
+    def with_gas_factors(self, pressures: np.ndarray, gas_factor_f: np.ndarray,
+                         gas_factor_r: np.ndarray) -> Network:
+        """The same network at other gas activities, given with their step factors
+        prod_g a_g^n (``kf = k_f * gas_factor_f``; a line of compositions through a pellet
+        computes them for many points at once).
+
+        The copy keeps the derived arrays that depend only on the stoichiometry (the
+        site-conserving basis, ``|nu|``, the formable-species masks by the pattern of steps
+        switched on): a continuation solves one network per point.
+        """
+        kf = self.k_f * gas_factor_f
+        kr = self.k_r * gas_factor_r
+        kf.setflags(write=False)
+        kr.setflags(write=False)
+        keep = {k: v for k, v in self.derived.items() if k in _RATE_FREE}
+        new = object.__new__(Network)           # a frozen dataclass: fields set directly
+        new.__dict__.update({f: v for f, v in self.__dict__.items() if f != "derived"})
+        new.__dict__.update(kf=kf, kr=kr, pressures=np.asarray(pressures, dtype=float),
+                            gas_factor_f=gas_factor_f, gas_factor_r=gas_factor_r,
+                            derived=keep)
+        return new
 
     # -- evaluation (numpy; the solvers use the numba kernels) ------------------------------
     def step_rates(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -217,10 +217,22 @@ def _args(net: Network, kf: np.ndarray | None = None, kr: np.ndarray | None = No
     compiled version of each kernel. Before, the homotopy and reduced networks triggered
     new compilations of ~5-15 s of CPU each on their first use.
     """
+    # once per network (a continuation solves many): the rate constants, and once per
+    # stoichiometry the rest (kept by Network.with_gas_factors)
+    fixed = net.derived.get("fixed_args")
+    if fixed is None:
+        fixed = net.derived["fixed_args"] = (
+            _frozen(net.Af), _frozen(net.Ar), _frozen(net.nu), _frozen(net.Gf),
+            _frozen(net.Gr), _frozen(net.occ), _frozen(net.kind, np.int64))
+    if kf is None and kr is None and Gf is None and Gr is None:
+        args = net.derived.get("args")
+        if args is None:
+            args = net.derived["args"] = (_frozen(net.kf), _frozen(net.kr)) + fixed
+        return args
+    Af, Ar, nu, Gf0, Gr0, occ, kind = fixed
     return (_frozen(net.kf if kf is None else kf), _frozen(net.kr if kr is None else kr),
-            _frozen(net.Af), _frozen(net.Ar), _frozen(net.nu),
-            _frozen(net.Gf if Gf is None else Gf), _frozen(net.Gr if Gr is None else Gr),
-            _frozen(net.occ), _frozen(net.kind, np.int64))
+            Af, Ar, nu, Gf0 if Gf is None else _frozen(Gf), Gr0 if Gr is None else _frozen(Gr),
+            occ, kind)
 
 
 def _newton_from(X0: np.ndarray, args: tuple, max_step: float = _MAX_STEP,
@@ -236,6 +248,9 @@ _BASIS: dict[bytes, np.ndarray] = {}
 
 def _conserving_basis(net: Network) -> np.ndarray:
     """Orthonormal basis (S x (S-K)) of the null space of the occupancy matrix (cached)."""
+    Z = net.derived.get("basis")
+    if Z is not None:
+        return Z
     key = net.occ.tobytes() + bytes(str(net.occ.shape), "ascii")
     Z = _BASIS.get(key)
     if Z is None:
@@ -245,6 +260,7 @@ def _conserving_basis(net: Network) -> np.ndarray:
         if len(_BASIS) > 256:
             _BASIS.clear()
         _BASIS[key] = Z
+    net.derived["basis"] = Z
     return Z
 
 
@@ -301,7 +317,10 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
     # each net rate is known to about the residual times its gross rate (and never better
     # than round-off): a net gas production below that is noise, not a turnover frequency
     # (python floats: G is small, and a continuation builds a state at every point)
-    floor = (max(float(residual), _ROUNDOFF) * (np.abs(net.nu_gas) @ (rf + rr))).tolist()
+    abs_nu_gas = net.derived.get("abs_nu_gas")
+    if abs_nu_gas is None:
+        abs_nu_gas = net.derived["abs_nu_gas"] = np.abs(net.nu_gas)
+    floor = (max(float(residual), _ROUNDOFF) * (abs_nu_gas @ (rf + rr))).tolist()
     production: dict[str, float] = {}
     below: dict[str, float] = {}
     for g, p, f in zip(net.gas, (net.nu_gas @ r).tolist(), floor):
@@ -451,10 +470,19 @@ def formable(net: Network) -> np.ndarray:
     all its surface reactants are formable; its products are then formable. The others
     have zero coverage at every steady state reached from a formable state.
     """
-    vac = {v.name for v in net.mechanism.vacancies}
-    ok = np.array([n in vac for n in net.surface])
-    kf, kr, Af, Ar = _args(net)[:4]
-    return _kernels.formable_mask(ok, kf, kr, Af, Ar)
+    # one mask per pattern of active step directions (kept by Network.with_gas_factors)
+    known = net.derived.get("formable")
+    if known is None:
+        known = net.derived["formable"] = {}
+    key = (net.kf > 0).tobytes() + (net.kr > 0).tobytes()
+    got = known.get(key)
+    if got is None:
+        vac = {v.name for v in net.mechanism.vacancies}
+        ok = np.array([n in vac for n in net.surface])
+        kf, kr, Af, Ar = _args(net)[:4]
+        got = known[key] = _kernels.formable_mask(ok, kf, kr, Af, Ar)
+        got.setflags(write=False)
+    return got
 
 
 def _reduce(net: Network, keep: np.ndarray) -> Network:
@@ -516,7 +544,8 @@ def _check_start(net: Network, g: np.ndarray | None, name: str) -> np.ndarray | 
     if g is None:
         return None
     g = np.asarray(g, dtype=float)
-    if g.shape != (net.n_surface,) or not np.all(np.isfinite(g)):
+    # a finite sum has finite terms (nan and inf propagate)
+    if g.shape != (net.n_surface,) or not math.isfinite(float(g.sum())):
         raise InvalidParameterError(name, f"{net.n_surface} coverages", g)
     return g
 
@@ -739,9 +768,15 @@ def _unit_homotopy(net: Network, clock: _Clock) -> tuple[np.ndarray | None, floa
 def _unresolved(net: Network, rf: np.ndarray, rr: np.ndarray) -> list[str]:
     """Species that some step changes but whose gross rate is below ``_GROSS_MIN``: their
     balance (and so their coverage) is not resolved in double precision."""
-    gross = np.abs(net.nu) @ (rf + rr)
-    moved = np.any(net.nu != 0, axis=1)
-    return [net.surface[i] for i in np.flatnonzero(moved & ~(gross >= _GROSS_MIN))]
+    got = net.derived.get("moved")
+    if got is None:            # |nu| of the species some step changes, and their indices
+        idx = np.flatnonzero(np.any(net.nu != 0, axis=1))
+        got = net.derived["moved"] = (np.ascontiguousarray(np.abs(net.nu[idx])), idx)
+    abs_nu, idx = got
+    gross = (abs_nu @ (rf + rr)).tolist()
+    if all(g >= _GROSS_MIN for g in gross):       # (a nan fails the test)
+        return []
+    return [net.surface[i] for i, g in zip(idx.tolist(), gross) if not g >= _GROSS_MIN]
 
 
 def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, int]],

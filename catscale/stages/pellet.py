@@ -159,13 +159,9 @@ def inputs(model, homogenization=None, surrogate: bool | None = None):
         # isothermal pellet: one RateTable (building it per point costs ~1 ms); with an energy
         # balance the rate constants follow the local T
         rates = model.rates if sec.conductivity is not None else model.rates()
-        en = model.energetics
         cp = MicrokineticCoupling(model.mechanism, rates, sec.specific_area,
                                   gas_species=tuple(species), enthalpies=sec.enthalpies,
-                                  lateral=dict(en.pairs) or None,
-                                  coordination=en.coordination,
-                                  alpha=np.asarray(en.alpha) if en.alpha else None, key=key,
-                                  coverage_effects=en.coverage_effects)
+                                  energetics=model.energetics, key=key)
         kin = microkinetic_rate_law(cp)
         c_b = [concentration(pressures[s], T) for s in species]
         use_surrogate = sec.surrogate if surrogate is None else surrogate

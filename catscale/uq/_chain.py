@@ -137,9 +137,7 @@ def _steady_full(model, T: float | None, pressures: dict | None):
 
     m = model if (T is None and pressures is None) else model.with_conditions(T, pressures)
     rt = m.rates()
-    ss = steady_state(m.mechanism, rt, m.activities, lateral=model.mean_field_lateral(),
-                      coordination=model.coordination(), alpha=model.lateral_alpha(),
-                      coverage_effects=model.coverage_effects())
+    ss = steady_state(m.mechanism, rt, m.activities, energetics=m.energetics)
     return ss, m, rt
 
 

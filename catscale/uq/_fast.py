@@ -140,22 +140,11 @@ class RateShifter:
 
 def mean_field_network(model, rates):
     """The mean-field Network of ``model`` with the rate constants ``rates`` (RateTable, T in
-    K, k in s^-1 bar^-n): the model's pressures (bar), lateral interactions (eV, pairwise
-    at half the coordination) and coverage effects, as :func:`catscale.kinetics.steady_state`
-    builds it for the same model."""
-    from ..kinetics import build_network, lateral_matrices
+    K): the model's activities and its energetics taken whole, as the steady stage solves the
+    same model (:func:`catscale.kinetics.energetics_network`)."""
+    from ..kinetics import energetics_network
 
-    Gf = Gr = Af = Ar = None
-    lat = model.mean_field_lateral()
-    if lat:
-        Gf, Gr = lateral_matrices(model.mechanism, lat, rates.T, model.coordination(),
-                                  model.lateral_alpha())
-    ce = model.coverage_effects()
-    if ce is not None:
-        cGf, cGr, Af, Ar = ce
-        Gf = cGf if Gf is None else Gf + cGf
-        Gr = cGr if Gr is None else Gr + cGr
-    return build_network(model.mechanism, rates, model.activities, Gf=Gf, Gr=Gr, Af=Af, Ar=Ar)
+    return energetics_network(model.mechanism, rates, model.activities, model.energetics)
 
 
 class MeanFieldFast:

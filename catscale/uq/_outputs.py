@@ -221,9 +221,7 @@ class PelletOutput:
 
         return microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, rates, self.section.specific_area, gas_species=self.species,
-            enthalpies=self.section.enthalpies, lateral=m.mean_field_lateral(),
-            coordination=m.coordination(), alpha=m.lateral_alpha(), key=self.key,
-            coverage_effects=m.coverage_effects()))
+            enthalpies=self.section.enthalpies, energetics=m.energetics, key=self.key))
 
     def mean_field_line(self, m, rates, theta_bulk):
         """The sample's mean-field rate along its stoichiometric line."""

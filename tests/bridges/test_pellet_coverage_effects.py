@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from catscale.bridges.kinetics_to_pellet import MicrokineticCoupling, microkinetic_rate_law
-from catscale.mechanism import Mechanism, RateTable
+from catscale.mechanism import Energetics, Mechanism, RateTable
 from catscale.units import R as R_GAS
 
 
@@ -36,7 +36,8 @@ def test_langmuir_hinshelwood_with_coverage_dependent_desorption():
     c = p * 1e5 / (R_GAS * T)
     S_v, rho = 1e6, mech.sites[0].density
     law = microkinetic_rate_law(MicrokineticCoupling(
-        mech, rt, S_v, gas_species=("A", "B"), coverage_effects=(Gf, Gr, Af, Ar)))
+        mech, rt, S_v, gas_species=("A", "B"),
+        energetics=Energetics(coverage_effects=(Gf, Gr, Af, Ar))))
     law0 = microkinetic_rate_law(MicrokineticCoupling(mech, rt, S_v, gas_species=("A", "B")))
 
     def f(t):

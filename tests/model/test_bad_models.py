@@ -56,6 +56,9 @@ EXPECTED = {
     "kmc_lattice_kinds.yaml": ("kmc.lattice", "fcc111 has the site kinds", 24),
     "kmc_interaction_unknown_species.yaml": ("kmc.interactions[0].pair",
                                              "two adsorbates of the mechanism", 24),
+    # a 1e5 x 1e5 lattice (1e10 sites) ran out of memory in the kMC build (issue 20 item 10:
+    # the model file has the bound of --size, catscale.quantities.MAX_LATTICE_SIZE)
+    "kmc_huge_lattice.yaml": ("kmc.size", "two integers in [3, 1024]", 24),
     "yaml_syntax_error.yaml": ("(yaml)", "not valid YAML", 18),
     "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
     "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),

@@ -13,18 +13,9 @@ from catscale.model import load_model, validate_file
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FLAGSHIP = (ROOT / "examples" / "co_oxidation_pt111.yaml").read_text()
-# Energies of the CatMAP tutorial data (validation/catmap_co_oxidation/energies.txt): Pt O* 1.62,
-# CO* 1.70, O-O 5.35 (TS of step 1), O-CO 4.04 (TS of step 2); the TS scaling below passes
-# through the Pt values exactly (O-O against the final state 2 O*: 5.35 = 2*1.62 + 2.11;
-# O-CO against the initial state CO* + O*: 4.04 = 3.32 + 0.72)
-DESCRIPTORS = """
-descriptors:
-  axes: {O*: [1.2, 2.2, 5], CO*: [1.2, 2.2, 5]}
-  ts_scaling:
-    - {step: 1, reference: FS, alpha: 1.0, beta: 2.11}
-    - {step: 2, reference: IS, alpha: 1.0, beta: 0.72}
-  surfaces: {Pt: {O*: 1.62, CO*: 1.70}, Ag: {O*: 2.05, CO*: 2.99}}
-"""
+# the CatMAP tutorial energies with TS scaling through the Pt values (see the file)
+DESCRIPTORS = "\n" + (ROOT / "tests" / "data" / "fragments" / "descriptors_co_oxidation.yaml"
+                      ).read_text()
 
 
 def _model(tmp_path, extra=DESCRIPTORS):

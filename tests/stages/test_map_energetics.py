@@ -11,16 +11,14 @@ from catscale.stages import descriptor_map, steady
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FLAGSHIP = (ROOT / "examples" / "co_oxidation_pt111.yaml").read_text()
-# the flagship's own descriptor energies (O* 1.62, CO* 1.70 eV) are the middle grid point;
-# TS scaling through the flagship's saddle points (as tests/model/test_descriptors.py)
-DESCRIPTORS = """
-descriptors:
-  axes: {O*: [1.22, 2.02, 3], CO*: [1.30, 2.10, 3]}
-  ts_scaling:
-    - {step: 1, reference: FS, alpha: 1.0, beta: 2.11}
-    - {step: 2, reference: IS, alpha: 1.0, beta: 0.72}
-  surfaces: {Pt: {O*: 1.62, CO*: 1.70}}
-"""
+# the descriptor section of tests/model/test_descriptors.py on a 3 x 3 grid whose middle
+# point is the flagship's own energies (O* 1.62, CO* 1.70 eV), Pt only
+DESCRIPTORS = ("\n" + (ROOT / "tests" / "data" / "fragments" / "descriptors_co_oxidation.yaml")
+               .read_text()
+               .replace("axes: {O*: [1.2, 2.2, 5], CO*: [1.2, 2.2, 5]}",
+                        "axes: {O*: [1.22, 2.02, 3], CO*: [1.30, 2.10, 3]}")
+               .replace(", Ag: {O*: 2.05, CO*: 2.99}", ""))
+assert "[1.22, 2.02, 3]" in DESCRIPTORS and "Ag: {" not in DESCRIPTORS
 # repulsive pairs strong enough to change the TOF by orders of magnitude at 500 K
 LATERAL = "\nlateral: {CO*-CO*: 0.10, CO*-O*: 0.05, O*-O*: 0.08}\nlateral_coordination: 6\n"
 

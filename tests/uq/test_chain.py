@@ -188,7 +188,7 @@ uncertainty:
         m = model.with_energy_shifts({"ts:1": float(space.transform(mc.ensemble.U)["ts"][j])})
         law = microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, m.rates(), 2.00738e6, gas_species=sp, key="CO",
-            coordination=m.coordination()))
+            energetics=m.energetics))
         cb = np.array([m.pressures[g] * 1e5 / (R * m.T) for g in sp])
         res, err, _ = solve_pellet_verified(Pellet("sphere", 1e-3, 1e-6 * D[j]), law, cb, m.T,
                                             n_cells=100)

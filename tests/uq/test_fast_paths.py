@@ -116,7 +116,7 @@ def test_line_rate_equals_the_direct_microkinetic_law(flagship):
         lr = MeanFieldLine(st, net, cb, m.T, 1.5e19 * 7.4e5 / NA, None)
         law = microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, rt, 7.4e5, gas_species=stage.species, key="CO",
-            coordination=m.coordination()))
+            energetics=m.energetics))
         s = np.linspace(cb[0], lr.lo, 9)[:-1]
         got = lr.values(s)
         C = cb[:, None] + st.nu[:, None] * (s - cb[0])[None, :]
@@ -208,7 +208,7 @@ uncertainty:
         m = model.with_energy_shifts({"CO*": 0.08 + float(e)})
         laws.append(microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, m.rates(), 7.4e5, gas_species=sp, key="CO",
-            coordination=m.coordination())))
+            energetics=m.energetics)))
     cb = f.pellet.bulk(model)
     line = line_of(laws[0], cb, model.T)          # nu of CO + 1/2 O2 -> CO2
 

@@ -121,7 +121,7 @@ uncertainty:
         m = model.with_energy_shifts({"CO*": x["dft"][0], "O*": x["dft"][1]})
         law = microkinetic_rate_law(MicrokineticCoupling(
             m.mechanism, m.rates(), 7.4e5, gas_species=tuple(sp), key="CO",
-            coordination=m.coordination()))
+            energetics=m.energetics))
         cb = np.array([m.pressures[s] * 1e5 / (R * m.T) for s in sp])
         # box around every composition the pellet can reach: CO from the bulk down to the
         # point where O2 runs out (CO + 1/2 O2 -> CO2 with equal D: c_CO - 2 c_O2 fixed)

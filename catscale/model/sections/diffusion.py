@@ -35,6 +35,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...lattices import lattice_names
+from ...quantities import MAX_EVENTS, MAX_LATTICE_SIZE, MAX_REPLICAS
 from .._quantities import Energy, Length, Temperature, registry_choice
 from .._quantities import PositiveRate as Rate
 
@@ -88,13 +89,13 @@ class DiffusionSection(BaseModel):
     T: Temperature | None = None
     coverages: list[float] = Field(default_factory=lambda: parse_coverages("0.1:0.9:9"))
     size: tuple[int, int] = (64, 64)
-    events: int = Field(2_000_000, ge=1000)
-    replicas: int = Field(2, ge=1)
+    events: int = Field(2_000_000, ge=1000, le=MAX_EVENTS)
+    replicas: int = Field(2, ge=1, le=MAX_REPLICAS)
     seed: int = 1
     method: Literal["kmc", "closure"] = "kmc"
     closure: Literal["langmuir", "bragg_williams", "quasi_chemical"] = "quasi_chemical"
     exchange_rate: Rate | None = None
-    grand_size: int = Field(20, ge=4)
+    grand_size: int = Field(20, ge=4, le=MAX_LATTICE_SIZE)
 
     @field_validator("coverages", mode="before")
     @classmethod
@@ -104,6 +105,6 @@ class DiffusionSection(BaseModel):
     @field_validator("size")
     @classmethod
     def _size(cls, v: tuple[int, int]) -> tuple[int, int]:
-        if min(v) < 3:
-            raise ValueError(f"expected two integers >= 3, got {list(v)}")
+        if min(v) < 3 or max(v) > MAX_LATTICE_SIZE:
+            raise ValueError(f"expected two integers in [3, {MAX_LATTICE_SIZE}], got {list(v)}")
         return v

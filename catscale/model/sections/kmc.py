@@ -41,6 +41,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ...lattices import lattice_names
+from ...quantities import MAX_EVENTS, MAX_LATTICE_SIZE, MAX_REPLICAS
 from .._quantities import Energy, Rate, Time, registry_choice
 
 #: a registered lattice (:data:`catscale.lattices.LATTICES`) or ``custom`` (unit_cell)
@@ -109,7 +110,7 @@ class KMCSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lattice: LatticeChoice = "square"
     size: tuple[int, int] = (64, 64)
-    events: int = Field(1_000_000, ge=1)
+    events: int = Field(1_000_000, ge=1, le=MAX_EVENTS)
     seed: int = Field(1, ge=0)
     shells: int = Field(3, ge=1, le=3)
     unit_cell: UnitCell | None = None
@@ -123,11 +124,11 @@ class KMCSection(BaseModel):
     time: Time | None = None
     checkpoint: str | None = None
     checkpoint_interval: int = Field(1, ge=0)
-    replicas: int = Field(1, ge=1)
+    replicas: int = Field(1, ge=1, le=MAX_REPLICAS)
     fast_diffusion: bool | FastDiffusionSpec = False
     # run until converged: relative TOF error target, and its event cap (default 10 x events)
     target_error: float | None = Field(None, gt=0, lt=1)
-    max_events: int | None = Field(None, ge=1)
+    max_events: int | None = Field(None, ge=1, le=MAX_EVENTS)
 
     @field_validator("size", mode="before")
     @classmethod
@@ -139,8 +140,8 @@ class KMCSection(BaseModel):
     @field_validator("size")
     @classmethod
     def _size_positive(cls, v):
-        if min(v) < 3:
-            raise ValueError(f"expected two integers >= 3, got {list(v)}")
+        if min(v) < 3 or max(v) > MAX_LATTICE_SIZE:
+            raise ValueError(f"expected two integers in [3, {MAX_LATTICE_SIZE}], got {list(v)}")
         return v
 
     @field_validator("warmup")
