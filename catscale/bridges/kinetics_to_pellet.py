@@ -588,7 +588,8 @@ class MeanFieldLine:
         if key in self._memo:
             return self._memo[key]
         if self._s:
-            guesses = self._th[int(np.argmin(np.abs(np.asarray(self._s) - s)))]
+            near = min(range(len(self._s)), key=lambda i: abs(self._s[i] - s))
+            guesses = self._th[near]
         else:
             guesses = self._theta_bulk
         thetas, rates = [], []
@@ -600,7 +601,7 @@ class MeanFieldLine:
             rates.append(self._extent(ss.rate_f, ss.rate_r))
         self._s.append(float(s))
         self._th.append(thetas)
-        r = float(np.mean(rates))
+        r = float(sum(rates) / len(rates))
         self._memo[key] = r
         return r
 
