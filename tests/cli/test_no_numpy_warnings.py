@@ -33,9 +33,6 @@ COMMANDS = {
     "reactor": [],
     "uq": ["-n", "4", "--sensitivity", "0", "--scheduler", "serial", "--no-progress"],
 }
-#: pairs too slow for the unit suite (each covered by its own test elsewhere)
-SLOW = {("reactor", "co_oxidation_pt111"), ("uq", "co_oxidation_pt111"),
-        ("pellet", "co_oxidation_pt111")}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +67,6 @@ def _check(app, args: list[str]) -> None:
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_command_on_example_keeps_stderr_clean(app, command, example):
-    if (command, example.stem) in SLOW:
-        pytest.skip("slow pair (tested in tests/pellet, tests/reactor, tests/uq)")
     _check(app, [command, str(example), "--json", *COMMANDS[command]])
 
 
