@@ -700,6 +700,18 @@ def _at_floor(net: Network, x: np.ndarray) -> list[str]:
 
 
 def _k_span(net: Network) -> str:
+    """Why a steady state leaves double precision: a sink (an adsorbate formed by active
+    step directions and consumed by none poisons the surface, every rate -> 0), or the
+    span of the rate constants."""
+    on_f, on_r = net.kf > 0, net.kr > 0
+    made = ((net.nu > 0) & on_f[None, :]) | ((net.nu < 0) & on_r[None, :])
+    used = ((net.nu < 0) & on_f[None, :]) | ((net.nu > 0) & on_r[None, :])
+    vac = {v.name for v in net.mechanism.vacancies}
+    sinks = [n for i, n in enumerate(net.surface)
+             if n not in vac and made[i].any() and not used[i].any()]
+    if sinks:
+        return (f"{', '.join(sinks)} is formed by active steps and consumed by none: the "
+                "surface poisons with it (its coverage -> 1, every rate -> 0)")
     k = np.concatenate([net.kf, net.kr])
     k = k[k > 0]
     span = np.log10(k.max()) - np.log10(k.min())
