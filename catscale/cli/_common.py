@@ -91,3 +91,16 @@ def print_json(obj: Any) -> None:
     """Print one JSON object on stdout (the ``--json`` contract)."""
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=None) + "\n")
     sys.stdout.flush()
+
+
+def print_result(res: Any, json_out: bool, head: str | None = None) -> None:
+    """A typed result on stdout: ``--json`` its dict (warnings in its ``warnings`` list),
+    else its text (after ``head``) and then every warning on a line ``warning: ...``, so
+    that a result that cannot be fully trusted says why in the text too."""
+    if json_out:
+        print_json(res.to_dict())
+        return
+    lines = ([head] if head else []) + [res.text()]
+    lines += [f"warning: {w}" for w in getattr(res, "warnings", None) or ()]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()

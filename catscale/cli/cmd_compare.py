@@ -15,7 +15,7 @@ from ._common import (
     MAX_LATTICE_SIZE,
     MAX_SEED,
     cli_errors,
-    print_json,
+    print_result,
 )
 
 
@@ -35,7 +35,4 @@ def register(app: typer.Typer) -> None:
 
             m = load_model(model)
             res = m.compare(events=events, seed=seed, size=size)
-            if json_out:
-                print_json(res.to_dict())
-                return
-            typer.echo(f"mean field is {res.verdict.upper()} for {m.name}\n{res.text()}")
+            print_result(res, json_out, head=f"mean field is {res.verdict.upper()} for {m.name}")

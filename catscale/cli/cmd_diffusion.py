@@ -20,7 +20,7 @@ from ._common import (
     MAX_WORKERS,
     check_output_path,
     cli_errors,
-    print_json,
+    print_result,
 )
 
 
@@ -93,4 +93,4 @@ def register(app: typer.Typer) -> None:
             if plot:
                 plot_diffusion(*res.curves, plot)
                 res = res.replace(plot=plot)
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

@@ -17,7 +17,7 @@ from ._common import (
     MAX_SEED,
     check_output_path,
     cli_errors,
-    print_json,
+    print_result,
 )
 
 
@@ -85,4 +85,4 @@ def register(app: typer.Typer) -> None:
                 snapshot_png(fin.state, res.lattice_obj, res.kmc_model.species, snapshot,
                              title=f"{m.name} - {fin.events} events, t = {fin.time:.3g} s")
                 res = res.replace(snapshot=snapshot)
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import check_output_path, cli_errors, print_json
+from ._common import check_output_path, cli_errors, print_result
 
 
 def register(app: typer.Typer) -> None:
@@ -53,4 +53,4 @@ def register(app: typer.Typer) -> None:
             if plot:
                 plot_map(res.dataset).savefig(plot, dpi=150, bbox_inches="tight")
             res = res.replace(netcdf=out, plot=plot)
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

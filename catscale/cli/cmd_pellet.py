@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import cli_errors, print_result
 
 
 def register(app: typer.Typer) -> None:
@@ -28,4 +28,4 @@ def register(app: typer.Typer) -> None:
             from catscale import load_model
 
             res = load_model(model_path).pellet(n_cells=n_cells or 0, newton=newton)
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

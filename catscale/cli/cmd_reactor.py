@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import cli_errors, print_result
 
 
 def register(app: typer.Typer) -> None:
@@ -23,4 +23,4 @@ def register(app: typer.Typer) -> None:
             from catscale import load_model
 
             res = load_model(model_path).reactor()
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import cli_errors, print_json
+from ._common import cli_errors, print_result
 
 
 def register(app: typer.Typer) -> None:
@@ -29,4 +29,4 @@ def register(app: typer.Typer) -> None:
 
                 cn = species_names(m, names)
                 res = res.replace(cantera_names=cn)
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

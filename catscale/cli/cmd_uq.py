@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ._common import MAX_SAMPLES, MAX_SEED, MAX_WORKERS, cli_errors, print_json
+from ._common import MAX_SAMPLES, MAX_SEED, MAX_WORKERS, cli_errors, print_result
 
 
 def register(app: typer.Typer) -> None:
@@ -76,4 +76,4 @@ def register(app: typer.Typer) -> None:
                 if "sobol" in objs:
                     files.append(plot_sobol(objs["sobol"], d / "uq_sobol.png"))
                 res = res.replace(plots=files)
-            print_json(res.to_dict()) if json_out else typer.echo(res.text())
+            print_result(res, json_out)

@@ -211,7 +211,8 @@ def apparent_activation_energy(ss: SteadyState, dlnkf_dT: np.ndarray | None = No
 
 
 def analyze(ss: SteadyState, product: str | None = None) -> dict:
-    """DRC, DTRC, reaction orders and the most abundant surface intermediate (JSON ready)."""
+    """DRC, DTRC, reaction orders and the most abundant surface intermediate (JSON ready);
+    without the sensitivities when the product's rate is exactly 0 (a poisoned surface)."""
     out: dict = {"masi": ss.masi()}
     try:
         g = _product(ss, product)
@@ -220,6 +221,8 @@ def analyze(ss: SteadyState, product: str | None = None) -> dict:
     pname = ss.network.gas[g]
     out["product"] = pname
     out["tof"] = float(ss.production[pname])
+    if out["tof"] == 0.0:          # d ln r / d ln k is undefined where r = 0
+        return out
     out["drc"] = degree_of_rate_control(ss, pname)
     out["dtrc"] = degree_of_thermodynamic_rate_control(ss, pname)
     out["orders"] = reaction_orders(ss, pname)

@@ -33,6 +33,7 @@ kernel once, not once per strategy.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -309,7 +310,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _make(net: Network, x: np.ndarray, residual: float, method: str,
           tried: Sequence[str], rf: np.ndarray | None = None, rr: np.ndarray | None = None,
-          eig: np.ndarray | None = None) -> SteadyState:
+          eig: np.ndarray | None = None, neutral: bool = True) -> SteadyState:
     theta = np.exp(x)
     if rf is None or rr is None:
         rf, rr = net.step_rates(theta)
@@ -332,7 +333,8 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
              "per site: residual x gross rate); reported as 0" for g, f in below.items()]
-    warns += _neutral_warnings(net, theta, eig)
+    if neutral:
+        warns += _neutral_warnings(net, theta, eig)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
                        production=production, residual=float(residual), eigenvalues=eig,
                        stable=_is_stable(eig), method=method, network=net,
@@ -611,6 +613,9 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
             xh, rh, how = _unit_homotopy(net, clock)
         except _BeyondDouble as exc:
             tried.append(f"continuation in ln k from every rate constant = 1 s^-1: {exc}")
+            poisoned = _absorbing_result(net, tried)
+            if poisoned is not None:
+                return poisoned
             raise ConvergenceError(
                 "the steady state is beyond double precision: a coverage or a species' "
                 f"gross rate leaves the range of doubles on the way to it ({_k_span(net)}); "
@@ -624,17 +629,32 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     if n_ok == 0 and transient and not converged:
         starts = [clean_surface(net)] + ([guess / (net.occ @ guess)[net.kind]]
                                          if guess is not None else [])
+        # stable absorbing states: a transient that comes within 1e-10 of one has reached
+        # it (the coverages left decay exponentially or algebraically, never to 0)
+        sinks = [th for th, e in _absorbing_states(net) if _is_stable(e)]
+
+        def reached(_t, y):
+            return min(float(np.max(np.abs(y - th))) for th in sinks) - 1e-10
+        reached.terminal = True
         for th0 in starts:
             for t_end in (1e4, 1e12):
                 if clock.out():
                     tried.append(f"transient to t={t_end:g} s skipped: {clock}")
                     continue
                 try:
-                    tr = integrate_network(net, th0, t_end=t_end, deadline=clock.deadline)
+                    tr = integrate_network(net, th0, t_end=t_end, deadline=clock.deadline,
+                                           events=reached if sinks else None)
                 except ConvergenceError as exc:
                     tried.append(f"transient to t={t_end:g} s failed: "
                                  f"{str(exc).splitlines()[-1].strip()}")
                     continue
+                if sinks and reached(0.0, tr.theta[-1]) <= 1e-12:
+                    src = "the clean surface" if th0 is starts[0] else "the guess"
+                    tried.append(f"stiff transient (BDF) from {src}: reaches an absorbing "
+                                 f"state at t = {tr.t[-1]:.3g} s")
+                    poisoned = _absorbing_result(net, tried, near=tr.theta[-1])
+                    if poisoned is not None:
+                        return poisoned
                 xe = np.log(np.clip(tr.theta[-1], 1e-300, 1.0))
                 Xn, rn, _, _ = _newton_from(xe, args)
                 r = float(rn[0])
@@ -653,6 +673,10 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
             found.append((xm, rm, "mpmath", -1))
     unresolved: set[str] = set()
     distinct = _distinct_verified(net, found, tol, unresolved=unresolved)
+    if not distinct:
+        poisoned = _absorbing_result(net, tried)
+        if poisoned is not None:
+            return poisoned
     if not distinct and unresolved:
         raise ConvergenceError(
             "the steady state is beyond double precision: the gross rates of "
@@ -688,6 +712,92 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     others.sort(key=lambda s: (not s.stable, float(np.max(s.eigenvalues.real))
                                if s.eigenvalues.size else 0.0))
     return replace(primary, alternatives=tuple(others), tried=tuple(tried))
+
+#: Most vertices of the site simplices searched for absorbing states.
+_MAX_VERTICES = 4096
+
+
+def _vertex_jacobian(net: Network, theta: np.ndarray) -> np.ndarray | None:
+    """d(dtheta/dt)/d theta (S x S, s^-1) at coverages with exact zeros, from the
+    derivatives of the mass-action monomials (the log form of :meth:`Network.jacobian`
+    divides by theta); None when a derivative is infinite (an order below 1 at zero)."""
+    S, J = net.Af.shape
+    D = np.zeros((J, S))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for A, k, G, sign in ((net.Af, net.kf, net.Gf, 1.0), (net.Ar, net.kr, net.Gr, -1.0)):
+            for j in range(J):
+                if k[j] == 0.0:
+                    continue
+                on = np.flatnonzero(A[:, j] > 0)
+                pw = theta[on] ** A[on, j]
+                for i, s in enumerate(on):
+                    rest = float(np.prod(np.delete(pw, i)))
+                    D[j, s] += (sign * k[j] * math.exp(float(G[j] @ theta)) * A[s, j]
+                                * theta[s] ** (A[s, j] - 1.0) * rest)
+    return D if np.all(np.isfinite(D)) else None
+
+
+def _absorbing_states(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Absorbing (poisoned) states: vertices of the site simplices (one single-kind species
+    filling each site kind) at which every step rate is exactly zero, with the eigenvalues
+    of the Jacobian on the site-conserving subspace there. At such a state theta = 0 for
+    some species exactly, which no log-coverage solver reaches (x -> -inf): CO-poisoning
+    in the mean-field ZGB model above y = 2/3 (Dickman, Phys. Rev. A 34, 4246 (1986)), an
+    adsorbate that active steps form and none consume.
+    """
+    S = net.n_surface
+    single = [int(np.count_nonzero(net.occ[:, s])) == 1 for s in range(S)]
+    per_kind = [[s for s in range(S) if single[s] and net.kind[s] == k]
+                for k in range(net.n_kinds)]
+    if math.prod(len(m) for m in per_kind) > _MAX_VERTICES:
+        return []
+    Z = _conserving_basis(net)
+    out = []
+    for combo in itertools.product(*per_kind):
+        theta = np.zeros(S)
+        for k, s in enumerate(combo):
+            theta[s] = 1.0 / net.occ[k, s]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            rf, rr = net.step_rates(theta)
+        if not (np.all(rf == 0.0) and np.all(rr == 0.0)):
+            continue
+        D = _vertex_jacobian(net, theta)
+        if D is None:
+            continue
+        eig = (np.linalg.eigvals(Z.T @ (net.nu @ D) @ Z) if Z.shape[1]
+               else np.zeros(0, dtype=complex))
+        out.append((theta, eig))
+    return out
+
+
+def _absorbing_result(net: Network, tried: list[str], near: np.ndarray | None = None
+                      ) -> SteadyState | None:
+    """The stable absorbing states as a steady state (the first, or the one nearest to
+    ``near``, the others as alternatives), or None when there is none."""
+    stable = [(th, eig) for th, eig in _absorbing_states(net) if _is_stable(eig)]
+    if not stable:
+        return None
+    if near is not None:
+        stable.sort(key=lambda v: float(np.max(np.abs(v[0] - near))))
+    tried.append(f"absorbing vertices of the coverage simplex: {len(stable)} stable")
+    states = []
+    for th, eig in stable:
+        full = [net.surface[i] for i in np.flatnonzero(th > 0)]
+        warns = (f"absorbing (poisoned) state: {', '.join(full)} "
+                 f"{'fills' if len(full) == 1 else 'fill'} the surface and every step rate is "
+                 "exactly 0, so there is no turnover; no steady state with every coverage > 0 "
+                 "was verified",)
+        mod = np.abs(eig)
+        if eig.size and float(np.min(mod)) <= _NEUTRAL * float(np.max(mod)):
+            warns += ("the poisoned state is stable only beyond first order (a zero "
+                      "eigenvalue of the Jacobian there)",)
+        with np.errstate(divide="ignore"):
+            x = np.log(th)
+        rz = np.zeros(net.n_steps)
+        ss = _make(net, x, 0.0, "absorbing vertex", (), rf=rz, rr=rz.copy(), eig=eig,
+                   neutral=False)
+        states.append(replace(ss, warnings=ss.warnings + warns))
+    return replace(states[0], alternatives=tuple(states[1:]), tried=tuple(tried))
 
 
 class _BeyondDouble(Exception):

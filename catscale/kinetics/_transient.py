@@ -54,7 +54,7 @@ def clean_surface(net: Network) -> np.ndarray:
 def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
                       t_eval: np.ndarray | None = None, method: str = "BDF",
                       rtol: float = 1e-8, atol: float = 1e-14,
-                      deadline: float | None = None) -> Transient:
+                      deadline: float | None = None, events=None) -> Transient:
     """Integrate d theta/dt = nu r(theta) from ``theta0`` to ``t_end`` (s).
 
     All coverages (vacancies included) are integrated; the site balances occ @ theta = 1 are
@@ -80,6 +80,9 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
     deadline : float, optional
         ``time.perf_counter()`` value (s) after which the integration stops with
         :class:`~catscale.errors.ConvergenceError` (a time budget).
+    events : callable or list of callables, optional
+        Event functions of :func:`scipy.integrate.solve_ivp` (``terminal`` ones end the
+        integration before ``t_end``).
     """
     theta0 = np.asarray(theta0, dtype=float)
     if theta0.shape != (net.n_surface,) or np.any(theta0 < 0) or not np.all(np.isfinite(theta0)):
@@ -107,7 +110,7 @@ def integrate_network(net: Network, theta0: np.ndarray, t_end: float,
             # overflowing rates or Jacobian entries are caught below, not printed
             with np.errstate(all="ignore"):
                 sol = solve_ivp(rhs, (0.0, float(t_end)), theta0, method=meth, t_eval=t_eval,
-                                rtol=rtol, atol=atol, **kw)
+                                rtol=rtol, atol=atol, events=events, **kw)
         except _OutOfTime:
             raise ConvergenceError("transient integration stopped: time budget used up",
                                    tried=tried + [f"{meth} to t={t_end:g} s: stopped at the "

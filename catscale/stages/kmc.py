@@ -74,7 +74,6 @@ class KMCRunResult(StageResult):
             lines.append(f"  fast-diffusion scaling check (S/2): "
                          f"{self.scaling_check['verdict']}")
         lines += [f"  not converged: {r}" for r in self.reasons]
-        lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
 

@@ -55,6 +55,8 @@ class SteadyResult(StageResult):
             lines.append(f"  {n:<10} {v:.4e}")
         for p, v in self.tof.items():
             lines.append(f"TOF({p}) = {v:.4e} s^-1 per site")
+        if not self.tof:
+            lines.append("TOF = 0: no gas is produced")
         if self.drc:
             top = sorted(self.drc.items(), key=lambda kv: -abs(kv[1]))
             lines.append("degree of rate control: " + ", ".join(f"{k}: {v:+.3f}"
@@ -107,7 +109,10 @@ def run(model, T: float | None = None, product: str | None = None) -> SteadyResu
     an = analyze(ss, product)
     warnings: list[str] = [f"steady state: {w}" for w in ss.warnings]
     Ea = None
-    if "product" in an:
+    if an.get("tof") == 0.0:
+        warnings.append(f"{an['product']} is not produced: its degree of rate control, "
+                        "reaction orders and apparent activation energy are undefined")
+    elif "product" in an:
         T_ = ss.network.T
 
         def rates_at(t: float):
