@@ -783,10 +783,12 @@ def _absorbing_result(net: Network, tried: list[str], near: np.ndarray | None = 
     states = []
     for th, eig in stable:
         full = [net.surface[i] for i in np.flatnonzero(th > 0)]
-        warns = (f"absorbing (poisoned) state: {', '.join(full)} "
-                 f"{'fills' if len(full) == 1 else 'fill'} the surface and every step rate is "
-                 "exactly 0, so there is no turnover; no steady state with every coverage > 0 "
-                 "was verified",)
+        vac = {v.name for v in net.mechanism.vacancies}
+        what = ("absorbing state: the surface stays bare (nothing adsorbs)" if set(full) <= vac
+                else f"absorbing (poisoned) state: {', '.join(full)} "
+                f"{'fills' if len(full) == 1 else 'fill'} the surface")
+        warns = (f"{what}; every step rate is exactly 0, so there is no turnover; no steady "
+                 "state with every coverage > 0 was verified",)
         mod = np.abs(eig)
         if eig.size and float(np.min(mod)) <= _NEUTRAL * float(np.max(mod)):
             warns += ("the poisoned state is stable only beyond first order (a zero "
