@@ -95,12 +95,14 @@ def print_json(obj: Any) -> None:
 
 def print_result(res: Any, json_out: bool, head: str | None = None) -> None:
     """A typed result on stdout: ``--json`` its dict (warnings in its ``warnings`` list),
-    else its text (after ``head``) and then every warning on a line ``warning: ...``, so
-    that a result that cannot be fully trusted says why in the text too."""
+    else its text (after ``head``) and then every warning that the text does not already
+    show on a line ``warning: ...``, so that a result that cannot be fully trusted says
+    why in the text too."""
     if json_out:
         print_json(res.to_dict())
         return
-    lines = ([head] if head else []) + [res.text()]
-    lines += [f"warning: {w}" for w in getattr(res, "warnings", None) or ()]
+    text = res.text()
+    lines = ([head] if head else []) + [text]
+    lines += [f"warning: {w}" for w in getattr(res, "warnings", None) or () if w not in text]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()

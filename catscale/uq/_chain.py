@@ -142,8 +142,12 @@ def _steady_full(model, T: float | None, pressures: dict | None):
 
 
 def _drc(ss, product: str) -> dict[str, float]:
+    """Degrees of rate control; none (NaN columns) where the product's rate is exactly 0
+    (a poisoned sample: d ln r / d ln k is undefined)."""
     from ..kinetics import degree_of_rate_control
 
+    if ss.production.get(product, 0.0) == 0.0:
+        return {}
     return degree_of_rate_control(ss, product)
 
 

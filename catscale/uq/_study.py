@@ -90,6 +90,7 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
         d = mc.to_dict()
         out["outputs"] = d["outputs"]
         out["failed"] = d["failed"]
+        out["warnings"] += _undefined_outputs(d["outputs"], int(d["failed"]), n)
         out["computed"] = mc.ensemble.computed
         out["scheduler"] = mc.ensemble.scheduler
         objects["mc"] = mc
@@ -115,6 +116,20 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
     out["elapsed_s"] = round(time.perf_counter() - t0, 3)
     if keep:
         out["_objects"] = objects
+    return out
+
+
+def _undefined_outputs(outputs: dict, failed: int, n: int) -> list[str]:
+    """Outputs that are NaN in samples that did not fail, which their statistics leave out
+    (the log10 and the degrees of rate control of a zero TOF: a poisoned surface)."""
+    out = []
+    for k, o in outputs.items():
+        extra = int(o.get("n_failed", 0)) - failed
+        if extra > 0:
+            why = (" (undefined where the TOF is 0: a poisoned surface)"
+                   if k.startswith(("log10_tof", "drc[")) else "")
+            out.append(f"uq: {k} is undefined in {extra} of {n - failed} computed samples, "
+                       f"left out of its statistics{why}")
     return out
 
 
