@@ -97,7 +97,9 @@ class SteadyState:
     theta : ndarray (S,)
         Coverages (fraction of sites of the species' kind).
     rates : ndarray (J,)
-        Net rate of every step, s^-1 per site.
+        Net rate of every step, s^-1 per site, reconciled with the steady state of the
+        surface (``nu @ rates = 0``; each step moved within its noise, see
+        :func:`_gas_production`), so that the gas productions balance every element.
     rate_f, rate_r : ndarray (J,)
         Forward and reverse rates, s^-1 per site.
     production : dict str -> float
@@ -122,9 +124,9 @@ class SteadyState:
     tried : tuple of str
         The strategies that ran.
     below_noise : dict str -> float
-        Gases whose net production was below the solution's noise floor (residual x their
-        gross rate, s^-1 per site; the value is the floor): reported as 0 in ``production``
-        and never as a TOF.
+        Gases whose net production was below the solution's noise floor (residual x the
+        gross rates of the steps that fix it, s^-1 per site; the value is the floor):
+        reported as 0 in ``production`` and never as a TOF.
     warnings : tuple of str
         What the verification cannot vouch for: coverages the kinetics does not fix (a
         zero-rate direction of the Jacobian, or verified solutions from different starts
@@ -314,21 +316,7 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
     theta = np.exp(x)
     if rf is None or rr is None:
         rf, rr = net.step_rates(theta)
-    r = rf - rr
-    # each net rate is known to about the residual times its gross rate (and never better
-    # than round-off): a net gas production below that is noise, not a turnover frequency
-    # (python floats: G is small, and a continuation builds a state at every point)
-    abs_nu_gas = net.derived.get("abs_nu_gas")
-    if abs_nu_gas is None:
-        abs_nu_gas = net.derived["abs_nu_gas"] = np.abs(net.nu_gas)
-    floor = (max(float(residual), _ROUNDOFF) * (abs_nu_gas @ (rf + rr))).tolist()
-    production: dict[str, float] = {}
-    below: dict[str, float] = {}
-    for g, p, f in zip(net.gas, (net.nu_gas @ r).tolist(), floor):
-        if p != 0.0 and abs(p) <= f:
-            below[g] = f
-            p = 0.0
-        production[g] = p
+    r, production, below = _gas_production(net, rf - rr, rf + rr, residual)
     if eig is None:
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
@@ -339,6 +327,82 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
                        production=production, residual=float(residual), eigenvalues=eig,
                        stable=_is_stable(eig), method=method, network=net,
                        tried=tuple(tried), x=x, below_noise=below, warnings=tuple(warns))
+
+
+#: A gas production this many times its raw noise floor is unchanged by reconciliation to
+#: better than 1e-6 relative: :func:`_gas_production` skips the projection then.
+_RECONCILE_ABOVE = 1e6
+
+
+def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: float
+                    ) -> tuple[np.ndarray, dict[str, float], dict[str, float]]:
+    """Net step rates and production of every gas at a steady state, with its noise floor.
+
+    Each step's net rate ``r_j`` is a difference of gross rates and is known to about
+    ``sigma_j = max(residual, round-off) * gross_j``. A quasi-equilibrated step (gross rate
+    1e15 times its net rate) therefore knows its net rate to no better than its noise, while
+    the rate-limiting steps are accurate; reading a gas's production off the fast step alone
+    gives noise where the slow steps fix it exactly. The rates are reconciled with the
+    steady state of the surface, ``nu r = 0``, by weighted least squares (each step moved in
+    proportion to its noise, ``r' = r - D B^+ nu r`` with ``D = diag(sigma)`` and
+    ``B = nu D``), so that the gas productions obey every element and site balance to
+    round-off; the noise floor of each production is propagated through that projection
+    (``|nu_gas P| sigma``). A production below its floor is noise and is reported as 0.
+
+    Returns
+    -------
+    rates : ndarray (J,)
+        Net rate of every step, s^-1 per site (reconciled when that changes them).
+    production : dict str -> float
+        s^-1 per site (negative = consumed).
+    below : dict str -> float
+        Gases zeroed as noise, with their floor (s^-1 per site).
+    """
+    # python floats for the common case: G is small, and a continuation builds a state at
+    # every point
+    abs_nu_gas = net.derived.get("abs_nu_gas")
+    if abs_nu_gas is None:
+        abs_nu_gas = net.derived["abs_nu_gas"] = np.abs(net.nu_gas)
+    sigma = max(float(residual), _ROUNDOFF) * gross
+    p = net.nu_gas @ r
+    floor = abs_nu_gas @ sigma
+    if not np.all((p == 0.0) | (np.abs(p) > _RECONCILE_ABOVE * floor)):
+        r, p, floor = _reconciled(net, r, sigma)
+    production: dict[str, float] = {}
+    below: dict[str, float] = {}
+    for g, v, f in zip(net.gas, p.tolist(), floor.tolist()):
+        if v != 0.0 and abs(v) <= f:
+            below[g] = f
+            v = 0.0
+        production[g] = v
+    return r, production, below
+
+
+def _reconciled(net: Network, r: np.ndarray, sigma: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The noise-weighted projection of the step rates ``r`` onto ``nu r = 0``, its gas
+    productions and their propagated noise floors (see :func:`_gas_production`)."""
+    top = float(sigma.max()) if sigma.size else 0.0
+    if not top > 0.0 or not np.isfinite(top):
+        return r, net.nu_gas @ r, np.abs(net.nu_gas) @ sigma
+    d = sigma / top
+    B = net.nu * d[None, :]
+    # singular values below round-off of the largest belong to constraints among steps
+    # that are already exact to round-off: they are left as they are
+    Bp = np.linalg.pinv(B, rcond=1e-13)
+    P = np.eye(r.size) - d[:, None] * (Bp @ net.nu)
+    rc = P @ r
+    G = net.nu_gas @ P
+    prod = net.nu_gas @ rc
+    # the projection's own round-off, on terms of the size of the rates
+    floor = np.abs(G) @ sigma + _ROUNDOFF * (np.abs(net.nu_gas) @ np.abs(rc))
+    # a gas whose production is a combination of the surface balances (a spectator that
+    # only adsorbs and desorbs) makes exactly nothing at a steady state: not noise
+    scale = np.abs(net.nu_gas).max(axis=1, initial=0.0)
+    exact = np.abs(G).max(axis=1, initial=0.0) <= 1e-12 * scale
+    prod[exact] = 0.0
+    floor[exact] = 0.0
+    return rc, prod, floor
 
 
 def _neutral_warnings(net: Network, theta: np.ndarray, eig: np.ndarray | None = None
