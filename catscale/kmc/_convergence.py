@@ -14,6 +14,11 @@ sentence in ``reasons``.
   share events), which an error from the TOFs' own error bars would miss. At a stationary
   state the mean is ``-(inventory change) / (time sites)`` and the block scatter of the
   telescoping differences overestimates that, so a stationary run does not fail it.
+  A gas whose composition is unknown (a label such as ``A`` in ``A -> B``) leaves the
+  elements undefined; the balances are then the mechanism's conserved moieties instead, the
+  gas parts of the left null space of its stoichiometric matrix (:func:`conserved_moieties`:
+  for ``A + * <=> A*, A* <=> B*, B* <=> B + *`` the law ``A + B``, TOF(A) + TOF(B) = 0), which
+  hold for any composition and include every element balance of a balanced mechanism.
 * **coverage drift**: the change of each species' coverage over the production blocks, from
   a straight-line fit of the block coverages against time, must lie within a Student-t
   threshold of its standard error (from the residual scatter, blocks - 2 degrees of
@@ -32,7 +37,7 @@ sentence in ``reasons``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,6 +128,100 @@ def element_balance(tof_blocks: np.ndarray, weights: np.ndarray, gases: tuple[st
     return out
 
 
+def conserved_moieties(gases: Sequence[str], species: Sequence[str],
+                       changes: Iterable[tuple[Mapping[str, float], Mapping[str, float]]]
+                       ) -> dict[str, dict[str, float]]:
+    """The gas balances that every steady state obeys, from the stoichiometry alone.
+
+    A vector ``y`` over gases and surface species with ``y . delta_p = 0`` for the change
+    ``delta_p`` of every process is conserved; at a steady state the surface part does not
+    change, so ``sum_g y_g TOF(g) = 0``. The gas parts of these vectors (the left null space
+    of the stoichiometric matrix, projected on the gases) are returned in reduced row
+    echelon form, each scaled to the smallest integers where it can be (else smallest
+    coefficient 1).
+
+    Parameters
+    ----------
+    gases, species : sequence of str
+        Gas and surface species (vacancies included) names.
+    changes : iterable of (gas change, surface change)
+        Net change of each gas and surface species in one event of each process (a
+        mapping name -> count; absent names do not change).
+
+    Returns
+    -------
+    dict law -> {gas: coefficient}
+        Named by the law (``"A + B"``, ``"CO + CO2"``), in the form that
+        :func:`element_balance` takes per gas (``{gas: {law: coefficient}}`` after
+        transposing, see :func:`moiety_composition`). Gases that no process exchanges
+        are left out.
+    """
+    from scipy.linalg import null_space
+
+    cols = [(dict(g), dict(sf)) for g, sf in changes]
+    used = [g for g in gases if any(c[0].get(g, 0) for c in cols)]
+    if not used or not cols:
+        return {}
+    rows = used + list(species)
+    M = np.array([[float((c[0] if i < len(used) else c[1]).get(name, 0)) for c in cols]
+                  for i, name in enumerate(rows)])
+    Y = null_space(M.T)[: len(used)]              # gas parts of the conserved vectors
+    if Y.size == 0:
+        return {}
+    u, sv, _ = np.linalg.svd(Y, full_matrices=False)
+    rank = int(np.sum(sv > 1e-9))                  # the null-space vectors have unit norm
+    laws = _rref(u[:, :rank].T)
+    out: dict[str, dict[str, float]] = {}
+    for row in laws:
+        nz = np.abs(row) > 1e-9
+        row = row / np.min(np.abs(row[nz]))
+        for k in range(1, 13):                # smallest integer multiple, when there is one
+            if np.all(np.abs(k * row - np.round(k * row)) < 1e-6):
+                row = np.round(k * row)
+                break
+        coef = {g: float(c) for g, c in zip(used, row) if abs(c) > 1e-9}
+        out[_law_name(coef)] = coef
+    return out
+
+
+def moiety_composition(laws: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """``{law: {gas: coefficient}}`` as ``{gas: {law: coefficient}}``, the per-gas form of
+    a composition that :func:`element_balance` and :func:`assess` take."""
+    out: dict[str, dict[str, float]] = {}
+    for law, coef in laws.items():
+        for g, c in coef.items():
+            out.setdefault(g, {})[law] = c
+    return out
+
+
+def _rref(A: np.ndarray) -> np.ndarray:
+    """Reduced row echelon form (partial pivoting) of a full-row-rank matrix."""
+    A = np.array(A, dtype=float)
+    r = 0
+    for c in range(A.shape[1]):
+        if r == A.shape[0]:
+            break
+        piv = r + int(np.argmax(np.abs(A[r:, c])))
+        if abs(A[piv, c]) < 1e-9:
+            continue
+        A[[r, piv]] = A[[piv, r]]
+        A[r] /= A[r, c]
+        for i in range(A.shape[0]):
+            if i != r:
+                A[i] -= A[i, c] * A[r]
+        r += 1
+    return A[:r]
+
+
+def _law_name(coef: Mapping[str, float]) -> str:
+    parts = []
+    for g, c in coef.items():
+        mag = abs(c)
+        term = g if mag == 1 else f"{mag:g} {g}"
+        parts.append(("- " if c < 0 else "+ " if parts else "") + term)
+    return " ".join(parts)
+
+
 def coverage_drift(cov_blocks: np.ndarray, weights: np.ndarray,
                    species: tuple[str, ...]) -> dict:
     """Linear trend of every species' coverage over the blocks (least squares against the
@@ -209,10 +308,12 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
     for e, b in balance.items():
         tol = BALANCE_SIGMA * b["error"]
         if not (abs(b["residual"]) <= tol) and b["relative"] > 1e-9:
+            what, unit = ((f"element balance of {e}", f"{e} atoms") if _is_element(e) else
+                          (f"balance of the conserved moiety {e}", "molecules"))
             reasons.append(
-                f"element balance of {e} violated by {b['relative']:.0%}: the gas TOFs "
-                f"produce {b['residual']:.3g} +- {b['error']:.2g} {e} atoms per site and "
-                "second (0 at a steady state): the surface is still filling or emptying")
+                f"{what} violated by {b['relative']:.0%}: the gas TOFs produce "
+                f"{b['residual']:.3g} +- {b['error']:.2g} {unit} per site and second (0 at a "
+                "steady state): the surface is still filling or emptying")
     drift = coverage_drift(cov_blocks, weights, species)
     if nb >= 2 and not drift:
         warns.append(f"coverage drift not checked: {nb} production blocks (at least 4 "
@@ -241,6 +342,12 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
     return Convergence(converged=not reasons, reasons=reasons, warnings=warns,
                        balance=balance, drift=drift, time=float(time), relaxation_time=tau,
                        relative_error=rel)
+
+
+def _is_element(name: str) -> bool:
+    from ase.data import atomic_numbers
+
+    return name in atomic_numbers
 
 
 def _relative_error(tof: Mapping[str, float], err: Mapping[str, float]) -> float:

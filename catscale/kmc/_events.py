@@ -223,6 +223,35 @@ class KMCModel:
         """Gas -> {element: atoms} of the gases with a known composition."""
         return {g: dict(c) for g, c in self.gas_composition}
 
+    @property
+    def balance_composition(self) -> dict[str, dict[str, float]]:
+        """Gas -> its coefficient in each balance the TOFs obey at a steady state.
+
+        The elements when every gas that a process exchanges has a known composition;
+        otherwise the conserved moieties of the processes
+        (:func:`catscale.kmc._convergence.conserved_moieties`), which need no composition.
+        Gases that no process exchanges get ``{}``; a gas missing from the result has an
+        unknown composition and no moiety (no balance is checked then).
+        """
+        from ._convergence import conserved_moieties, moiety_composition
+
+        exchanged = {g for p in self.processes for g, c in p.gas if c}
+        comp = self.composition
+        if all(g in comp for g in exchanged):
+            return {g: comp.get(g, {}) for g in self.gases}
+        changes = []
+        for p in self.processes:
+            surf: dict[str, int] = {}
+            for sp in p.initial:
+                surf[sp] = surf.get(sp, 0) - 1
+            for sp in p.final:
+                surf[sp] = surf.get(sp, 0) + 1
+            changes.append((dict(p.gas), surf))
+        laws = moiety_composition(conserved_moieties(self.gases, self.species, changes))
+        if not laws:
+            return {g: {} for g in self.gases if g not in exchanged}
+        return {g: laws.get(g, {}) for g in self.gases}
+
     def __post_init__(self):
         if len(self.species) != len(self.kinds):
             raise InvalidParameterError("kinds", "one site kind per species", self.kinds)
