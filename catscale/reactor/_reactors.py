@@ -211,6 +211,11 @@ def _summary(species, F_in, F_out, key, products, s_key=None):
     return conv, sel, yields, balance
 
 
+#: A flow this many absolute tolerances below zero is integration error (set to 0); beyond
+#: it, the integration failed.
+_OVERSHOOT = 1e3
+
+
 def _invariant_closure(invariants, F0, F):
     if invariants is None:
         return 0.0
@@ -287,14 +292,23 @@ def pfr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, volu
 
     y0 = np.concatenate([F0, [T_in] if adiabatic else []])
     Vs = np.linspace(0.0, volume, int(n_points))
-    sol = solve_ivp(rhs, (0.0, volume), y0, method="RK45", t_eval=Vs, rtol=rtol,
-                    atol=1e-14 * F0.sum())
+    atol = 1e-14 * F0.sum()
+    sol = solve_ivp(rhs, (0.0, volume), y0, method="RK45", t_eval=Vs, rtol=rtol, atol=atol)
     if not sol.success:
         sol = solve_ivp(rhs, (0.0, volume), y0, method="LSODA", t_eval=Vs, rtol=rtol,
-                        atol=1e-14 * F0.sum())
+                        atol=atol)
     if not sol.success:
         raise ConvergenceError("PFR integration failed", tried=["RK45", "LSODA: " + sol.message])
     F = sol.y[:n]
+    # a reactant that runs out overshoots zero by the integrator's absolute error (the rate
+    # sees max(F, 0) and stops there): a flow within that of zero is zero, not negative
+    F = np.where((F < 0.0) & (F >= -_OVERSHOOT * atol), 0.0, F)
+    if np.any(F < 0.0):
+        i, k = np.unravel_index(int(np.argmin(F)), F.shape)
+        raise ConvergenceError(
+            f"PFR integration left the physical range: flow of {species[i]} "
+            f"{F[i, k]:.3g} mol/s at V = {Vs[k]:.3g} m^3 (beyond the integration error "
+            f"{_OVERSHOOT * atol:.2g} mol/s)", tried=["RK45", "LSODA"])
     T = sol.y[n] if adiabatic else np.full(Vs.size, float(T_in))
     conv, sel, yields, bal = _summary(species, F0, F[:, -1], key, products,
                                       key_per_product(species, key, F0, invariants,
@@ -364,6 +378,9 @@ def cstr(rate: BedRate, species: Sequence[str], F_in, T_in: float, P: float, vol
         raise ConvergenceError("no CSTR steady state found",
                                tried=[f"{len(starts)} hybr starts"])
     sols.sort(key=lambda y: (y[n] if adiabatic else 0.0, -y[key]))
+    # a flow accepted within the solver's tolerance below zero is zero (the rate sees
+    # max(F, 0)); the closure below is that of the reported state
+    sols = [np.concatenate([np.maximum(y[:n], 0.0), y[n:]]) for y in sols]
     states = []
     for y in sols:
         states.append((y[:n] * Fs, float(y[n] * T_in) if adiabatic else float(T_in)))
