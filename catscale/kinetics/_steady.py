@@ -765,14 +765,28 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
     states = [_make(net, d[0], d[1], d[2], (), rf=d[3], rr=d[4], eig=d[5]) for d in distinct]
     states = [replace(st, warnings=st.warnings + tuple(_spread_warning(net, d[7])))
               for st, d in zip(states, distinct)]
+    # absorbing states beside the verified ones, when linearly stable (every eigenvalue of
+    # the exact vertex Jacobian below minus its round-off): the mean-field ZGB model is
+    # CO-poisoned at every y and reactive too for y < 2/3. A vertex with a zero-rate
+    # direction (stable, if at all, beyond first order) is left out here.
+    sinks = [_absorbing_state(net, th, e, alone=False)
+             for th, e in _absorbing_states(net)
+             if e.size == 0 or float(np.max(e.real)) < -_NEUTRAL * float(np.max(np.abs(e)))]
+    if sinks:
+        tried.append(f"absorbing vertices of the coverage simplex: {len(sinks)} stable")
     primary = states[0]
     if guess is None or distinct[0][6] >= n_first or distinct[0][6] < 0:
-        stable_states = [s for s in states if s.stable]
+        stable_states = [s for s in states if s.stable] + sinks
         if len(stable_states) > 1:
             primary = _pick_from_clean_surface(net, stable_states, tried, clock)
         elif stable_states:
             primary = stable_states[0]
-    others = [s for s in states if s is not primary]
+    others = [s for s in states + sinks if s is not primary]
+    if sinks and primary.method != "absorbing vertex":
+        what = "; ".join(_absorbing_what(net, a.theta) for a in sinks)
+        primary = replace(primary, warnings=primary.warnings + (
+            f"a stable {what} (every step rate 0) exists beside this state: a surface that "
+            "reaches it stays there without turnover",))
     others.sort(key=lambda s: (not s.stable, float(np.max(s.eigenvalues.real))
                                if s.eigenvalues.size else 0.0))
     return replace(primary, alternatives=tuple(others), tried=tuple(tried))
@@ -816,8 +830,17 @@ def _absorbing_states(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
     if math.prod(len(m) for m in per_kind) > _MAX_VERTICES:
         return []
     Z = _conserving_basis(net)
+    # a rate is exactly 0 at a vertex when its constant is 0 or one of its reactants is
+    # absent (a boolean test before any arithmetic: most vertices fail it)
+    need_f, need_r = net.Af > 0, net.Ar > 0
+    on_f, on_r = net.kf > 0, net.kr > 0
     out = []
     for combo in itertools.product(*per_kind):
+        there = np.zeros(S, dtype=bool)
+        there[list(combo)] = True
+        if np.any(on_f & ~np.any(need_f & ~there[:, None], axis=0)) or \
+                np.any(on_r & ~np.any(need_r & ~there[:, None], axis=0)):
+            continue
         theta = np.zeros(S)
         for k, s in enumerate(combo):
             theta[s] = 1.0 / net.occ[k, s]
@@ -844,26 +867,36 @@ def _absorbing_result(net: Network, tried: list[str], near: np.ndarray | None = 
     if near is not None:
         stable.sort(key=lambda v: float(np.max(np.abs(v[0] - near))))
     tried.append(f"absorbing vertices of the coverage simplex: {len(stable)} stable")
-    states = []
-    for th, eig in stable:
-        full = [net.surface[i] for i in np.flatnonzero(th > 0)]
-        vac = {v.name for v in net.mechanism.vacancies}
-        what = ("absorbing state: the surface stays bare (nothing adsorbs)" if set(full) <= vac
-                else f"absorbing (poisoned) state: {', '.join(full)} "
-                f"{'fills' if len(full) == 1 else 'fill'} the surface")
-        warns = (f"{what}; every step rate is exactly 0, so there is no turnover; no steady "
-                 "state with every coverage > 0 was verified",)
-        mod = np.abs(eig)
-        if eig.size and float(np.min(mod)) <= _NEUTRAL * float(np.max(mod)):
-            warns += ("the poisoned state is stable only beyond first order (a zero "
-                      "eigenvalue of the Jacobian there)",)
-        with np.errstate(divide="ignore"):
-            x = np.log(th)
-        rz = np.zeros(net.n_steps)
-        ss = _make(net, x, 0.0, "absorbing vertex", (), rf=rz, rr=rz.copy(), eig=eig,
-                   neutral=False)
-        states.append(replace(ss, warnings=ss.warnings + warns))
+    states = [_absorbing_state(net, th, eig, alone=True) for th, eig in stable]
     return replace(states[0], alternatives=tuple(states[1:]), tried=tuple(tried))
+
+
+def _absorbing_what(net: Network, theta: np.ndarray) -> str:
+    full = [net.surface[i] for i in np.flatnonzero(theta > 0)]
+    vac = {v.name for v in net.mechanism.vacancies}
+    if set(full) <= vac:
+        return "absorbing state: the surface stays bare (nothing adsorbs)"
+    return (f"absorbing (poisoned) state: {', '.join(full)} "
+            f"{'fills' if len(full) == 1 else 'fill'} the surface")
+
+
+def _absorbing_state(net: Network, theta: np.ndarray, eig: np.ndarray, alone: bool
+                     ) -> SteadyState:
+    """One absorbing vertex as a steady state (every rate 0), with its warnings; ``alone``
+    when no steady state with every coverage > 0 was verified beside it."""
+    warns = (f"{_absorbing_what(net, theta)}; every step rate is exactly 0, so there is no "
+             "turnover" + ("; no steady state with every coverage > 0 was verified" if alone
+                           else ""),)
+    mod = np.abs(eig)
+    if eig.size and float(np.min(mod)) <= _NEUTRAL * float(np.max(mod)):
+        warns += ("the poisoned state is stable only beyond first order (a zero "
+                  "eigenvalue of the Jacobian there)",)
+    with np.errstate(divide="ignore"):
+        x = np.log(theta)
+    rz = np.zeros(net.n_steps)
+    ss = _make(net, x, 0.0, "absorbing vertex", (), rf=rz, rr=rz.copy(), eig=eig,
+               neutral=False)
+    return replace(ss, warnings=ss.warnings + warns)
 
 
 class _BeyondDouble(Exception):

@@ -67,7 +67,29 @@ def test_the_o_poisoned_vertex_is_unstable_and_not_reported():
     # saddle (det of the linearisation -y K_REACT < 0); the reactive state is reported
     ss = _zgb(0.3)
     assert ss.method != "absorbing vertex"
-    assert all(a.method != "absorbing vertex" for a in ss.alternatives)
+    assert all(a.coverages["O*"] != 1.0 for a in ss.alternatives)
+
+
+@pytest.mark.parametrize("y", [0.3, 0.5, 0.65])
+def test_reactive_window_also_has_the_stable_co_poisoned_state(y):
+    # Below y = 2/3 the site approximation is bistable: the reactive state, the CO-poisoned
+    # vertex (linearly stable at every y: a vacancy is refilled by CO at rate y, an O*
+    # reacts away at K_REACT; eigenvalues -y and -K_REACT, the second order O2 adsorption
+    # does not enter) and the saddle between their basins (Dickman 1986). Before: the
+    # reactive state and the saddle only, n_steady_states = 2, and no word of the poisoned
+    # state that the saddle separates it from.
+    ss = _zgb(y)
+    assert ss.n_steady_states == 3
+    assert ss.method != "absorbing vertex"                     # the bare surface goes here
+    assert ss.coverages["*"] == pytest.approx(y / (2 * (1 - y)), rel=1e-3)
+    poisoned = [a for a in ss.alternatives if a.method == "absorbing vertex"]
+    assert len(poisoned) == 1 and poisoned[0].coverages["CO*"] == 1.0 and poisoned[0].stable
+    eig = sorted(poisoned[0].eigenvalues.real)
+    assert eig == pytest.approx([-K_REACT, -y], rel=1e-12)
+    saddle = [a for a in ss.alternatives if a.method != "absorbing vertex"]
+    assert len(saddle) == 1 and not saddle[0].stable
+    assert any("CO* fills the surface" in w and "exists beside this state" in w
+               for w in ss.warnings)
 
 
 def test_a_sink_adsorbate_poisons_the_surface(tmp_path):
