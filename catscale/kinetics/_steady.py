@@ -387,19 +387,21 @@ def _reconciled(net: Network, r: np.ndarray, sigma: np.ndarray
         return r, net.nu_gas @ r, np.abs(net.nu_gas) @ sigma
     d = sigma / top
     B = net.nu * d[None, :]
-    # singular values below round-off of the largest belong to constraints among steps
-    # that are already exact to round-off: they are left as they are
-    Bp = np.linalg.pinv(B, rcond=1e-13)
-    P = np.eye(r.size) - d[:, None] * (Bp @ net.nu)
-    rc = P @ r
-    G = net.nu_gas @ P
+    # B^+ from the SVD; singular values below round-off of the largest belong to
+    # constraints among steps that are already exact to round-off: left as they are
+    u, sv, vt = np.linalg.svd(B, full_matrices=False)
+    keep = sv > 1e-13 * sv[0]
+    DBp = d[:, None] * ((vt[keep].T / sv[keep]) @ u[:, keep].T)    # D B^+ (J x S)
+    rc = r - DBp @ (net.nu @ r)
+    G = net.nu_gas - (net.nu_gas @ DBp) @ net.nu                    # nu_gas P
+    absG = np.abs(G)
+    abs_nu_gas = net.derived["abs_nu_gas"]
     prod = net.nu_gas @ rc
     # the projection's own round-off, on terms of the size of the rates
-    floor = np.abs(G) @ sigma + _ROUNDOFF * (np.abs(net.nu_gas) @ np.abs(rc))
+    floor = absG @ sigma + _ROUNDOFF * (abs_nu_gas @ np.abs(rc))
     # a gas whose production is a combination of the surface balances (a spectator that
     # only adsorbs and desorbs) makes exactly nothing at a steady state: not noise
-    scale = np.abs(net.nu_gas).max(axis=1, initial=0.0)
-    exact = np.abs(G).max(axis=1, initial=0.0) <= 1e-12 * scale
+    exact = absG.max(axis=1, initial=0.0) <= 1e-12 * abs_nu_gas.max(axis=1, initial=0.0)
     prod[exact] = 0.0
     floor[exact] = 0.0
     return rc, prod, floor
@@ -815,6 +817,47 @@ def _vertex_jacobian(net: Network, theta: np.ndarray) -> np.ndarray | None:
     return D if np.all(np.isfinite(D)) else None
 
 
+def _vertices(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The vertices of the site simplices, one single-kind species filling each site kind
+    (cached with the stoichiometry in ``net.derived``): presence masks (V, S), coverages
+    (V, S), and for each vertex the steps whose forward / reverse direction lacks a
+    reactant there (V, J); none when there are more than ``_MAX_VERTICES``."""
+    v = net.derived.get("vertices")
+    if v is not None:
+        return v
+    key = (net.Af.shape, net.occ.shape, net.Af.tobytes(), net.Ar.tobytes(),
+           net.occ.tobytes(), net.kind.tobytes())
+    v = _VERTICES.get(key)
+    if v is None:
+        v = _VERTICES[key] = _build_vertices(net)
+        if len(_VERTICES) > 256:
+            _VERTICES.clear()
+            _VERTICES[key] = v
+    net.derived["vertices"] = v
+    return v
+
+
+#: vertices of the site simplices by stoichiometry (networks of one mechanism share them)
+_VERTICES: dict[tuple, tuple] = {}
+
+
+def _build_vertices(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    S = net.n_surface
+    single = [int(np.count_nonzero(net.occ[:, s])) == 1 for s in range(S)]
+    per_kind = [[s for s in range(S) if single[s] and net.kind[s] == k]
+                for k in range(net.n_kinds)]
+    combos = (list(itertools.product(*per_kind))
+              if math.prod(len(m) for m in per_kind) <= _MAX_VERTICES else [])
+    there = np.zeros((len(combos), S), dtype=bool)
+    thetas = np.zeros((len(combos), S))
+    for i, combo in enumerate(combos):
+        for k, s in enumerate(combo):
+            there[i, s] = True
+            thetas[i, s] = 1.0 / net.occ[k, s]
+    absent = (~there).astype(float)
+    return there, thetas, absent @ (net.Af > 0) > 0, absent @ (net.Ar > 0) > 0
+
+
 def _absorbing_states(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
     """Absorbing (poisoned) states: vertices of the site simplices (one single-kind species
     filling each site kind) at which every step rate is exactly zero, with the eigenvalues
@@ -823,27 +866,17 @@ def _absorbing_states(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
     in the mean-field ZGB model above y = 2/3 (Dickman, Phys. Rev. A 34, 4246 (1986)), an
     adsorbate that active steps form and none consume.
     """
-    S = net.n_surface
-    single = [int(np.count_nonzero(net.occ[:, s])) == 1 for s in range(S)]
-    per_kind = [[s for s in range(S) if single[s] and net.kind[s] == k]
-                for k in range(net.n_kinds)]
-    if math.prod(len(m) for m in per_kind) > _MAX_VERTICES:
-        return []
-    Z = _conserving_basis(net)
+    _, thetas, missing_f, missing_r = _vertices(net)
     # a rate is exactly 0 at a vertex when its constant is 0 or one of its reactants is
     # absent (a boolean test before any arithmetic: most vertices fail it)
-    need_f, need_r = net.Af > 0, net.Ar > 0
-    on_f, on_r = net.kf > 0, net.kr > 0
+    if not len(thetas):
+        return []
+    cand = ~(((net.kf > 0) & ~missing_f).any(axis=1) | ((net.kr > 0) & ~missing_r).any(axis=1))
+    if not cand.any():
+        return []
+    Z = _conserving_basis(net)
     out = []
-    for combo in itertools.product(*per_kind):
-        there = np.zeros(S, dtype=bool)
-        there[list(combo)] = True
-        if np.any(on_f & ~np.any(need_f & ~there[:, None], axis=0)) or \
-                np.any(on_r & ~np.any(need_r & ~there[:, None], axis=0)):
-            continue
-        theta = np.zeros(S)
-        for k, s in enumerate(combo):
-            theta[s] = 1.0 / net.occ[k, s]
+    for theta in thetas[cand]:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             rf, rr = net.step_rates(theta)
         if not (np.all(rf == 0.0) and np.all(rr == 0.0)):
