@@ -49,7 +49,7 @@ class Model(_model.Model):
                 size: int | None = None, **options: Any) -> stages.CompareResult:
         """Mean field against kMC on the same mechanism, with a verdict."""
         return stages.compare.run(self, events=events, seed=seed,
-                                  size=(size, size) if size else None, **options)
+                                  size=size, **options)
 
     def diffusion(self, method: str | None = None, coverages: str | None = None,
                   **options: Any) -> stages.DiffusionResult:

@@ -22,16 +22,21 @@ from ..errors import (
     ModelFileError,
     OutputError,
 )
-from ..quantities import MAX_EVENTS, MAX_LATTICE_SIZE, MAX_REPLICAS  # noqa: F401  (options)
+from ..quantities import (  # noqa: F401  (options)
+    MAX_EVENTS,
+    MAX_LATTICE_SIZE,
+    MAX_REPLICAS,
+    MAX_SAMPLES,
+)
 from ..results import to_jsonable  # noqa: F401  (tests and commands use it from here)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Bounds of the integer options (typer ``min``/``max``: a value outside is exit 2 naming the
-# option); lattice size, events and replicas as in model files (catscale.quantities).
+# option); lattice size, events, replicas and samples as in model files
+# (catscale.quantities).
 MAX_WORKERS = 256
 MAX_SEED = 2**63 - 1
-MAX_SAMPLES = 10**6
 
 
 def _err(msg: str) -> None:

@@ -327,7 +327,12 @@ class Model:
         from ..bridges.mechanism_rates import rate_table
 
         self.require_steps("rate constants")
-        T = self.T if T is None else float(T)
+        if T is None:
+            T = self.T
+        else:
+            from ..quantities import Temperature, check_value
+
+            T = float(check_value(Temperature, T, "T"))
         return rate_table(self.mechanism, self.thermo(), self.step_kinetics(), T,
                           masses=self.masses(), electronic=self.electronic_energies())
 
@@ -403,30 +408,31 @@ class Model:
 
         Parameters
         ----------
-        T : float, optional
-            Temperature, K.
+        T : float or str, optional
+            Temperature: a number in K or a string with a unit (``"600 K"``), within the
+            range a model file accepts (:data:`catscale.quantities.TEMPERATURE_RANGE`).
         pressures : dict gas -> float or str, optional
             New partial pressures of some gases (the others keep theirs): bare numbers in
             bar, as :attr:`pressures` reads them, or strings with a unit (``"50 kPa"``).
             Stored in Pa in ``conditions``.
+
+        Raises
+        ------
+        InvalidParameterError
+            A value the model file would refuse (naming ``T`` or ``pressures.<gas>``).
         """
-        from ..units import parse_quantity
+        from ..quantities import Pressure, Temperature, check_value
 
         cond = self.conditions
         if T is not None:
-            if not T > 0:
-                raise InvalidParameterError("T", "> 0 K", T)
-            cond = cond.model_copy(update={"T": float(T)})
+            cond = cond.model_copy(update={"T": float(check_value(Temperature, T, "T"))})
         if pressures is not None:
             p = self.partial_pressures
             gases = [s.name for s in self.mechanism.gas]
             for g, v in pressures.items():
                 if g not in p and g not in gases:
                     raise InvalidParameterError("pressures", "gas species of the model", g)
-                pa = parse_quantity(v, "pressure", "bar")
-                if not pa >= 0:
-                    raise InvalidParameterError(f"pressures.{g}", ">= 0 bar", v)
-                p[g] = pa
+                p[g] = float(check_value(Pressure, v, f"pressures.{g}"))
             # the composition is now given by partial pressures (any P + mole_fractions go)
             cond = cond.model_copy(update={"pressures": p, "mole_fractions": None, "P": None})
         return dataclasses.replace(self, conditions=cond)

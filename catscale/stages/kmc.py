@@ -105,6 +105,10 @@ def inputs(model, events: int | None = None, seed: int | None = None,
     if not model.mechanism.steps:
         raise InvalidParameterError(f"{model.path}: steps", "at least one step (the kMC "
                                     "events)", [])
+    _check_options(events=events, seed=seed, size=size, replicas=replicas,
+                   target_error=target_error, max_events=max_events)
+    if isinstance(size, int):
+        size = (size, size)
     sec = model.sections.kmc if model.sections.kmc is not None else KMCSection()
     lat = build_lattice(sec, [s.name for s in model.mechanism.sites], lattice, size)
     rates = model.rates(T)
@@ -139,6 +143,24 @@ def inputs(model, events: int | None = None, seed: int | None = None,
     if nrep < 1:
         raise InvalidParameterError("replicas", "an integer >= 1", nrep)
     return km, lat, cfg, nrep, sec
+
+
+def _check_options(size=None, **options) -> None:
+    """Options given to :func:`inputs` (the Python API, the command line) get the bounds of
+    the ``kmc:`` section's fields of the same name (``events=1.5`` or ``"1e5"`` is refused
+    as in a model file, not truncated or a ValueError); ``size`` is one integer or two."""
+    from ..errors import InvalidParameterError
+    from ..model.sections import check_overrides
+    from ..model.sections.kmc import MAX_LATTICE_SIZE, KMCSection
+
+    if size is not None:
+        n = (size, size) if isinstance(size, int) and not isinstance(size, bool) else size
+        if not (isinstance(n, (tuple, list)) and len(n) == 2
+                and all(isinstance(x, int) and not isinstance(x, bool)
+                        and 3 <= x <= MAX_LATTICE_SIZE for x in n)):
+            raise InvalidParameterError(
+                "size", f"two integers in [3, {MAX_LATTICE_SIZE}] (or one)", size)
+    check_overrides(KMCSection, **options)
 
 
 def run(model, progress=None, **overrides) -> KMCRunResult:

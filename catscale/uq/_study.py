@@ -65,9 +65,17 @@ def uq_study(model: Any, *, samples: int | None = None, method: str | None = Non
     if sec is None:
         raise ModelFileError(model.path, "uncertainty", "the model has no uncertainty: section "
                              "(see catscale.model.sections.uncertainty for the keys)")
+    from ..model.sections import check_overrides
+    from ..model.sections.uncertainty import SensitivitySpec, UncertaintySection
+
+    check_overrides(UncertaintySection, samples=samples, method=method, seed=seed)
+    if sensitivity:          # 0 = off
+        try:
+            check_overrides(SensitivitySpec, samples=sensitivity, by=by)
+        except InvalidParameterError as exc:
+            raise InvalidParameterError("sensitivity" if exc.name == "samples" else exc.name,
+                                        exc.expected, exc.found) from None
     n = int(samples if samples is not None else sec.samples)
-    if n < 1:
-        raise InvalidParameterError("samples", ">= 1", n)
     method = method or sec.method
     seed = int(sec.seed if seed is None else seed)
     t0 = time.perf_counter()

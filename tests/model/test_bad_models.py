@@ -59,6 +59,9 @@ EXPECTED = {
     # a 1e5 x 1e5 lattice (1e10 sites) ran out of memory in the kMC build (issue 20 item 10:
     # the model file has the bound of --size, catscale.quantities.MAX_LATTICE_SIZE)
     "kmc_huge_lattice.yaml": ("kmc.size", "two integers in [3, 1024]", 24),
+    # 1e12 samples validated and then ended in "internal error (MemoryError)", 24 TiB at
+    # once (catscale.quantities.MAX_SAMPLES, the bound of --samples)
+    "uq_huge_samples.yaml": ("uncertainty.samples", "less than or equal to 1000000", 25),
     "yaml_syntax_error.yaml": ("(yaml)", "not valid YAML", 18),
     "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
     "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),

@@ -101,6 +101,30 @@ def test_with_conditions():
     assert m.T == 600 and m.pressures["CO"] == 0.1 and m.rates().T == 600
 
 
+@pytest.mark.parametrize("kw, field", [
+    (dict(T=1e300), "T"), (dict(T=1e-320), "T"), (dict(T=-5), "T"), (dict(T=float("nan")), "T"),
+    (dict(T="26 degC"), "T"), (dict(T=True), "T"), (dict(pressures={"CO": -1}), "pressures.CO"),
+    (dict(pressures={"CO": float("inf")}), "pressures.CO"),
+    (dict(pressures={"CO": "1 m"}), "pressures.CO"), (dict(pressures={"XX": 1.0}), "pressures")])
+def test_with_conditions_refuses_what_the_file_refuses(kw, field):
+    # the API takes the model file's units and bounds: before, T = 1e300 and T = "600 K"
+    # were a silently accepted number and a TypeError
+    from catscale.errors import InvalidParameterError
+
+    m = load_model(ROOT / "examples" / "co_oxidation_pt111.yaml")
+    with pytest.raises(InvalidParameterError) as info:
+        m.with_conditions(**kw)
+    assert info.value.name == field
+
+
+def test_with_conditions_takes_unit_strings():
+    m = load_model(ROOT / "examples" / "co_oxidation_pt111.yaml")
+    a = m.with_conditions(T="600 K", pressures={"CO": "50 kPa"})
+    b = m.with_conditions(T=600, pressures={"CO": 0.5})
+    assert a.T == b.T == 600.0 and a.partial_pressures == b.partial_pressures
+    assert a.partial_pressures["CO"] == pytest.approx(5e4, rel=1e-15)
+
+
 def test_hindered_adsorbate_matches_thermo_object(tmp_path):
     """A hindered adsorbate in a model file gives the same G as the thermo object built by hand
     (ASE ethane/Pt(111) inputs; Sprowl, Campbell & Arnadottir 2016)."""

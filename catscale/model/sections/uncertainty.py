@@ -67,7 +67,7 @@ from pydantic import (
 )
 
 from ...errors import InvalidParameterError
-from ...quantities import default_unit
+from ...quantities import MAX_SAMPLES, default_unit
 from ...units import parse_quantity
 from .._quantities import Energy, Finite
 
@@ -232,7 +232,7 @@ class UncertainInputSpec(_Strict):
 class SensitivitySpec(_Strict):
     """Sobol indices: base sample size (cost samples * (groups + 2)) and grouping."""
 
-    samples: int = Field(256, ge=8)
+    samples: int = Field(256, ge=8, le=MAX_SAMPLES)
     by: Literal["input", "kind"] = "input"
 
 
@@ -240,7 +240,7 @@ class UncertaintySection(_Strict):
     """The ``uncertainty:`` section: named inputs and how to propagate them."""
 
     inputs: list[UncertainInputSpec] = Field(min_length=1)
-    samples: int = Field(1024, ge=1)
+    samples: int = Field(1024, ge=1, le=MAX_SAMPLES)
     method: Literal["sobol", "random", "lhs", "pce"] = "sobol"
     order: int = Field(3, ge=1, le=12)
     seed: int = Field(0, ge=0)
