@@ -56,6 +56,14 @@ MAX_ABS_ENERGY_EV = 1.0e9
 MAX_LATTICE_SIZE = 1024
 MAX_EVENTS = 10**12
 MAX_REPLICAS = 1024
+#: coverages of one D(theta) scan (each is a kMC run or a closure point)
+MAX_COVERAGES = 1000
+#: random seeds: numpy's generators take integers of any size, but a seed is stored and
+#: passed as a 64-bit integer (kMC kernels, netCDF attributes)
+MAX_SEED = 2**63 - 1
+#: blocks of a kMC run's batch-means statistics: 20-100 serve every error estimate, and a
+#: run keeps a few numbers per species and step for each; 1e12 blocks ran out of memory.
+MAX_BLOCKS = 10**4
 #: Monte Carlo samples of an uncertainty study (and base samples of its Sobol indices): 1e6
 #: samples of the flagship chain take ~1.5 h on 2 cores at ~200 samples/s and keep ~0.2 GB of
 #: inputs and outputs; 1e12 asked for 24 TiB at once.

@@ -27,6 +27,7 @@ from ..quantities import (  # noqa: F401  (options)
     MAX_LATTICE_SIZE,
     MAX_REPLICAS,
     MAX_SAMPLES,
+    MAX_SEED,
 )
 from ..results import to_jsonable  # noqa: F401  (tests and commands use it from here)
 
@@ -36,7 +37,6 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 # option); lattice size, events, replicas and samples as in model files
 # (catscale.quantities).
 MAX_WORKERS = 256
-MAX_SEED = 2**63 - 1
 
 
 def _err(msg: str) -> None:

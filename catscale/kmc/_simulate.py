@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import InvalidParameterError, OutputError
+from ..quantities import MAX_BLOCKS
 from . import _kernels as K
 from ._convergence import Convergence, assess
 from ._events import KMCModel, compile_model
@@ -174,9 +175,10 @@ class KMCConfig:
     def __post_init__(self):
         if int(self.events) < 1:
             raise InvalidParameterError("events", "an integer >= 1", self.events)
-        if int(self.blocks) < 1 or int(self.blocks) > int(self.events):
-            raise InvalidParameterError("blocks", f"an integer in 1..events ({self.events})",
-                                        self.blocks)
+        if not 1 <= int(self.blocks) <= min(int(self.events), MAX_BLOCKS):
+            raise InvalidParameterError(
+                "blocks", f"an integer in 1..min(events, {MAX_BLOCKS}) (events = "
+                f"{self.events})", self.blocks)
         if self.warmup != "auto" and not (0.0 <= float(self.warmup) < 1.0):
             raise InvalidParameterError("warmup", "'auto' or a fraction in [0, 1)",
                                         self.warmup)

@@ -180,13 +180,14 @@ def run(model, method: str | None = None, coverages: str | None = None,
           if inp["eps"] < 0 and sec.closure != "langmuir" else None)
     warnings = [f"surface diffusion: {w}" for w in d.get("warnings", [])]
     if sp:
-        warnings.append(f"surface diffusion: D_c < 0 for coverages in {list(sp)}: uphill "
-                        "diffusion, islands form (a continuum model needs the "
-                        "Cahn-Hilliard gradient term there)")
+        warnings.append(f"surface diffusion: D_c < 0 for {float(sp[0]):.3g} < theta < "
+                        f"{float(sp[1]):.3g} ({sec.closure} spinodal): uphill diffusion, "
+                        "islands form (a continuum model needs the Cahn-Hilliard gradient "
+                        "term there)")
     return DiffusionResult(
         T=inp["T"], lattice=inp["lattice"], eps=inp["eps"], hop_rate=inp["hop_rate"],
         a=inp["a"], D0=curve.D0, rule=inp["rule"], method=method, closure=sec.closure,
-        coverages=rows, spinodal=list(sp) if sp else None, critical_temperature=tc,
+        coverages=rows, spinodal=[float(x) for x in sp] if sp else None, critical_temperature=tc,
         events=n_events, wall_time=wall,
         events_per_second=n_events / wall if wall > 0 and n_events else None,
         warnings=warnings, curves=(curve, closure))

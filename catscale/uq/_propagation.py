@@ -4,6 +4,7 @@ by source (aleatoric vs epistemic) and the site-averaging demonstration.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -180,6 +181,11 @@ def _germ_joint(space: UncertaintySpace):
                        for g in space.germs])
 
 
+#: Largest polynomial-chaos basis: the regression matrix has 2 x terms rows (2000 terms:
+#: 64 MB, 4000 model runs); beyond it Monte Carlo converges for less.
+MAX_PCE_TERMS = 2000
+
+
 def polynomial_chaos(func: Callable, space: UncertaintySpace, order: int = 3, *,
                      n: int | None = None, seed: int = 0, **ensemble_kw: Any) -> PCEResult:
     """Fit a polynomial-chaos expansion of ``func`` by regression on Sobol points (chaospy).
@@ -208,6 +214,14 @@ def polynomial_chaos(func: Callable, space: UncertaintySpace, order: int = 3, *,
                                     "chaos (use Monte Carlo)", space.dim)
     if int(order) < 1:
         raise InvalidParameterError("order", ">= 1", order)
+    # total degree <= p in d dimensions: C(d + p, p) basis terms, each a column of the
+    # regression matrix (2 x terms rows): refused before chaospy builds them
+    terms = math.comb(space.dim + int(order), int(order))
+    if terms > MAX_PCE_TERMS:
+        raise InvalidParameterError(
+            "order", f"a total degree whose basis has at most {MAX_PCE_TERMS} terms in "
+            f"{space.dim} dimensions (this one has {terms}: lower the order or use Monte "
+            "Carlo)", order)
     joint = _germ_joint(space)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")                   # numpoly's 'where' without 'out'

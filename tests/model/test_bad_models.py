@@ -62,6 +62,11 @@ EXPECTED = {
     # 1e12 samples validated and then ended in "internal error (MemoryError)", 24 TiB at
     # once (catscale.quantities.MAX_SAMPLES, the bound of --samples)
     "uq_huge_samples.yaml": ("uncertainty.samples", "less than or equal to 1000000", 25),
+    # 1e12 batch-means blocks validated, then "internal error (MemoryError)"
+    "kmc_huge_blocks.yaml": ("kmc.blocks", "less than or equal to 10000", 24),
+    # 1e9 coverages: "internal error (MemoryError)" building the list
+    "diffusion_huge_coverage_count.yaml": ("diffusion.coverages", "a count in [1, 1000]", 26),
+    "diffusion_negative_seed.yaml": ("diffusion.seed", "greater than or equal to 0", 26),
     "yaml_syntax_error.yaml": ("(yaml)", "not valid YAML", 18),
     "not_a_mapping.yaml": ("(top level)", "expected a mapping of sections", None),
     "missing_conditions.yaml": ("(top level)", "missing section 'conditions'", None),

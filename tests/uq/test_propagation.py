@@ -216,3 +216,19 @@ def test_index_warnings_flag_what_the_intervals_do_not_support():
                           0.95) == []
     wide = index_warnings("y", {"a": 0.5}, {"a": 0.06}, {"a": 0.5}, {"a": 0.01}, 0.1, 0.95)
     assert len(wide) == 1 and "width 0.12 > 0.1" in wide[0]
+
+
+def test_polynomial_chaos_basis_too_large_is_refused_before_it_is_built():
+    # 20 germ dimensions at total degree 12: C(32, 12) = 2.3e8 basis terms; before, chaospy
+    # started building them (and the regression would have needed 4.6e8 model runs)
+    import time
+
+    from catscale.errors import InvalidParameterError
+
+    sp = UncertaintySpace(tuple(UncertainInput(f"x{i}", "epistemic", Normal())
+                                for i in range(20)))
+    t = time.perf_counter()
+    with pytest.raises(InvalidParameterError) as info:
+        polynomial_chaos(_rate, sp, order=12, scheduler="serial")
+    assert info.value.name == "order" and "225792840" in info.value.expected
+    assert time.perf_counter() - t < 1.0

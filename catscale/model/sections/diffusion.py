@@ -35,7 +35,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...lattices import lattice_names
-from ...quantities import MAX_EVENTS, MAX_LATTICE_SIZE, MAX_REPLICAS
+from ...quantities import (
+    MAX_COVERAGES,
+    MAX_EVENTS,
+    MAX_LATTICE_SIZE,
+    MAX_REPLICAS,
+    MAX_SEED,
+)
 from .._quantities import Energy, Length, Temperature, registry_choice
 from .._quantities import PositiveRate as Rate
 
@@ -57,10 +63,13 @@ def parse_coverages(v: object) -> list[float]:
             a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
         except ValueError:
             raise ValueError(f"expected 'start:stop:count' with numbers, got {v!r}") from None
-        if n < 1:
-            raise ValueError(f"expected count >= 1 in 'start:stop:count', got {v!r}")
+        if not 1 <= n <= MAX_COVERAGES:
+            raise ValueError(f"expected a count in [1, {MAX_COVERAGES}] in 'start:stop:count', "
+                             f"got {v!r}")
         vals = [a] if n == 1 else [a + (b - a) * i / (n - 1) for i in range(n)]
     elif isinstance(v, (list, tuple)) and v:
+        if len(v) > MAX_COVERAGES:
+            raise ValueError(f"expected at most {MAX_COVERAGES} coverages, got {len(v)}")
         try:
             vals = [float(x) for x in v]
         except (TypeError, ValueError):
@@ -91,7 +100,7 @@ class DiffusionSection(BaseModel):
     size: tuple[int, int] = (64, 64)
     events: int = Field(2_000_000, ge=1000, le=MAX_EVENTS)
     replicas: int = Field(2, ge=1, le=MAX_REPLICAS)
-    seed: int = 1
+    seed: int = Field(1, ge=0, le=MAX_SEED)
     method: Literal["kmc", "closure"] = "kmc"
     closure: Literal["langmuir", "bragg_williams", "quasi_chemical"] = "quasi_chemical"
     exchange_rate: Rate | None = None

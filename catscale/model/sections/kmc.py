@@ -41,7 +41,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ...lattices import lattice_names
-from ...quantities import MAX_EVENTS, MAX_LATTICE_SIZE, MAX_REPLICAS
+from ...quantities import (
+    MAX_BLOCKS,
+    MAX_EVENTS,
+    MAX_LATTICE_SIZE,
+    MAX_REPLICAS,
+    MAX_SEED,
+)
 from .._quantities import Energy, Rate, Time, registry_choice
 
 #: a registered lattice (:data:`catscale.lattices.LATTICES`) or ``custom`` (unit_cell)
@@ -111,7 +117,7 @@ class KMCSection(BaseModel):
     lattice: LatticeChoice = "square"
     size: tuple[int, int] = (64, 64)
     events: int = Field(1_000_000, ge=1, le=MAX_EVENTS)
-    seed: int = Field(1, ge=0)
+    seed: int = Field(1, ge=0, le=MAX_SEED)
     shells: int = Field(3, ge=1, le=3)
     unit_cell: UnitCell | None = None
     interactions: list[PairInteraction] = Field(default_factory=list)
@@ -119,7 +125,7 @@ class KMCSection(BaseModel):
     diffusion: dict[str, Rate] = Field(default_factory=dict)
     bep: dict[str, float] = Field(default_factory=dict)
     initial: dict[str, float] = Field(default_factory=dict)
-    blocks: int = Field(20, ge=1)
+    blocks: int = Field(20, ge=1, le=MAX_BLOCKS)
     warmup: Literal["auto"] | float = "auto"
     time: Time | None = None
     checkpoint: str | None = None

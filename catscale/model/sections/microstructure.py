@@ -26,6 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ...quantities import MAX_SEED
 from .._quantities import Diffusivity, Length
 
 __all__ = ["MicrostructureSection", "GeneratorSpec"]
@@ -43,7 +44,7 @@ class GeneratorSpec(BaseModel):
     spacing: float | None = Field(None, gt=0)
     lattice: Literal["sc", "bcc", "fcc"] | None = None
     clearance: float | None = Field(None, ge=0)
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=MAX_SEED)
 
     @model_validator(mode="after")
     def _needs(self):

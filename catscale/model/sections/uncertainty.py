@@ -67,7 +67,7 @@ from pydantic import (
 )
 
 from ...errors import InvalidParameterError
-from ...quantities import MAX_SAMPLES, default_unit
+from ...quantities import MAX_SAMPLES, MAX_SEED, default_unit
 from ...units import parse_quantity
 from .._quantities import Energy, Finite
 
@@ -243,7 +243,7 @@ class UncertaintySection(_Strict):
     samples: int = Field(1024, ge=1, le=MAX_SAMPLES)
     method: Literal["sobol", "random", "lhs", "pce"] = "sobol"
     order: int = Field(3, ge=1, le=12)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     level: Finite = Field(0.95, gt=0, lt=1)
     outputs: list[Literal["tof", "drc", "coverages", "effectiveness", "conversion"]] | None \
         = None
