@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import InvalidParameterError
 from ..mechanism import RateTable
 from ..units import kB
-from ._steady import SteadyState
+from ._steady import SteadyState, scaled_jacobian
 
 
 def _product(ss: SteadyState, product: str | None) -> int:
@@ -43,23 +43,8 @@ def _product(ss: SteadyState, product: str | None) -> int:
 
 
 def _system(ss: SteadyState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Row-scaled G_x (S x S), the row scales and the rows that hold species balances."""
-    net = ss.network
-    theta = ss.theta_network
-    rf, rr = ss.rate_f, ss.rate_r
-    DRf = rf[:, None] * (net.Af.T + net.Gf * theta[None, :])   # d rf / dx  (J x S)
-    DRr = rr[:, None] * (net.Ar.T + net.Gr * theta[None, :])
-    Gx = net.nu @ (DRf - DRr)
-    gross = np.abs(net.nu) @ (rf + rr) + 1e-300
-    scale = 1.0 / gross
-    species_row = np.ones(net.n_surface, dtype=bool)
-    for k in range(net.n_kinds):
-        members = np.flatnonzero(net.kind == k)
-        i = members[np.argmax(gross[members])]
-        Gx[i] = net.occ[k] * theta
-        scale[i] = 1.0
-        species_row[i] = False
-    return Gx * scale[:, None], scale, species_row, DRf - DRr
+    """Row-scaled G_x (S x S), the row scales, the rows that hold species balances, dr/dx."""
+    return scaled_jacobian(ss.network, ss.theta_network, ss.rate_f, ss.rate_r)
 
 
 def sensitivity(ss: SteadyState, a: np.ndarray, b: np.ndarray, product: str | None = None

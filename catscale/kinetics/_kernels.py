@@ -592,3 +592,218 @@ def projected_eigenvalues(Z, jac):
     (S, S - K). LAPACK through numba (no per-call Python overhead of numpy.linalg)."""
     A = Z.T @ (jac @ Z)
     return np.linalg.eigvals(A.astype(np.complex128))
+
+
+# -- error of a solution ------------------------------------------------------------------
+@njit(cache=True)
+def solution_error(theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas):
+    """How the residual of a steady state propagates into its coverages and productions.
+
+    The scaled Jacobian Gx (S, S) of the steady-state equations in x = ln theta: row s is
+    d(net production of s)/dx over the gross rate of s, and on each site kind the row of
+    its fastest species is the site balance d sum(occ theta)/dx. With C = Gx^-1 (by
+    Gauss-Jordan elimination with partial pivoting) and DR = dr/dx (J, S, s^-1 per site):
+
+    Returns
+    -------
+    DR : ndarray (J, S)
+    C : ndarray (S, S)
+    ok : bool
+        False when Gx is singular (C then undefined).
+    gas : ndarray (G,)
+        sum_k |nu_gas DR C|_(g, k), s^-1 per site: a residual eps of every scaled equation
+        moves the production of gas g by up to eps times this.
+    cov : ndarray (S,)
+        sum_k |C|_(s, k): the same for ln theta_s (relative coverage error).
+    """
+    S = theta.shape[0]
+    J = rf.shape[0]
+    Ng = nu_gas.shape[0]
+    K = occ.shape[0]
+    DR = np.empty((J, S))
+    for j in range(J):
+        for s in range(S):
+            DR[j, s] = (rf[j] * (Af[s, j] + Gf[j, s] * theta[s])
+                        - rr[j] * (Ar[s, j] + Gr[j, s] * theta[s]))
+    A = np.zeros((S, S))
+    gross = np.zeros(S)
+    for i in range(S):
+        for j in range(J):
+            n = nu[i, j]
+            if n != 0.0:
+                gross[i] += abs(n) * (rf[j] + rr[j])
+                for s in range(S):
+                    A[i, s] += n * DR[j, s]
+    for i in range(S):
+        g = gross[i] + 1e-300
+        for s in range(S):
+            A[i, s] /= g
+    for k in range(K):
+        best = -1
+        bg = -1.0
+        for s in range(S):
+            if kind[s] == k and gross[s] > bg:
+                bg = gross[s]
+                best = s
+        if best >= 0:
+            for s in range(S):
+                A[best, s] = occ[k, s] * theta[s]
+    C = np.zeros((S, S))
+    for i in range(S):
+        C[i, i] = 1.0
+    ok = True
+    for k in range(S):
+        p = k
+        m = abs(A[k, k])
+        for i in range(k + 1, S):
+            if abs(A[i, k]) > m:
+                m = abs(A[i, k])
+                p = i
+        if not (m > 0.0) or not np.isfinite(m):
+            ok = False
+            break
+        if p != k:
+            for c in range(S):
+                t = A[k, c]
+                A[k, c] = A[p, c]
+                A[p, c] = t
+                t = C[k, c]
+                C[k, c] = C[p, c]
+                C[p, c] = t
+        piv = A[k, k]
+        for c in range(S):
+            A[k, c] /= piv
+            C[k, c] /= piv
+        for i in range(S):
+            if i != k:
+                f = A[i, k]
+                if f != 0.0:
+                    for c in range(S):
+                        A[i, c] -= f * A[k, c]
+                        C[i, c] -= f * C[k, c]
+    gas = np.full(Ng, np.inf)
+    cov = np.full(S, np.inf)
+    if ok:
+        GD = np.zeros((Ng, S))
+        for g in range(Ng):
+            for j in range(J):
+                n = nu_gas[g, j]
+                if n != 0.0:
+                    for s in range(S):
+                        GD[g, s] += n * DR[j, s]
+        for g in range(Ng):
+            tot = 0.0
+            for k in range(S):
+                v = 0.0
+                for s in range(S):
+                    v += GD[g, s] * C[s, k]
+                tot += abs(v)
+            gas[g] = tot
+        for s in range(S):
+            tot = 0.0
+            for k in range(S):
+                tot += abs(C[s, k])
+            cov[s] = tot
+    return DR, C, ok, gas, cov
+
+
+@njit(cache=True)
+def reconcile(r, sigma, nu, nu_gas, DR, C, mode, eps, xround, roundoff):
+    """Step rates reconciled with the steady state of the surface, and gas productions with
+    their noise floors (``_steady._gas_production``).
+
+    ``r`` (J,) is moved, each step within its noise ``sigma`` (J,), onto ``nu r = 0`` by
+    weighted least squares: ``rc = r - D B^+ nu r`` with ``D = diag(sigma / max sigma)``,
+    ``B = nu D`` (pseudo-inverse from the SVD; singular values below 1e-13 of the largest
+    are constraints among steps already exact to round-off). With ``G = nu_gas P`` (P the
+    projection) the floor of gas g is ``sum_j |G_gj| sigma_j`` plus the projection's
+    round-off and the solution's error propagated through dr/dx ``DR`` (J, S): ``mode`` 0,
+    ``eps sum_k |G DR C|_gk`` (``C`` the inverse scaled Jacobian); 1, ``xround sum_s
+    |G DR|_gs`` (coverages rounded from an exact solution); 2, none. A gas whose row of G
+    vanishes (a combination of the surface balances) makes exactly nothing.
+
+    Returns
+    -------
+    rc : ndarray (J,)
+    prod, floor : ndarray (G,)
+        s^-1 per site.
+    """
+    S, J = nu.shape
+    Ng = nu_gas.shape[0]
+    top = 0.0
+    for j in range(J):
+        if sigma[j] > top:
+            top = sigma[j]
+    rc = r.copy()
+    G = np.empty((Ng, J))
+    for g in range(Ng):
+        for j in range(J):
+            G[g, j] = nu_gas[g, j]
+    if top > 0.0 and np.isfinite(top) and S > 0:
+        d = sigma / top
+        B = np.empty((S, J))
+        for i in range(S):
+            for j in range(J):
+                B[i, j] = nu[i, j] * d[j]
+        u, sv, vt = np.linalg.svd(B, full_matrices=False)
+        cut = 1e-13 * sv[0]
+        DBp = np.zeros((J, S))
+        for k in range(sv.shape[0]):
+            if sv[k] > cut:
+                for j in range(J):
+                    f = d[j] * vt[k, j] / sv[k]
+                    for i in range(S):
+                        DBp[j, i] += f * u[i, k]
+        nr = np.zeros(S)
+        for i in range(S):
+            for j in range(J):
+                nr[i] += nu[i, j] * r[j]
+        for j in range(J):
+            v = 0.0
+            for i in range(S):
+                v += DBp[j, i] * nr[i]
+            rc[j] = r[j] - v
+        W = np.zeros((Ng, S))                  # nu_gas D B^+
+        for g in range(Ng):
+            for j in range(J):
+                if nu_gas[g, j] != 0.0:
+                    for i in range(S):
+                        W[g, i] += nu_gas[g, j] * DBp[j, i]
+        for g in range(Ng):
+            for j in range(J):
+                v = 0.0
+                for i in range(S):
+                    v += W[g, i] * nu[i, j]
+                G[g, j] -= v
+    prod = np.zeros(Ng)
+    floor = np.zeros(Ng)
+    for g in range(Ng):
+        gmax = 0.0
+        nmax = 0.0
+        for j in range(J):
+            prod[g] += nu_gas[g, j] * rc[j]
+            floor[g] += abs(G[g, j]) * sigma[j] + roundoff * abs(nu_gas[g, j]) * abs(rc[j])
+            gmax = max(gmax, abs(G[g, j]))
+            nmax = max(nmax, abs(nu_gas[g, j]))
+        if mode < 2:
+            GD = np.zeros(S)
+            for s in range(S):
+                for j in range(J):
+                    GD[s] += G[g, j] * DR[j, s]
+            tot = 0.0
+            if mode == 0:
+                for k in range(S):
+                    v = 0.0
+                    for s in range(S):
+                        v += GD[s] * C[s, k]
+                    tot += abs(v)
+                tot *= eps
+            else:
+                for s in range(S):
+                    tot += abs(GD[s])
+                tot *= xround
+            floor[g] += tot if np.isfinite(tot) else np.inf
+        if gmax <= 1e-12 * nmax:
+            prod[g] = 0.0
+            floor[g] = 0.0
+    return rc, prod, floor

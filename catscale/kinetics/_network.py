@@ -27,7 +27,8 @@ from ..errors import InvalidParameterError
 from ..mechanism import Mechanism, RateTable
 
 #: entries of :attr:`Network.derived` that depend on the stoichiometry only
-_RATE_FREE = ("basis", "moved", "abs_nu_gas", "fixed_args", "formable", "vertices")
+_RATE_FREE = ("basis", "moved", "abs_nu_gas", "fixed_args", "formable", "vertices",
+              "nu_gas_ro")
 
 
 def _ro(a: np.ndarray) -> np.ndarray:

@@ -109,3 +109,44 @@ def formable_mask(ok0, kf, kr, Af, Ar):
 def projected_eigenvalues(Z, jac):
     """Eigenvalues of Z^T jac Z (numpy): the twin of ``_kernels.projected_eigenvalues``."""
     return np.linalg.eigvals(Z.T @ jac @ Z)
+
+
+def solution_error(theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas):
+    """NumPy twin of ``_kernels.solution_error``: (DR, C, ok, gas, cov)."""
+    DR = (rf[:, None] * (Af.T + Gf * theta[None, :])
+          - rr[:, None] * (Ar.T + Gr * theta[None, :]))
+    gross = np.abs(nu) @ (rf + rr)
+    A = (nu @ DR) / (gross + 1e-300)[:, None]
+    for k in range(occ.shape[0]):
+        members = np.flatnonzero(kind == k)
+        i = members[np.argmax(gross[members])]
+        A[i] = occ[k] * theta
+    try:
+        C = np.linalg.inv(A)
+    except np.linalg.LinAlgError:
+        S = theta.size
+        return DR, np.zeros((S, S)), False, np.full(nu_gas.shape[0], np.inf), np.full(S, np.inf)
+    return DR, C, True, np.abs(nu_gas @ DR @ C).sum(axis=1), np.abs(C).sum(axis=1)
+
+
+def reconcile(r, sigma, nu, nu_gas, DR, C, mode, eps, xround, roundoff):
+    """NumPy twin of ``_kernels.reconcile``: (rc, prod, floor)."""
+    top = float(sigma.max()) if sigma.size else 0.0
+    G = np.array(nu_gas, dtype=float)
+    rc = r.copy()
+    if top > 0.0 and np.isfinite(top) and nu.shape[0] > 0:
+        d = sigma / top
+        Bp = np.linalg.pinv(nu * d[None, :], rcond=1e-13)
+        DBp = d[:, None] * Bp
+        rc = r - DBp @ (nu @ r)
+        G = nu_gas - (nu_gas @ DBp) @ nu
+    prod = nu_gas @ rc
+    floor = np.abs(G) @ sigma + roundoff * (np.abs(nu_gas) @ np.abs(rc))
+    if mode == 0:
+        floor = floor + eps * np.abs(G @ DR @ C).sum(axis=1)
+    elif mode == 1:
+        floor = floor + xround * np.abs(G @ DR).sum(axis=1)
+    exact = np.abs(G).max(axis=1, initial=0.0) <= 1e-12 * np.abs(nu_gas).max(axis=1, initial=0.0)
+    prod[exact] = 0.0
+    floor[exact] = 0.0
+    return rc, prod, floor

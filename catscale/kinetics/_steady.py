@@ -312,15 +312,26 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _make(net: Network, x: np.ndarray, residual: float, method: str,
           tried: Sequence[str], rf: np.ndarray | None = None, rr: np.ndarray | None = None,
-          eig: np.ndarray | None = None, neutral: bool = True) -> SteadyState:
+          eig: np.ndarray | None = None, neutral: bool = True, exact_x: bool = False,
+          error: tuple | None = None) -> SteadyState:
     theta = np.exp(x)
     if rf is None or rr is None:
         rf, rr = net.step_rates(theta)
-    r, production, below = _gas_production(net, rf - rr, rf + rr, residual)
+    r, production, below, cov_err = _gas_production(
+        net, rf - rr, rf + rr, residual,
+        *((theta, rf, rr, exact_x, error) if method != "absorbing vertex" else ()))
     if eig is None:
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
-             "per site: residual x gross rate); reported as 0" for g, f in below.items()]
+             "per site: the residual's error of the rates); reported as 0"
+             for g, f in below.items()]
+    if cov_err > _COVERAGE_RTOL:
+        gross = rf + rr
+        slow = float(gross[gross > 0].min()) if np.any(gross > 0) else 0.0
+        warns.append(f"coverages resolved to about {cov_err:.1g} (relative) only: the "
+                     f"round-off of the fastest steps ({float(gross.max()):.2g} s^-1 per "
+                     f"site) hides the slowest ({slow:.2g}) in the species balances, and "
+                     "no extended-precision solution replaced this one")
     if neutral:
         warns += _neutral_warnings(net, theta, eig)
     return SteadyState(species=net.surface, theta=theta, rates=r, rate_f=rf, rate_r=rr,
@@ -329,13 +340,124 @@ def _make(net: Network, x: np.ndarray, residual: float, method: str,
                        tried=tuple(tried), x=x, below_noise=below, warnings=tuple(warns))
 
 
+def scaled_jacobian(net: Network, theta: np.ndarray, rf: np.ndarray, rr: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The steady-state equations' Jacobian in log-coverages, row-scaled.
+
+    Row s of ``nu @ dr/dx`` is divided by the gross rate of species s; on each site kind the
+    row of its fastest species is replaced by the site balance ``d sum(occ theta) / dx``.
+
+    Returns
+    -------
+    Gx : ndarray (S, S)
+        The scaled Jacobian (dimensionless).
+    scale : ndarray (S,)
+        The row scales (s per site; 1 on the site-balance rows).
+    species_row : ndarray of bool (S,)
+        Rows that hold species balances.
+    DR : ndarray (J, S)
+        dr/dx, s^-1 per site.
+    """
+    DRf = rf[:, None] * (net.Af.T + net.Gf * theta[None, :])   # d rf / dx  (J x S)
+    DRr = rr[:, None] * (net.Ar.T + net.Gr * theta[None, :])
+    DR = DRf - DRr
+    Gx = net.nu @ DR
+    gross = np.abs(net.nu) @ (rf + rr) + 1e-300
+    scale = 1.0 / gross
+    species_row = np.ones(net.n_surface, dtype=bool)
+    for k in range(net.n_kinds):
+        members = np.flatnonzero(net.kind == k)
+        i = members[np.argmax(gross[members])]
+        Gx[i] = net.occ[k] * theta
+        scale[i] = 1.0
+        species_row[i] = False
+    return Gx * scale[:, None], scale, species_row, DR
+
+
+def _solution_error(net: Network, theta: np.ndarray, rf: np.ndarray, rr: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """How a solution's residual propagates (kernel ``solution_error``): dr/dx (J x S, s^-1
+    per site), the inverse scaled Jacobian (None when singular), and per unit residual the
+    error bounds of the gas productions (G,) and of the log-coverages (S,)."""
+    DR, C, ok, gas, cov = _kernels.solution_error(
+        np.ascontiguousarray(theta, dtype=float), np.ascontiguousarray(rf, dtype=float),
+        np.ascontiguousarray(rr, dtype=float), *_args(net)[2:], _nu_gas_ro(net))
+    return DR, (C if ok else None), gas, cov
+
+
+_WARM = [False]
+
+
+def _warm_error_kernels() -> None:
+    """Compile (or load from numba's cache) the error kernels once per process, on a
+    two-species network with the argument types of every later call (read-only network
+    arrays, writable state arrays), so that their first compilation (~3 s) is not charged
+    to a solve's time budget for its fallbacks."""
+    if _WARM[0]:
+        return
+    th, rf, rr = np.array([0.5, 0.5]), np.array([1.0]), np.array([1.0])
+    Af, Ar = _frozen(np.array([[1.0], [0.0]])), _frozen(np.array([[0.0], [1.0]]))
+    nu = _frozen(np.array([[-1.0], [1.0]]))
+    Gf = Gr = _frozen(np.zeros((1, 2)))
+    occ, kind = _frozen(np.ones((1, 2))), _frozen(np.zeros(2), np.int64)
+    nu_gas = _frozen(np.zeros((1, 1)))
+    DR, C, _, _, _ = _kernels.solution_error(th, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas)
+    _kernels.reconcile(rf - rr, rf.copy(), nu, nu_gas, DR, C, 0, _ROUNDOFF, _XROUND, _ROUNDOFF)
+    _WARM[0] = True
+
+
+def _nu_gas_ro(net: Network) -> np.ndarray:
+    """``nu_gas`` as the kernels take it (read-only, C-contiguous; cached)."""
+    nu_gas = net.derived.get("nu_gas_ro")
+    if nu_gas is None:
+        nu_gas = net.derived["nu_gas_ro"] = _frozen(net.nu_gas)
+    return nu_gas
+
+
+def _propagated(G: np.ndarray, DR: np.ndarray, C: np.ndarray | None, eps: float,
+                exact_x: bool) -> np.ndarray:
+    """How far each gas production can be from the exact steady state's, s^-1 per site,
+    because the solution itself is only known to its residual.
+
+    Each scaled equation (species balance over its gross rate, site balance) holds to
+    ``eps``; the coverages then err by up to ``eps sum_k |C|_(s, k)`` (log units, ``C`` the
+    inverse scaled Jacobian) and the productions by ``eps sum_k |G DR C|_(g, k)``, with
+    ``G = nu_gas`` or, for reconciled rates, ``nu_gas P`` (the part of the error that shows
+    as a residual is projected out with it; a wrong but balanced flux is not). Where fast
+    steps set every species' gross rate and slow ones the turnover, this is far above the
+    round-off of the productions themselves: a network at equilibrium then shows a "flux"
+    that is only the coverages' error (1e-18 s^-1 through all steps of A -> B2 at
+    equilibrium, or 2e-10 s^-1 of both A and B2 consumed). ``exact_x``: the coverages are
+    the double-precision rounding of an extended-precision solution, so they err by that
+    rounding alone, not amplified by ``C``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if exact_x:
+            out = _XROUND * np.abs(G @ DR).sum(axis=1)
+        elif C is None:
+            return np.full(G.shape[0], np.inf)
+        else:
+            out = eps * np.abs((G @ DR) @ C).sum(axis=1)
+    return np.where(np.isfinite(out), out, np.inf)
+
+
+#: Relative rounding of a coverage stored in double precision.
+_XROUND = 2.3e-16
+#: Coverages resolved to worse than this (relative) get an extended-precision polish, or
+#: a warning.
+_COVERAGE_RTOL = 1e-6
+
+
 #: A gas production this many times its raw noise floor is unchanged by reconciliation to
 #: better than 1e-6 relative: :func:`_gas_production` skips the projection then.
 _RECONCILE_ABOVE = 1e6
 
 
-def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: float
-                    ) -> tuple[np.ndarray, dict[str, float], dict[str, float]]:
+def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: float,
+                    theta: np.ndarray | None = None, rf: np.ndarray | None = None,
+                    rr: np.ndarray | None = None, exact_x: bool = False,
+                    error: tuple | None = None
+                    ) -> tuple[np.ndarray, dict[str, float], dict[str, float], float]:
     """Net step rates and production of every gas at a steady state, with its noise floor.
 
     Each step's net rate ``r_j`` is a difference of gross rates and is known to about
@@ -349,6 +471,9 @@ def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: fl
     round-off; the noise floor of each production is propagated through that projection
     (``|nu_gas P| sigma``). A production below its floor is noise and is reported as 0.
 
+    With the coverages (``theta``, and the rates ``rf``, ``rr`` there) the floor also holds
+    the error of the solution itself (:func:`_propagated`).
+
     Returns
     -------
     rates : ndarray (J,)
@@ -357,17 +482,44 @@ def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: fl
         s^-1 per site (negative = consumed).
     below : dict str -> float
         Gases zeroed as noise, with their floor (s^-1 per site).
+    coverage_error : float
+        Largest relative error of a coverage that the residual allows (0 without
+        ``theta``).
     """
     # python floats for the common case: G is small, and a continuation builds a state at
     # every point
     abs_nu_gas = net.derived.get("abs_nu_gas")
     if abs_nu_gas is None:
         abs_nu_gas = net.derived["abs_nu_gas"] = np.abs(net.nu_gas)
-    sigma = max(float(residual), _ROUNDOFF) * gross
+    eps = max(float(residual), _ROUNDOFF)
+    sigma = eps * gross
     p = net.nu_gas @ r
     floor = abs_nu_gas @ sigma
-    if not np.all((p == 0.0) | (np.abs(p) > _RECONCILE_ABOVE * floor)):
-        r, p, floor = _reconciled(net, r, sigma)
+    # the error of the solution itself, propagated (not at an absorbing vertex: exact
+    # zeros, every rate exactly 0)
+    cov_err = 0.0
+    DR = C = None
+    if theta is not None:
+        DR, C, gas_err, cov = error if error is not None else _solution_error(net, theta,
+                                                                              rf, rr)
+        if exact_x:
+            cov_err = _XROUND
+            floor = floor + _propagated(net.nu_gas, DR, C, eps, True)
+        else:
+            cov_err = float(eps * cov.max()) if cov.size else 0.0
+            floor = floor + eps * gas_err
+    # a production of exactly 0 is a cancellation unless no step exchanges the gas
+    exchanged = abs_nu_gas.any(axis=1)
+    if not np.all(~exchanged | (np.abs(p) > _RECONCILE_ABOVE * floor)):
+        S, J = net.n_surface, net.n_steps
+        mode = 2 if DR is None else 1 if exact_x else 0 if C is not None else 3
+        r, p, floor = _kernels.reconcile(
+            np.ascontiguousarray(r, dtype=float), np.ascontiguousarray(sigma, dtype=float),
+            _args(net)[4], _nu_gas_ro(net), DR if DR is not None else np.zeros((J, S)),
+            C if C is not None else np.zeros((S, S)), min(mode, 2), eps, _XROUND,
+            _ROUNDOFF)
+        if mode == 3:                            # singular Jacobian: error unbounded
+            floor = np.where(p == 0.0, floor, np.inf)
     production: dict[str, float] = {}
     below: dict[str, float] = {}
     for g, v, f in zip(net.gas, p.tolist(), floor.tolist()):
@@ -375,36 +527,7 @@ def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: fl
             below[g] = f
             v = 0.0
         production[g] = v
-    return r, production, below
-
-
-def _reconciled(net: Network, r: np.ndarray, sigma: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The noise-weighted projection of the step rates ``r`` onto ``nu r = 0``, its gas
-    productions and their propagated noise floors (see :func:`_gas_production`)."""
-    top = float(sigma.max()) if sigma.size else 0.0
-    if not top > 0.0 or not np.isfinite(top):
-        return r, net.nu_gas @ r, np.abs(net.nu_gas) @ sigma
-    d = sigma / top
-    B = net.nu * d[None, :]
-    # B^+ from the SVD; singular values below round-off of the largest belong to
-    # constraints among steps that are already exact to round-off: left as they are
-    u, sv, vt = np.linalg.svd(B, full_matrices=False)
-    keep = sv > 1e-13 * sv[0]
-    DBp = d[:, None] * ((vt[keep].T / sv[keep]) @ u[:, keep].T)    # D B^+ (J x S)
-    rc = r - DBp @ (net.nu @ r)
-    G = net.nu_gas - (net.nu_gas @ DBp) @ net.nu                    # nu_gas P
-    absG = np.abs(G)
-    abs_nu_gas = net.derived["abs_nu_gas"]
-    prod = net.nu_gas @ rc
-    # the projection's own round-off, on terms of the size of the rates
-    floor = absG @ sigma + _ROUNDOFF * (abs_nu_gas @ np.abs(rc))
-    # a gas whose production is a combination of the surface balances (a spectator that
-    # only adsorbs and desorbs) makes exactly nothing at a steady state: not noise
-    exact = absG.max(axis=1, initial=0.0) <= 1e-12 * abs_nu_gas.max(axis=1, initial=0.0)
-    prod[exact] = 0.0
-    floor[exact] = 0.0
-    return rc, prod, floor
+    return r, production, below, cov_err
 
 
 def _neutral_warnings(net: Network, theta: np.ndarray, eig: np.ndarray | None = None
@@ -586,6 +709,7 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
     or continued after it; a solve that has nothing verified by then raises
     :class:`~catscale.errors.ConvergenceError` saying so.
     """
+    _warm_error_kernels()       # compiled before the budget's clock starts
     clock = _Clock(time_budget)
     keep = formable(net)
     if not np.all(keep):
@@ -764,7 +888,12 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
         tried.append(f"damped Newton from {len(Xb)} points between the {len(stable)} stable "
                      f"states: {len(more)} further steady state(s)")
         distinct += more
-    states = [_make(net, d[0], d[1], d[2], (), rf=d[3], rr=d[4], eig=d[5]) for d in distinct]
+    exact: set[int] = set()
+    errors: list = [None] * len(distinct)
+    if extended_precision:
+        distinct, exact, errors = _polish_stiff(net, distinct, tol, clock, tried)
+    states = [_make(net, d[0], d[1], d[2], (), rf=d[3], rr=d[4], eig=d[5],
+                    exact_x=i in exact, error=errors[i]) for i, d in enumerate(distinct)]
     states = [replace(st, warnings=st.warnings + tuple(_spread_warning(net, d[7])))
               for st, d in zip(states, distinct)]
     # absorbing states beside the verified ones, when linearly stable (every eigenvalue of
@@ -1076,6 +1205,39 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
         eig = _eigenvalues(net, th, jac[m])
         out.append((f[0], r, f[2], rf[m].copy(), rr[m].copy(), eig, f[3], [th]))
     return out
+
+
+def _polish_stiff(net: Network, distinct: list[tuple], tol: float, clock: _Clock,
+                  tried: list[str]) -> tuple[list[tuple], set[int], list]:
+    """Verified states whose coverages the double-precision residual resolves to worse than
+    ``_COVERAGE_RTOL`` (fast steps' round-off swamps slow ones in the species balances),
+    solved again by Newton in 40-digit arithmetic from themselves. Returns the states (the
+    polished ones replaced), the indices of those now exact to double rounding, and the
+    error propagation of each state kept (:func:`_solution_error`; None if polished)."""
+    out, exact, errors = list(distinct), set(), []
+    for i, d in enumerate(distinct):
+        err = _solution_error(net, np.exp(d[0]), d[3], d[4])
+        errors.append(err)
+        cov = err[3]
+        bound = max(float(d[1]), _ROUNDOFF) * float(cov.max()) if cov.size else 0.0
+        if not bound > _COVERAGE_RTOL or d[2] == "mpmath":
+            continue
+        if clock.out():
+            tried.append(f"mpmath polish of a state resolved to {bound:.1g} skipped: {clock}")
+            continue
+        xm, rm = _mp_polish(net, d[0], deadline=clock.deadline)
+        X = np.ascontiguousarray(xm.reshape(1, -1))
+        rf, rr, _, bal, jac = _kernels.evaluate_states(X, *_args(net))
+        ok = rm <= tol and bal[0] <= 1e-10 and np.all(np.isfinite(xm))
+        tried.append(f"mpmath Newton (40 digits) on a state whose coverages double precision "
+                     f"resolves to {bound:.1g}: residual {rm:.2e}"
+                     + ("" if ok else " (kept the double-precision state)"))
+        if ok:
+            out[i] = (xm, float(rm), f"{d[2]}+mpmath", rf[0].copy(), rr[0].copy(),
+                      _eigenvalues(net, np.exp(xm), jac[0]), d[6], d[7])
+            exact.add(i)
+            errors[i] = None
+    return out, exact, errors
 
 
 def _verified_one(net: Network, x: np.ndarray, residual: float, tol: float

@@ -105,3 +105,85 @@ def test_overall_equilibrium_is_noise_everywhere_and_said_once():
     assert r > 0
     assert ss.production["B"] == pytest.approx(r, rel=1e-9)
     assert ss.production["A"] == pytest.approx(-r, rel=1e-9)
+
+
+# ---- the error of the solution itself -----------------------------------------------------
+CHAIN = ["A + * <=> A*", "A* + * <=> 2B*", "2B* <=> B2 + 2*"]
+
+
+def _chain_cases(seed: int, n: int, fraction=None):
+    """Random rate constants (1e-6 .. 1e8) of A -> 2B* -> B2 and the B2 pressure at
+    ``fraction`` of equilibrium (1: equilibrium)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        lk = rng.uniform(-6, 8, 6)
+        kf, kr = 10 ** lk[:3], 10 ** lk[3:]
+        pA = 10 ** rng.uniform(-3, 1)
+        f = fraction if fraction is not None else 10 ** rng.uniform(-6, -0.01)
+        yield kf, kr, pA, float(np.prod(kf / kr)) * pA * f
+
+
+def test_equilibrium_has_no_turnover_and_exact_coverages():
+    # At p_B2 / p_A = K1 K2 K3 the steady state is equilibrium: every net rate 0 and the
+    # coverages in closed form (theta_A = K1 pA theta_*, theta_B = sqrt(K1 K2 pA) theta_*).
+    # Before: 32 of 300 such networks reported a TOF (1e-18 to 1e-15 s^-1, or 2e-10 s^-1
+    # of both A and B2 consumed), and where a fast step (3e5 s^-1) swamps slow ones (2e-6)
+    # in the species balances the coverages were off by 8.9e-6 with no warning; such
+    # states are now solved again in 40 digits. Tolerance 1e-8 relative (the closed form
+    # in double precision, and the verification residual).
+    mech = Mechanism.from_equations(CHAIN)
+    for kf, kr, pA, pB2 in _chain_cases(7, 300, fraction=1.0):
+        ss = steady_state(mech, table(mech, kf, kr), {"A": pA, "B2": pB2})
+        assert ss.production == {"A": 0.0, "B2": 0.0}, (kf, kr, pA)
+        K = kf / kr
+        a, b = K[0] * pA, np.sqrt(K[0] * K[1] * pA)
+        v = 1.0 / (1.0 + a + b)
+        ref = {"A*": a * v, "B*": b * v, "*": v}
+        for sp, val in ref.items():
+            assert ss.coverages[sp] == pytest.approx(val, rel=1e-8), (kf, kr, pA)
+
+
+def test_off_equilibrium_turnover_matches_60_digits_and_balances():
+    # p_B2 between 1e-6 and 0.98 of equilibrium: the turnover of the same mass-action
+    # equations solved in 60-digit arithmetic (mpmath), to 1e-6 relative; A consumed =
+    # B2 made to 1e-6 (moiety balance). Measured: worst 1e-8 over 150 networks.
+    mech = Mechanism.from_equations(CHAIN)
+    mpmath.mp.dps = 60
+    for kf, kr, pA, pB2 in _chain_cases(11, 40):
+        ss = steady_state(mech, table(mech, kf, kr), {"A": pA, "B2": pB2})
+        a1, a2, a3 = (mpmath.mpf(float(x)) for x in ss.network.kf)
+        b1, b2, b3 = (mpmath.mpf(float(x)) for x in ss.network.kr)
+
+        def eqs(lA, lB, lv, a1=a1, a2=a2, a3=a3, b1=b1, b2=b2, b3=b3):
+            A, B, v = mpmath.exp(lA), mpmath.exp(lB), mpmath.exp(lv)
+            r1, r2, r3 = a1 * v - b1 * A, a2 * A * v - b2 * B**2, a3 * B**2 - b3 * v**2
+            return [r1 - r2, 2 * r2 - 2 * r3, A + B + v - 1]
+
+        th = ss.coverages
+        sol = mpmath.findroot(eqs, [mpmath.log(th[s]) for s in ("A*", "B*", "*")],
+                              tol=mpmath.mpf(10) ** -45, maxsteps=100)
+        B, v = mpmath.exp(sol[1]), mpmath.exp(sol[2])
+        ref = float(a3 * B**2 - b3 * v**2)
+        assert ss.production["B2"] == pytest.approx(ref, rel=1e-6)
+        assert ss.production["A"] == pytest.approx(-ref, rel=1e-6)
+
+
+def test_solution_error_kernel_matches_numpy_twin():
+    # the compiled error propagation against numpy.linalg on the flagship and on random
+    # chain states (round-off: 1e-9 relative of each bound)
+    from catscale.kinetics import _kernels, _reference
+    from catscale.kinetics._steady import _args
+
+    states = [load_model(FLAGSHIP).steady_state().state]
+    mech = Mechanism.from_equations(CHAIN)
+    states += [steady_state(mech, table(mech, kf, kr), {"A": pA, "B2": pB2})
+               for kf, kr, pA, pB2 in _chain_cases(3, 5)]
+    for ss in states:
+        net = ss.network
+        args = (ss.theta_network.copy(), ss.rate_f.copy(), ss.rate_r.copy(),
+                *_args(net)[2:], np.ascontiguousarray(net.nu_gas, dtype=float))
+        k = _kernels.solution_error(*args)
+        r = _reference.solution_error(*args)
+        assert k[2] and r[2]
+        for a, b in zip(k[:2] + k[3:], r[:2] + r[3:]):
+            assert np.allclose(a, b, rtol=1e-9, atol=1e-300)
