@@ -807,3 +807,70 @@ def reconcile(r, sigma, nu, nu_gas, DR, C, mode, eps, xround, roundoff):
             prod[g] = 0.0
             floor[g] = 0.0
     return rc, prod, floor
+
+
+@njit(cache=True)
+def productions(r, gross, eps, theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas,
+                exact_x, above, xround, roundoff):
+    """Gas productions of a steady state with their noise floors, in one call
+    (``_steady._gas_production``): the step rates' own noise ``eps gross`` and the
+    solution's error (:func:`solution_error`; ``exact_x``: coverages rounded from an exact
+    solution, ``xround`` per coverage), and the reconciliation (:func:`reconcile`) when a
+    production that some step exchanges is within ``above`` times its floor.
+
+    Returns
+    -------
+    rc : ndarray (J,)
+        Step rates (reconciled or as given), s^-1 per site.
+    prod, floor : ndarray (G,)
+        s^-1 per site.
+    cov_err : float
+        Largest relative coverage error the residual allows.
+    """
+    DR, C, ok, gas, cov = solution_error(theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas)
+    Ng, J = nu_gas.shape
+    S = theta.shape[0]
+    sigma = eps * gross
+    p = np.zeros(Ng)
+    floor = np.zeros(Ng)
+    for g in range(Ng):
+        for j in range(J):
+            p[g] += nu_gas[g, j] * r[j]
+            floor[g] += abs(nu_gas[g, j]) * sigma[j]
+    if exact_x:
+        cov_err = xround
+        for g in range(Ng):
+            tot = 0.0
+            for s in range(S):
+                v = 0.0
+                for j in range(J):
+                    v += nu_gas[g, j] * DR[j, s]
+                tot += abs(v)
+            floor[g] += xround * tot
+    elif ok:
+        cov_err = 0.0
+        for s in range(S):
+            cov_err = max(cov_err, eps * cov[s])
+        for g in range(Ng):
+            floor[g] += eps * gas[g]
+    else:
+        cov_err = np.inf
+        for g in range(Ng):
+            floor[g] = np.inf
+    need = False
+    for g in range(Ng):
+        exchanged = False
+        for j in range(J):
+            if nu_gas[g, j] != 0.0:
+                exchanged = True
+        if exchanged and not (abs(p[g]) > above * floor[g]):
+            need = True
+    if not need:
+        return r.copy(), p, floor, cov_err
+    mode = 1 if exact_x else (0 if ok else 2)
+    rc, p, floor = reconcile(r, sigma, nu, nu_gas, DR, C, mode, eps, xround, roundoff)
+    if not ok and not exact_x:                      # singular Jacobian: error unbounded
+        for g in range(Ng):
+            if p[g] != 0.0:
+                floor[g] = np.inf
+    return rc, p, floor, cov_err

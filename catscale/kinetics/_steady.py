@@ -312,14 +312,14 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _make(net: Network, x: np.ndarray, residual: float, method: str,
           tried: Sequence[str], rf: np.ndarray | None = None, rr: np.ndarray | None = None,
-          eig: np.ndarray | None = None, neutral: bool = True, exact_x: bool = False,
-          error: tuple | None = None) -> SteadyState:
+          eig: np.ndarray | None = None, neutral: bool = True, exact_x: bool = False
+          ) -> SteadyState:
     theta = np.exp(x)
     if rf is None or rr is None:
         rf, rr = net.step_rates(theta)
     r, production, below, cov_err = _gas_production(
         net, rf - rr, rf + rr, residual,
-        *((theta, rf, rr, exact_x, error) if method != "absorbing vertex" else ()))
+        *((theta, rf, rr, exact_x) if method != "absorbing vertex" else ()))
     if eig is None:
         eig = _eigenvalues(net, theta)
     warns = [f"net production of {g} is below the solution's noise floor ({f:.2g} s^-1 "
@@ -389,12 +389,21 @@ _WARM = [False]
 
 
 def _warm_error_kernels() -> None:
-    """Compile (or load from numba's cache) the error kernels once per process, on a
-    two-species network with the argument types of every later call (read-only network
-    arrays, writable state arrays), so that their first compilation (~3 s) is not charged
-    to a solve's time budget for its fallbacks."""
+    """Compile (or load from numba's cache) the kernels of a solve once per process, before
+    any solve's budget clock starts: the error kernels on a two-species network with the
+    argument types of every later call (read-only network arrays, writable state arrays),
+    and the Newton, verification and stability kernels by a whole solve of a toy network
+    (no budget). A cold numba cache (a fresh checkout) costs tens of seconds of compilation
+    that would otherwise be charged to the first solve's fallbacks, and a fallback that
+    then runs out of time (the bare-surface transient that picks the primary of several
+    stable states) changes the answer."""
     if _WARM[0]:
         return
+    _WARM[0] = True
+    toy = Mechanism.from_equations(["A + * <=> A*", "A* <=> B + *"])
+    rates = RateTable(500.0, [st.equation for st in toy.steps], np.array([2.0, 1.0]),
+                      np.array([1.0, 0.5]))
+    solve_network(build_network(toy, rates, {"A": 1.0, "B": 0.1}), time_budget=1e9)
     th, rf, rr = np.array([0.5, 0.5]), np.array([1.0]), np.array([1.0])
     Af, Ar = _frozen(np.array([[1.0], [0.0]])), _frozen(np.array([[0.0], [1.0]]))
     nu = _frozen(np.array([[-1.0], [1.0]]))
@@ -403,7 +412,8 @@ def _warm_error_kernels() -> None:
     nu_gas = _frozen(np.zeros((1, 1)))
     DR, C, _, _, _ = _kernels.solution_error(th, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas)
     _kernels.reconcile(rf - rr, rf.copy(), nu, nu_gas, DR, C, 0, _ROUNDOFF, _XROUND, _ROUNDOFF)
-    _WARM[0] = True
+    _kernels.productions(rf - rr, rf + rr, _ROUNDOFF, th, rf, rr, Af, Ar, nu, Gf, Gr, occ,
+                         kind, nu_gas, False, _RECONCILE_ABOVE, _XROUND, _ROUNDOFF)
 
 
 def _nu_gas_ro(net: Network) -> np.ndarray:
@@ -455,8 +465,7 @@ _RECONCILE_ABOVE = 1e6
 
 def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: float,
                     theta: np.ndarray | None = None, rf: np.ndarray | None = None,
-                    rr: np.ndarray | None = None, exact_x: bool = False,
-                    error: tuple | None = None
+                    rr: np.ndarray | None = None, exact_x: bool = False
                     ) -> tuple[np.ndarray, dict[str, float], dict[str, float], float]:
     """Net step rates and production of every gas at a steady state, with its noise floor.
 
@@ -486,40 +495,18 @@ def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: fl
         Largest relative error of a coverage that the residual allows (0 without
         ``theta``).
     """
-    # python floats for the common case: G is small, and a continuation builds a state at
-    # every point
-    abs_nu_gas = net.derived.get("abs_nu_gas")
-    if abs_nu_gas is None:
-        abs_nu_gas = net.derived["abs_nu_gas"] = np.abs(net.nu_gas)
     eps = max(float(residual), _ROUNDOFF)
-    sigma = eps * gross
-    p = net.nu_gas @ r
-    floor = abs_nu_gas @ sigma
-    # the error of the solution itself, propagated (not at an absorbing vertex: exact
-    # zeros, every rate exactly 0)
-    cov_err = 0.0
-    DR = C = None
-    if theta is not None:
-        DR, C, gas_err, cov = error if error is not None else _solution_error(net, theta,
-                                                                              rf, rr)
-        if exact_x:
-            cov_err = _XROUND
-            floor = floor + _propagated(net.nu_gas, DR, C, eps, True)
-        else:
-            cov_err = float(eps * cov.max()) if cov.size else 0.0
-            floor = floor + eps * gas_err
-    # a production of exactly 0 is a cancellation unless no step exchanges the gas
-    exchanged = abs_nu_gas.any(axis=1)
-    if not np.all(~exchanged | (np.abs(p) > _RECONCILE_ABOVE * floor)):
-        S, J = net.n_surface, net.n_steps
-        mode = 2 if DR is None else 1 if exact_x else 0 if C is not None else 3
-        r, p, floor = _kernels.reconcile(
-            np.ascontiguousarray(r, dtype=float), np.ascontiguousarray(sigma, dtype=float),
-            _args(net)[4], _nu_gas_ro(net), DR if DR is not None else np.zeros((J, S)),
-            C if C is not None else np.zeros((S, S)), min(mode, 2), eps, _XROUND,
+    if theta is None:                      # an absorbing vertex: every rate exactly 0
+        p = net.nu_gas @ r
+        floor = np.abs(net.nu_gas) @ (eps * gross)
+        cov_err = 0.0
+    else:                                  # one compiled call (a continuation makes many)
+        r, p, floor, cov_err = _kernels.productions(
+            np.ascontiguousarray(r, dtype=float), np.ascontiguousarray(gross, dtype=float),
+            eps, np.ascontiguousarray(theta, dtype=float),
+            np.ascontiguousarray(rf, dtype=float), np.ascontiguousarray(rr, dtype=float),
+            *_args(net)[2:], _nu_gas_ro(net), bool(exact_x), _RECONCILE_ABOVE, _XROUND,
             _ROUNDOFF)
-        if mode == 3:                            # singular Jacobian: error unbounded
-            floor = np.where(p == 0.0, floor, np.inf)
     production: dict[str, float] = {}
     below: dict[str, float] = {}
     for g, v, f in zip(net.gas, p.tolist(), floor.tolist()):
@@ -889,11 +876,10 @@ def _solve(net: Network, guess: np.ndarray | None, tol: float, multistart: bool,
                      f"states: {len(more)} further steady state(s)")
         distinct += more
     exact: set[int] = set()
-    errors: list = [None] * len(distinct)
     if extended_precision:
-        distinct, exact, errors = _polish_stiff(net, distinct, tol, clock, tried)
+        distinct, exact = _polish_stiff(net, distinct, tol, clock, tried)
     states = [_make(net, d[0], d[1], d[2], (), rf=d[3], rr=d[4], eig=d[5],
-                    exact_x=i in exact, error=errors[i]) for i, d in enumerate(distinct)]
+                    exact_x=i in exact) for i, d in enumerate(distinct)]
     states = [replace(st, warnings=st.warnings + tuple(_spread_warning(net, d[7])))
               for st, d in zip(states, distinct)]
     # absorbing states beside the verified ones, when linearly stable (every eigenvalue of
@@ -1208,17 +1194,14 @@ def _distinct_verified(net: Network, found: list[tuple[np.ndarray, float, str, i
 
 
 def _polish_stiff(net: Network, distinct: list[tuple], tol: float, clock: _Clock,
-                  tried: list[str]) -> tuple[list[tuple], set[int], list]:
+                  tried: list[str]) -> tuple[list[tuple], set[int]]:
     """Verified states whose coverages the double-precision residual resolves to worse than
     ``_COVERAGE_RTOL`` (fast steps' round-off swamps slow ones in the species balances),
     solved again by Newton in 40-digit arithmetic from themselves. Returns the states (the
-    polished ones replaced), the indices of those now exact to double rounding, and the
-    error propagation of each state kept (:func:`_solution_error`; None if polished)."""
-    out, exact, errors = list(distinct), set(), []
+    polished ones replaced) and the indices of those now exact to double rounding."""
+    out, exact = list(distinct), set()
     for i, d in enumerate(distinct):
-        err = _solution_error(net, np.exp(d[0]), d[3], d[4])
-        errors.append(err)
-        cov = err[3]
+        cov = _solution_error(net, np.exp(d[0]), d[3], d[4])[3]
         bound = max(float(d[1]), _ROUNDOFF) * float(cov.max()) if cov.size else 0.0
         if not bound > _COVERAGE_RTOL or d[2] == "mpmath":
             continue
@@ -1236,8 +1219,7 @@ def _polish_stiff(net: Network, distinct: list[tuple], tol: float, clock: _Clock
             out[i] = (xm, float(rm), f"{d[2]}+mpmath", rf[0].copy(), rr[0].copy(),
                       _eigenvalues(net, np.exp(xm), jac[0]), d[6], d[7])
             exact.add(i)
-            errors[i] = None
-    return out, exact, errors
+    return out, exact
 
 
 def _verified_one(net: Network, x: np.ndarray, residual: float, tol: float

@@ -187,3 +187,29 @@ def test_solution_error_kernel_matches_numpy_twin():
         assert k[2] and r[2]
         for a, b in zip(k[:2] + k[3:], r[:2] + r[3:]):
             assert np.allclose(a, b, rtol=1e-9, atol=1e-300)
+
+
+def test_reconcile_kernel_matches_numpy_twin():
+    # the compiled reconciliation (SVD pseudo-inverse, floors, exact zeros) against
+    # numpy.linalg.pinv on stiff flagship states and the spectator network, in the three
+    # modes of the solution-error term (round-off: 1e-9 relative, 1e-30 absolute)
+    from catscale.kinetics import _kernels, _reference
+    from catscale.kinetics._steady import _args, _solution_error
+
+    m = load_model(FLAGSHIP)
+    states = [m.with_conditions(T=T, pressures={"CO": 10.0}).steady_state().state
+              for T in (250.0, 300.0)]
+    mech = Mechanism.from_equations(["CO + * <=> CO*", "O2 + 2* <=> 2O*",
+                                     "CO* + O* <=> CO2 + 2*", "X + * <=> X*"])
+    rt = table(mech, [1e8, 1e4, 1e6, 1e6], [1e6, 1e-8, 1e-10, 0.37e6])
+    states.append(steady_state(mech, rt, {"CO": 1.0, "O2": 0.3, "CO2": 0.0, "X": 0.5}))
+    for ss in states:
+        net = ss.network
+        rf, rr = ss.rate_f.copy(), ss.rate_r.copy()
+        DR, C, _, _ = _solution_error(net, ss.theta_network, rf, rr)
+        for mode in (0, 1, 2):
+            args = (rf - rr, 1e-14 * (rf + rr), _args(net)[4],
+                    np.ascontiguousarray(net.nu_gas, dtype=float), DR, C, mode, 1e-14,
+                    2.3e-16, 1e-14)
+            for a, b in zip(_kernels.reconcile(*args), _reference.reconcile(*args)):
+                assert np.allclose(a, b, rtol=1e-9, atol=1e-30), (mode, a, b)
