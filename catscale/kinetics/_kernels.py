@@ -596,6 +596,20 @@ def projected_eigenvalues(Z, jac):
 
 # -- error of a solution ------------------------------------------------------------------
 @njit(cache=True)
+def _abs_row_sums(A, B):
+    """sum_k |(A B)_ik| for every row i of the product of A (n, m) and B (m, p)."""
+    n, m = A.shape
+    out = np.zeros(n)
+    for i in range(n):
+        for k in range(B.shape[1]):
+            v = 0.0
+            for s in range(m):
+                v += A[i, s] * B[s, k]
+            out[i] += abs(v)
+    return out
+
+
+@njit(cache=True)
 def solution_error(theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas):
     """How the residual of a steady state propagates into its coverages and productions.
 
@@ -691,14 +705,7 @@ def solution_error(theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas):
                 if n != 0.0:
                     for s in range(S):
                         GD[g, s] += n * DR[j, s]
-        for g in range(Ng):
-            tot = 0.0
-            for k in range(S):
-                v = 0.0
-                for s in range(S):
-                    v += GD[g, s] * C[s, k]
-                tot += abs(v)
-            gas[g] = tot
+        gas = _abs_row_sums(GD, C)
         for s in range(S):
             tot = 0.0
             for k in range(S):
@@ -839,14 +846,9 @@ def productions(r, gross, eps, theta, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_
             floor[g] += abs(nu_gas[g, j]) * sigma[j]
     if exact_x:
         cov_err = xround
+        rows = _abs_row_sums(nu_gas, DR)
         for g in range(Ng):
-            tot = 0.0
-            for s in range(S):
-                v = 0.0
-                for j in range(J):
-                    v += nu_gas[g, j] * DR[j, s]
-                tot += abs(v)
-            floor[g] += xround * tot
+            floor[g] += xround * rows[g]
     elif ok:
         cov_err = 0.0
         for s in range(S):
