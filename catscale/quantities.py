@@ -128,9 +128,19 @@ def check_value(kind: Any, value: Any, name: str) -> Any:
     try:
         return ta.validate_python(value)
     except ValidationError as exc:
-        msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise InvalidParameterError(
-            name, msg.removeprefix("expected ").rsplit(", got ", 1)[0], value) from None
+        raise InvalidParameterError(name, expected_of(exc), value) from None
+
+
+def expected_of(exc: Any) -> str:
+    """What a pydantic ``ValidationError`` (its first error) says was expected, in the words
+    of :class:`~catscale.errors.InvalidParameterError` ("a value greater than or equal to
+    1", "two integers in [3, 1024]")."""
+    msg = str(exc.errors()[0]["msg"])
+    if msg.startswith("Value error, "):       # this module's validators: "expected X, got Y"
+        return msg.removeprefix("Value error, ").removeprefix("expected ").rsplit(", got ",
+                                                                                  1)[0]
+    text = msg.removeprefix("Input should be ")   # pydantic's own constraints
+    return f"a value {text}" if text.startswith(("greater", "less")) else text
 
 
 def _finite_number(v: Any) -> float:

@@ -388,12 +388,11 @@ def _solution_error(net: Network, theta: np.ndarray, rf: np.ndarray, rr: np.ndar
 _WARM = [False]
 
 
-def _warm_error_kernels() -> None:
+def _warm_kernels() -> None:
     """Compile (or load from numba's cache) the kernels of a solve once per process, before
-    any solve's budget clock starts: the error kernels on a two-species network with the
-    argument types of every later call (read-only network arrays, writable state arrays),
-    and the Newton, verification and stability kernels by a whole solve of a toy network
-    (no budget). A cold numba cache (a fresh checkout) costs tens of seconds of compilation
+    any solve's budget clock starts, by a whole solve of a toy network (no budget): its
+    arrays have the types of every later call (read-only network arrays, writable state
+    arrays). A cold numba cache (a fresh checkout) costs tens of seconds of compilation
     that would otherwise be charged to the first solve's fallbacks, and a fallback that
     then runs out of time (the bare-surface transient that picks the primary of several
     stable states) changes the answer."""
@@ -404,16 +403,6 @@ def _warm_error_kernels() -> None:
     rates = RateTable(500.0, [st.equation for st in toy.steps], np.array([2.0, 1.0]),
                       np.array([1.0, 0.5]))
     solve_network(build_network(toy, rates, {"A": 1.0, "B": 0.1}), time_budget=1e9)
-    th, rf, rr = np.array([0.5, 0.5]), np.array([1.0]), np.array([1.0])
-    Af, Ar = _frozen(np.array([[1.0], [0.0]])), _frozen(np.array([[0.0], [1.0]]))
-    nu = _frozen(np.array([[-1.0], [1.0]]))
-    Gf = Gr = _frozen(np.zeros((1, 2)))
-    occ, kind = _frozen(np.ones((1, 2))), _frozen(np.zeros(2), np.int64)
-    nu_gas = _frozen(np.zeros((1, 1)))
-    DR, C, _, _, _ = _kernels.solution_error(th, rf, rr, Af, Ar, nu, Gf, Gr, occ, kind, nu_gas)
-    _kernels.reconcile(rf - rr, rf.copy(), nu, nu_gas, DR, C, 0, _ROUNDOFF, _XROUND, _ROUNDOFF)
-    _kernels.productions(rf - rr, rf + rr, _ROUNDOFF, th, rf, rr, Af, Ar, nu, Gf, Gr, occ,
-                         kind, nu_gas, False, _RECONCILE_ABOVE, _XROUND, _ROUNDOFF)
 
 
 def _nu_gas_ro(net: Network) -> np.ndarray:
@@ -424,33 +413,6 @@ def _nu_gas_ro(net: Network) -> np.ndarray:
     return nu_gas
 
 
-def _propagated(G: np.ndarray, DR: np.ndarray, C: np.ndarray | None, eps: float,
-                exact_x: bool) -> np.ndarray:
-    """How far each gas production can be from the exact steady state's, s^-1 per site,
-    because the solution itself is only known to its residual.
-
-    Each scaled equation (species balance over its gross rate, site balance) holds to
-    ``eps``; the coverages then err by up to ``eps sum_k |C|_(s, k)`` (log units, ``C`` the
-    inverse scaled Jacobian) and the productions by ``eps sum_k |G DR C|_(g, k)``, with
-    ``G = nu_gas`` or, for reconciled rates, ``nu_gas P`` (the part of the error that shows
-    as a residual is projected out with it; a wrong but balanced flux is not). Where fast
-    steps set every species' gross rate and slow ones the turnover, this is far above the
-    round-off of the productions themselves: a network at equilibrium then shows a "flux"
-    that is only the coverages' error (1e-18 s^-1 through all steps of A -> B2 at
-    equilibrium, or 2e-10 s^-1 of both A and B2 consumed). ``exact_x``: the coverages are
-    the double-precision rounding of an extended-precision solution, so they err by that
-    rounding alone, not amplified by ``C``.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        if exact_x:
-            out = _XROUND * np.abs(G @ DR).sum(axis=1)
-        elif C is None:
-            return np.full(G.shape[0], np.inf)
-        else:
-            out = eps * np.abs((G @ DR) @ C).sum(axis=1)
-    return np.where(np.isfinite(out), out, np.inf)
-
-
 #: Relative rounding of a coverage stored in double precision.
 _XROUND = 2.3e-16
 #: Coverages resolved to worse than this (relative) get an extended-precision polish, or
@@ -458,7 +420,7 @@ _XROUND = 2.3e-16
 _COVERAGE_RTOL = 1e-6
 
 
-#: A gas production this many times its raw noise floor is unchanged by reconciliation to
+#: A gas production this many times its noise floor is unchanged by reconciliation to
 #: better than 1e-6 relative: :func:`_gas_production` skips the projection then.
 _RECONCILE_ABOVE = 1e6
 
@@ -481,7 +443,16 @@ def _gas_production(net: Network, r: np.ndarray, gross: np.ndarray, residual: fl
     (``|nu_gas P| sigma``). A production below its floor is noise and is reported as 0.
 
     With the coverages (``theta``, and the rates ``rf``, ``rr`` there) the floor also holds
-    the error of the solution itself (:func:`_propagated`).
+    the error of the solution itself. Each scaled equation (species balance over its gross
+    rate, site balance) holds to ``eps = max(residual, round-off)``; the coverages then err
+    by up to ``eps sum_k |C|_(s, k)`` (log units, ``C`` the inverse scaled Jacobian) and the
+    productions by ``eps sum_k |nu_gas P DR C|_(g, k)`` (``DR = dr/dx``; the projection
+    removes the part of the error that shows as a residual, not a wrong but balanced flux).
+    Where fast steps set every species' gross rate and slow ones the turnover this is far
+    above the round-off of the productions: at equilibrium such a network showed a "flux"
+    that was only the coverages' error. ``exact_x``: coverages rounded from an
+    extended-precision solution err by that rounding alone, not amplified by ``C``. All of
+    it is one compiled call (kernel ``productions``).
 
     Returns
     -------
@@ -696,7 +667,7 @@ def solve_network(net: Network, guess: np.ndarray | None = None, *, tol: float =
     or continued after it; a solve that has nothing verified by then raises
     :class:`~catscale.errors.ConvergenceError` saying so.
     """
-    _warm_error_kernels()       # compiled before the budget's clock starts
+    _warm_kernels()             # compiled before the budget's clock starts
     clock = _Clock(time_budget)
     keep = formable(net)
     if not np.all(keep):

@@ -271,7 +271,8 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
            gases: tuple[str, ...], species: tuple[str, ...],
            composition: Mapping[str, Mapping[str, int]], tof: Mapping[str, float],
            tof_error: Mapping[str, float], time: float,
-           relaxation_time: float | None = None, target: float | None = None) -> Convergence:
+           relaxation_time: float | None = None, target: float | None = None,
+           moieties: bool = False) -> Convergence:
     """Run every convergence check on the production blocks of a run.
 
     Parameters
@@ -291,6 +292,9 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
         Mean-field relaxation time, s (None: not checked, with a warning).
     target : float or None
         Relative TOF error to reach (run-until-converged).
+    moieties : bool
+        The keys of ``composition`` are conserved moieties (:func:`conserved_moieties`),
+        not elements: said so in the reasons.
     """
     reasons: list[str] = []
     warns: list[str] = []
@@ -308,8 +312,8 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
     for e, b in balance.items():
         tol = BALANCE_SIGMA * b["error"]
         if not (abs(b["residual"]) <= tol) and b["relative"] > 1e-9:
-            what, unit = ((f"element balance of {e}", f"{e} atoms") if _is_element(e) else
-                          (f"balance of the conserved moiety {e}", "molecules"))
+            what, unit = ((f"balance of the conserved moiety {e}", "molecules") if moieties
+                          else (f"element balance of {e}", f"{e} atoms"))
             reasons.append(
                 f"{what} violated by {b['relative']:.0%}: the gas TOFs produce "
                 f"{b['residual']:.3g} +- {b['error']:.2g} {unit} per site and second (0 at a "
@@ -342,12 +346,6 @@ def assess(tof_blocks: np.ndarray, cov_blocks: np.ndarray, weights: np.ndarray,
     return Convergence(converged=not reasons, reasons=reasons, warnings=warns,
                        balance=balance, drift=drift, time=float(time), relaxation_time=tau,
                        relative_error=rel)
-
-
-def _is_element(name: str) -> bool:
-    from ase.data import atomic_numbers
-
-    return name in atomic_numbers
 
 
 def _relative_error(tof: Mapping[str, float], err: Mapping[str, float]) -> float:

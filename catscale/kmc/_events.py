@@ -223,9 +223,9 @@ class KMCModel:
         """Gas -> {element: atoms} of the gases with a known composition."""
         return {g: dict(c) for g, c in self.gas_composition}
 
-    @property
-    def balance_composition(self) -> dict[str, dict[str, float]]:
-        """Gas -> its coefficient in each balance the TOFs obey at a steady state.
+    def balances(self) -> tuple[dict[str, dict[str, float]], bool]:
+        """Gas -> its coefficient in each balance the TOFs obey at a steady state, and
+        whether those balances are conserved moieties rather than elements.
 
         The elements when every gas that a process exchanges has a known composition;
         otherwise the conserved moieties of the processes
@@ -238,7 +238,7 @@ class KMCModel:
         exchanged = {g for p in self.processes for g, c in p.gas if c}
         comp = self.composition
         if all(g in comp for g in exchanged):
-            return {g: comp.get(g, {}) for g in self.gases}
+            return {g: comp.get(g, {}) for g in self.gases}, False
         changes = []
         for p in self.processes:
             surf: dict[str, int] = {}
@@ -249,8 +249,8 @@ class KMCModel:
             changes.append((dict(p.gas), surf))
         laws = moiety_composition(conserved_moieties(self.gases, self.species, changes))
         if not laws:
-            return {g: {} for g in self.gases if g not in exchanged}
-        return {g: laws.get(g, {}) for g in self.gases}
+            return {g: {} for g in self.gases if g not in exchanged}, True
+        return {g: laws.get(g, {}) for g in self.gases}, True
 
     def __post_init__(self):
         if len(self.species) != len(self.kinds):

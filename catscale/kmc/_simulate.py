@@ -1101,8 +1101,9 @@ def _statistics(model: KMCModel, blocks: dict, config: KMCConfig, status: int,
             sr[j], sre[j] = weighted_mean_error(step_b[sl, j], dt[sl])
         out.update(coverages=coverages, coverage_error=cov_err, tof=tof, tof_error=tof_err,
                    step_rates=sr, step_rate_errors=sre)
-        conv = assess(tof_b[sl], cov[sl], dt[sl], gases, names, model.balance_composition, tof,
-                      tof_err, t_total, config.relaxation_time, config.target_error)
+        comp, moieties = model.balances()
+        conv = assess(tof_b[sl], cov[sl], dt[sl], gases, names, comp, tof, tof_err, t_total,
+                      config.relaxation_time, config.target_error, moieties=moieties)
         if status == 1 and nb_raw < config.blocks:
             where = (f"before the first of {config.blocks} blocks ended" if nb_raw <= 1 else
                      f"in block {nb_raw} of {config.blocks}")

@@ -148,18 +148,20 @@ def inputs(model, events: int | None = None, seed: int | None = None,
 def _check_options(size=None, **options) -> None:
     """Options given to :func:`inputs` (the Python API, the command line) get the bounds of
     the ``kmc:`` section's fields of the same name (``events=1.5`` or ``"1e5"`` is refused
-    as in a model file, not truncated or a ValueError); ``size`` is one integer or two."""
+    as in a model file, not truncated or a ValueError); ``size`` (one integer or two) by
+    the section's own size validators."""
+    from pydantic import ValidationError
+
     from ..errors import InvalidParameterError
     from ..model.sections import check_overrides
-    from ..model.sections.kmc import MAX_LATTICE_SIZE, KMCSection
+    from ..model.sections.kmc import KMCSection
+    from ..quantities import expected_of
 
     if size is not None:
-        n = (size, size) if isinstance(size, int) and not isinstance(size, bool) else size
-        if not (isinstance(n, (tuple, list)) and len(n) == 2
-                and all(isinstance(x, int) and not isinstance(x, bool)
-                        and 3 <= x <= MAX_LATTICE_SIZE for x in n)):
-            raise InvalidParameterError(
-                "size", f"two integers in [3, {MAX_LATTICE_SIZE}] (or one)", size)
+        try:
+            KMCSection.model_validate({"size": size})
+        except ValidationError as exc:
+            raise InvalidParameterError("size", expected_of(exc), size) from None
     check_overrides(KMCSection, **options)
 
 

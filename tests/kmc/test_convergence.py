@@ -228,3 +228,17 @@ def test_label_gases_filling_surface_fails_the_moiety_balance():
     assert any(x.startswith("balance of the conserved moiety A + B violated")
                for x in r.reasons), r.reasons
     assert r.convergence["balance"]["A + B"]["relative"] > 0.5
+
+
+def test_a_moiety_named_like_an_element_is_called_a_moiety():
+    # a label gas B (not boron) whose law is "B": the reason names a conserved moiety in
+    # molecules, decided by where the balance came from, not by whether "B" is a symbol
+    w = np.ones(10)
+    tof_b = np.column_stack([-np.ones(10) + 0.01 * np.sin(np.arange(10))])
+    cov = 0.3 + 0.001 * np.cos(np.arange(10))[:, None]
+    args = (tof_b, cov, w, ("B",), ("B*",), {"B": {"B": 1.0}}, {"B": -1.0}, {"B": 0.003})
+    c = assess(*args, time=10.0, relaxation_time=0.1, moieties=True)
+    assert any(r.startswith("balance of the conserved moiety B violated") and "molecules" in r
+               for r in c.reasons), c.reasons
+    c = assess(*args, time=10.0, relaxation_time=0.1)
+    assert any(r.startswith("element balance of B violated") for r in c.reasons), c.reasons

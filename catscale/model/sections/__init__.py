@@ -23,6 +23,7 @@ def check_overrides(section: type, **options: Any) -> None:
     from pydantic import TypeAdapter, ValidationError
 
     from ...errors import InvalidParameterError
+    from ...quantities import expected_of
 
     for name, v in options.items():
         if v is None:
@@ -31,7 +32,4 @@ def check_overrides(section: type, **options: Any) -> None:
         try:
             TypeAdapter(Annotated[fi.annotation, fi]).validate_python(v)
         except ValidationError as exc:
-            text = str(exc.errors()[0]["msg"]).removeprefix("Input should be ")
-            if text.startswith(("greater", "less")):
-                text = f"a value {text}"
-            raise InvalidParameterError(name, text, v) from None
+            raise InvalidParameterError(name, expected_of(exc), v) from None
